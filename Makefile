@@ -1,0 +1,37 @@
+# LinkStar — every target installs what it needs into ./.venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test dev sandbox lint clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "LinkStar needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## Start the sandbox, load its data, build and publish the marts, print a summary.
+run: $(INSTALLED)
+	$(BIN)/linkstar run --with-sandbox
+
+## The whole test suite (unit, integration, end-to-end, dbt, Dagster definitions).
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+## The Dagster UI (http://127.0.0.1:3000) with the sandbox on port 8910.
+dev: $(INSTALLED)
+	$(BIN)/linkstar dev
+
+sandbox: $(INSTALLED)
+	$(BIN)/linkstar sandbox
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) data dbt_project/target dbt_project/logs

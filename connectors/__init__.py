@@ -1,0 +1,1 @@
+"""API clients for LinkStar's sources: plain Python + requests, no Dagster imports."""

@@ -1,0 +1,16 @@
+"""Where the local sandbox listens and the test credentials it accepts.
+
+The connectors fall back to these when no credentials are set in the environment, so the
+main job runs on the sandbox by default; the sandbox accepts exactly these. They are
+public test values, not secrets.
+"""
+
+SANDBOX_HOST = "127.0.0.1"
+SANDBOX_PORT = 8910
+SANDBOX_BASE_URL = f"http://{SANDBOX_HOST}:{SANDBOX_PORT}"
+
+TIKTOK_SHOP_SANDBOX_APP_KEY = "linkstar-sandbox-app"
+TIKTOK_SHOP_SANDBOX_APP_SECRET = "linkstar-sandbox-secret"
+TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN = "linkstar-sandbox-token"
+# Accepted as a known token whose validity has lapsed: the sandbox answers 105002 for it.
+TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN = "linkstar-sandbox-expired-token"

@@ -1,0 +1,122 @@
+{#- Headline sales KPIs per shop and shop-local day, on each sales basis side by side.
+    A sale is dated by its own event: paid orders on the day of payment, delivered orders on
+    the day of delivery, cancellations on the day of cancellation. Every shop has a row for
+    every day from its first order to the newest day in the data, zeros included. -#}
+
+with orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+shops as (
+    select shop_id, market, currency from {{ ref('dim_shops') }}
+),
+
+placed as (
+    select shop_id, created_local_date as local_date, count(*) as orders_placed
+    from orders
+    group by shop_id, created_local_date
+),
+
+paid as (
+    select
+        shop_id,
+        paid_local_date as local_date,
+        count(*) as orders_paid,
+        sum(gmv) as gmv_paid,
+        sum(units) as units_paid,
+        count(distinct buyer_key) as buyers_paid
+    from orders
+    where counts_as_paid
+    group by shop_id, paid_local_date
+),
+
+delivered as (
+    select
+        shop_id,
+        delivered_local_date as local_date,
+        count(*) as orders_delivered,
+        sum(gmv) as gmv_delivered,
+        sum(units) as units_delivered
+    from orders
+    where counts_as_delivered
+    group by shop_id, delivered_local_date
+),
+
+cancelled as (
+    select shop_id, cancelled_local_date as local_date, count(*) as orders_cancelled
+    from orders
+    where is_cancelled
+    group by shop_id, cancelled_local_date
+),
+
+shop_active_range as (
+    select shop_id, min(created_local_date) as first_local_date
+    from orders
+    group by shop_id
+),
+
+newest_day as (
+    select max(local_date) as last_local_date
+    from (
+        select local_date from placed
+        union all select local_date from paid
+        union all select local_date from delivered
+        union all select local_date from cancelled
+    ) as all_days
+),
+
+shop_days as (
+    select shop_active_range.shop_id, dim_dates.date_day as local_date
+    from shop_active_range
+    cross join newest_day
+    inner join {{ ref('dim_dates') }} as dim_dates
+        on dim_dates.date_day between shop_active_range.first_local_date and newest_day.last_local_date
+),
+
+daily as (
+    select
+        shop_days.shop_id,
+        shop_days.local_date,
+        shops.market,
+        shops.currency,
+        cast(coalesce(placed.orders_placed, 0) as bigint) as orders_placed,
+        cast(coalesce(paid.orders_paid, 0) as bigint) as orders_paid,
+        {{ to_money('coalesce(paid.gmv_paid, 0)') }} as gmv_paid,
+        cast(coalesce(paid.units_paid, 0) as bigint) as units_paid,
+        cast(coalesce(paid.buyers_paid, 0) as bigint) as buyers_paid,
+        cast(coalesce(delivered.orders_delivered, 0) as bigint) as orders_delivered,
+        {{ to_money('coalesce(delivered.gmv_delivered, 0)') }} as gmv_delivered,
+        cast(coalesce(delivered.units_delivered, 0) as bigint) as units_delivered,
+        cast(coalesce(cancelled.orders_cancelled, 0) as bigint) as orders_cancelled
+    from shop_days
+    left join shops on shop_days.shop_id = shops.shop_id
+    left join placed on shop_days.shop_id = placed.shop_id and shop_days.local_date = placed.local_date
+    left join paid on shop_days.shop_id = paid.shop_id and shop_days.local_date = paid.local_date
+    left join delivered on shop_days.shop_id = delivered.shop_id and shop_days.local_date = delivered.local_date
+    left join cancelled on shop_days.shop_id = cancelled.shop_id and shop_days.local_date = cancelled.local_date
+),
+
+final as (
+    select
+        shop_id,
+        local_date,
+        market,
+        currency,
+        {{ sales_basis_column('orders') }} as orders,
+        {{ sales_basis_column('gmv') }} as gmv,
+        '{{ var("sales_basis") }}' as sales_basis,
+        orders_placed,
+        orders_paid,
+        gmv_paid,
+        units_paid,
+        buyers_paid,
+        {{ aov('gmv_paid', 'orders_paid') }} as aov_paid,
+        orders_delivered,
+        gmv_delivered,
+        units_delivered,
+        {{ aov('gmv_delivered', 'orders_delivered') }} as aov_delivered,
+        orders_cancelled
+    from daily
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""LinkStar's Dagster code: ingestion assets, dbt assets, checks and schedules."""

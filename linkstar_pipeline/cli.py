@@ -1,0 +1,153 @@
+"""`linkstar`: the pipeline's jobs without the UI.
+
+    linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebuild, publish
+    linkstar sandbox [--port N]                          serve the API emulator alone
+    linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
+    linkstar summary                                     print recent GMV and orders per shop
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from connectors import sandbox_defaults
+from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
+from linkstar_pipeline.lib.paths import linkstar_paths
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from error
+
+
+def _point_connectors_at(base_url: str) -> None:
+    os.environ["TIKTOK_SHOP_BASE_URL"] = base_url
+    os.environ["TIKTOK_SHOP_APP_KEY"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY
+    os.environ["TIKTOK_SHOP_APP_SECRET"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET
+    os.environ["TIKTOK_SHOP_ACCESS_TOKEN"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
+
+
+@contextlib.contextmanager
+def _sandbox(port: int) -> Iterator[str]:
+    from sandbox.server import SandboxSettings, running_sandbox
+
+    with running_sandbox(SandboxSettings(port=port)) as running:
+        _point_connectors_at(running.base_url)
+        print(f"Sandbox API serving on {running.base_url}", flush=True)
+        yield running.base_url
+
+
+def _failure_messages(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data is not None:
+            error = event.step_failure_data.error
+            messages.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
+    return messages
+
+
+def _run_refresh(start: date | None, end: date | None) -> int:
+    from dagster import DagsterInstance
+
+    from linkstar_pipeline.definitions import defs
+    from linkstar_pipeline.defs.refresh.jobs import (
+        REFRESH_JOB_NAME,
+        default_refresh_range,
+        partition_range_tags,
+    )
+    from linkstar_pipeline.lib.settings import PipelineSettings
+    from linkstar_pipeline.lib.summary import run_summary
+
+    paths = linkstar_paths()
+    ensure_dagster_home(paths)
+    today = datetime.now(UTC).date()
+    default_start, default_end = default_refresh_range(today, paths.raw_dir, PipelineSettings.from_env())
+    start, end = start or default_start, end or default_end
+    print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
+    job = defs.resolve_job_def(REFRESH_JOB_NAME)
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            tags={**partition_range_tags(start, end), "linkstar/trigger": "cli"},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            raise_on_error=False,
+        )
+    if not result.success:
+        print("\nThe refresh failed:", file=sys.stderr)
+        for message in _failure_messages(result) or ["see the run log above"]:
+            print(f"  {message}", file=sys.stderr)
+        return 1
+    print("\n" + run_summary(paths), flush=True)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.with_sandbox:
+        with _sandbox(port=0):
+            return _run_refresh(args.start, args.end)
+    return _run_refresh(args.start, args.end)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.server import SandboxSettings, serve
+
+    serve(SandboxSettings(port=args.port))
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    ensure_dagster_home(linkstar_paths())
+    dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")]
+    with _sandbox(port=args.sandbox_port):
+        return subprocess.call(dagster, cwd=PROJECT_ROOT)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from linkstar_pipeline.lib.summary import run_summary
+
+    print(run_summary(linkstar_paths(), days=args.days))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="linkstar", description="LinkStar data warehouse pipeline")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="ingest a range of days, rebuild the marts, publish them")
+    run.add_argument("--start", type=_day, help="first UTC day to (re)load (default: recent days)")
+    run.add_argument("--end", type=_day, help="last UTC day to (re)load (default: today)")
+    run.add_argument("--with-sandbox", action="store_true", help="start the API sandbox and load from it")
+    run.set_defaults(handler=cmd_run)
+
+    sandbox = commands.add_parser("sandbox", help="serve the API sandbox until interrupted")
+    sandbox.add_argument("--port", type=int, default=sandbox_defaults.SANDBOX_PORT)
+    sandbox.set_defaults(handler=cmd_sandbox)
+
+    dev = commands.add_parser("dev", help="the Dagster UI with the sandbox running")
+    dev.add_argument("--sandbox-port", type=int, default=sandbox_defaults.SANDBOX_PORT)
+    dev.set_defaults(handler=cmd_dev)
+
+    summary = commands.add_parser("summary", help="print recent GMV and orders per shop")
+    summary.add_argument("--days", type=int, default=7)
+    summary.set_defaults(handler=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

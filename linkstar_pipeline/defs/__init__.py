@@ -1,0 +1,1 @@
+"""Everything Dagster loads, one folder per source or concern (see definitions.py)."""

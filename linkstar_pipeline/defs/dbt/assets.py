@@ -1,0 +1,27 @@
+"""All dbt models and seeds as one `dbt build`, the warehouse's only writer.
+
+`pool="warehouse"` queues runs launched by the Dagster daemon behind one another; the file
+lock covers runs launched anywhere else (CLI, tests). Staging dedupes across every landed
+partition, so one build over all raw files is always correct; models are not partitioned.
+"""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from linkstar_pipeline.defs.dbt.project import dbt_project
+from linkstar_pipeline.defs.dbt.translator import linkstar_dbt_translator
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
+
+WAREHOUSE_POOL = "warehouse"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=linkstar_dbt_translator,
+    pool=WAREHOUSE_POOL,
+)
+def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    with warehouse_lock(linkstar_paths()):
+        yield from dbt.cli(["build"], context=context).stream()

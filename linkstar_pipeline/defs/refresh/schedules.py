@@ -1,0 +1,34 @@
+"""The nightly refresh: re-fetch the look-back window and rebuild the marts in one run."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import dagster as dg
+
+from linkstar_pipeline.defs.refresh.jobs import (
+    default_refresh_range,
+    partition_range_tags,
+    refresh_warehouse,
+)
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.settings import PipelineSettings
+
+_settings = PipelineSettings.from_env()
+
+
+@dg.schedule(
+    job=refresh_warehouse,
+    cron_schedule=_settings.nightly_cron,
+    execution_timezone=_settings.nightly_timezone,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Nightly (LINKSTAR_NIGHTLY_CRON, default 02:00 in LINKSTAR_NIGHTLY_TIMEZONE): recent partitions + dbt build + publish.",
+)
+def nightly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    # Partitions are UTC days, whatever clock the schedule ticks on.
+    today = context.scheduled_execution_time.astimezone(UTC).date()
+    start, end = default_refresh_range(today, linkstar_paths().raw_dir, PipelineSettings.from_env())
+    return dg.RunRequest(
+        run_key=f"nightly-{end.isoformat()}",
+        tags={**partition_range_tags(start, end), "linkstar/trigger": "nightly"},
+    )

@@ -1,0 +1,1 @@
+"""Publishing the marts to BI tools (Parquet + a views-only DuckDB file)."""

@@ -1,0 +1,1 @@
+"""TikTok Shop ingestion: shops and orders landed as raw pages."""

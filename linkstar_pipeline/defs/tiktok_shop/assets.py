@@ -1,0 +1,136 @@
+"""TikTok Shop ingestion assets: the API's pages land unchanged as files under raw/.
+
+These assets never open the warehouse, so any number of partitions can load in parallel
+while dbt (the warehouse's only writer) or a BI tool is busy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, landed_shops, raw_page, shops_file
+from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
+from linkstar_pipeline.defs.tiktok_shop.payloads import (
+    REQUIRED_ORDER_FIELDS,
+    REQUIRED_SHOP_FIELDS,
+    PageOrigin,
+    check_required_fields,
+    records_in,
+)
+from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
+
+GROUP = "tiktok_shop"
+
+
+@dg.asset(
+    key=[SOURCE, "shops"],
+    group_name=GROUP,
+    kinds={"python", "json"},
+    description="Shops covered by the seller's authorization (GET /authorization/202309/shops), landed raw.",
+)
+def shops(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource) -> dg.MaterializeResult:
+    response = tiktok_shop.client().get_authorized_shops()
+    origin = PageOrigin(endpoint=f"{response.method} {response.path}", request_id=response.request_id)
+    shop_records = records_in(response.data, "shops", origin)
+    check_required_fields(shop_records, REQUIRED_SHOP_FIELDS, "shops", origin)
+    if not shop_records:
+        raise dg.Failure(f"{origin.describe()}: the authorization covers no shops; nothing to load.")
+    path = shops_file(linkstar_paths().raw_dir)
+    write_raw_pages(path, [raw_page(response, "shops", 1, shop_id=None, partition_key=None)])
+    markets = Counter(str(shop["region"]) for shop in shop_records)
+    context.log.info(f"Landed {len(shop_records)} shops ({dict(markets)}) to {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "shops": len(shop_records),
+            "shops_per_market": dict(markets),
+            "request_id": response.request_id,
+            "raw_file": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
+def _utc_day_bounds(day_start: datetime) -> tuple[int, int]:
+    start = day_start.astimezone(UTC)
+    return int(start.timestamp()), int((start + timedelta(days=1)).timestamp())
+
+
+def _fetch_update_day(
+    client, shop, partition_key: str, update_time_ge: int, update_time_lt: int, log
+) -> tuple[list[RawPage], int, int]:
+    """All order pages of one shop for one update day; returns pages, orders, API total."""
+    pages: list[RawPage] = []
+    orders_seen = 0
+    api_total = 0
+    responses = client.search_orders(shop.cipher, update_time_ge=update_time_ge, update_time_lt=update_time_lt)
+    for page_number, response in enumerate(responses, start=1):
+        origin = PageOrigin(
+            endpoint=f"{response.method} {response.path}",
+            request_id=response.request_id,
+            shop_id=shop.shop_id,
+            partition_key=partition_key,
+        )
+        orders = records_in(response.data, "orders", origin)
+        check_required_fields(orders, REQUIRED_ORDER_FIELDS, "orders", origin)
+        outside = [o["id"] for o in orders if not update_time_ge <= int(o["update_time"]) < update_time_lt]
+        if outside:
+            log.warning(f"{origin.describe()}: {len(outside)} order(s) outside the requested update window, kept")
+        if page_number == 1:
+            api_total = int(response.data.get("total_count") or 0)
+        orders_seen += len(orders)
+        pages.append(raw_page(response, "orders", page_number, shop_id=shop.shop_id, partition_key=partition_key))
+    return pages, orders_seen, api_total
+
+
+@dg.asset(
+    key=[SOURCE, "orders"],
+    deps=[shops],
+    group_name=GROUP,
+    kinds={"python", "json"},
+    partitions_def=order_update_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    description=(
+        "Orders changed on each UTC day (POST /order/202309/orders/search filtered on update_time, "
+        "upper bound exclusive), every shop, landed raw: one file per partition, replaced on rerun."
+    ),
+)
+def orders(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource) -> dg.MaterializeResult:
+    paths = linkstar_paths()
+    client = tiktok_shop.client()
+    shop_list = landed_shops(paths.raw_dir)
+    window = context.partition_time_window
+    per_partition: dict[str, dict[str, int]] = {}
+    day = window.start
+    while day < window.end:
+        partition_key = day.strftime("%Y-%m-%d")
+        ge, lt = _utc_day_bounds(day)
+        day_pages: list[RawPage] = []
+        landed = api_total = 0
+        for shop in shop_list:
+            pages, orders_seen, shop_total = _fetch_update_day(client, shop, partition_key, ge, lt, context.log)
+            day_pages.extend(pages)
+            landed += orders_seen
+            api_total += shop_total
+        # Written only after every shop's pages arrived: a failure leaves the old file whole.
+        path = raw_file_path(paths.raw_dir, SOURCE, "orders", partition_key)
+        write_raw_pages(path, day_pages)
+        per_partition[partition_key] = {"orders": landed, "pages": len(day_pages), "api_total_count": api_total}
+        context.log.info(
+            f"orders {partition_key}: {landed} orders in {len(day_pages)} pages from {len(shop_list)} shops"
+        )
+        day += timedelta(days=1)
+    return dg.MaterializeResult(
+        metadata={
+            "partitions": len(per_partition),
+            "orders_landed": sum(p["orders"] for p in per_partition.values()),
+            "pages_landed": sum(p["pages"] for p in per_partition.values()),
+            "shops": len(shop_list),
+            "per_partition": dg.MetadataValue.json(per_partition),
+            "raw_dir": dg.MetadataValue.path(str(paths.raw_dir / SOURCE / "orders")),
+        }
+    )
+

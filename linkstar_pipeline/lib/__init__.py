@@ -1,0 +1,1 @@
+"""Helpers shared by several defs folders (paths, raw landing, warehouse access)."""

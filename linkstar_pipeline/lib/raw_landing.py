@@ -1,0 +1,68 @@
+"""Land raw API pages as immutable files, one per source/entity/partition.
+
+Each line is one API response page, body kept byte for byte as received, with the load
+metadata needed to audit and replay it (endpoint, shop, partition, request id, fetch time).
+Files are written to a temporary name and renamed into place, so a reader (dbt) sees either
+the previous complete file or the new complete file, and re-landing a partition replaces it
+rather than adding to it. Ingestion therefore never opens the DuckDB warehouse.
+
+The line schema is mirrored by the `external_location` of each dbt source
+(dbt_project/models/staging/<source>/_<source>__sources.yml); change both together.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RawPage:
+    source: str
+    entity: str
+    endpoint: str
+    shop_id: str | None
+    partition_key: str | None
+    page_number: int
+    request_id: str
+    fetched_at: str  # ISO 8601, UTC, no offset suffix (DuckDB reads it as TIMESTAMP)
+    http_status: int
+    request_query: dict[str, str]
+    request_body: str | None
+    body: str
+
+
+def raw_file_path(raw_dir: Path, source: str, entity: str, file_key: str) -> Path:
+    return raw_dir / source / entity / f"{file_key}.jsonl.gz"
+
+
+def write_raw_pages(path: Path, pages: Iterable[RawPage]) -> int:
+    """Atomically (re)place `path` with `pages`; returns the number of pages written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    count = 0
+    try:
+        with os.fdopen(handle, "wb") as raw_file, gzip.GzipFile(fileobj=raw_file, mode="wb") as gz:
+            for page in pages:
+                gz.write(json.dumps(asdict(page), ensure_ascii=False).encode("utf-8") + b"\n")
+                count += 1
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def read_raw_pages(path: Path) -> Iterator[RawPage]:
+    """Replay a landed file without calling the API again."""
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line_number, line in enumerate(lines, start=1):
+            try:
+                yield RawPage(**json.loads(line))
+            except (json.JSONDecodeError, TypeError) as error:
+                raise ValueError(f"{path}: line {line_number} is not a raw page record: {error}") from error

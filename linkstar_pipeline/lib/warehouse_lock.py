@@ -1,0 +1,37 @@
+"""One writer per DuckDB file, whoever launches the work.
+
+DuckDB lets one process open a file read-write, and no reader may hold it meanwhile. Dagster's
+`warehouse` pool (limit 1) queues runs launched by the daemon, but a `linkstar run` from a
+terminal or a test bypasses the queue; this inter-process file lock covers every launcher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from filelock import FileLock, Timeout
+
+from linkstar_pipeline.lib.paths import LinkstarPaths
+
+DEFAULT_WAIT_SECONDS = 3600.0
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process kept the warehouse lock for longer than we were willing to wait."""
+
+
+@contextmanager
+def warehouse_lock(paths: LinkstarPaths, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+    lock = FileLock(str(paths.warehouse_lock))
+    try:
+        lock.acquire(timeout=wait_seconds)
+    except Timeout as error:
+        raise WarehouseBusyError(
+            f"{paths.warehouse} is being rebuilt by another process (lock {paths.warehouse_lock} "
+            f"held for over {wait_seconds:.0f}s)"
+        ) from error
+    try:
+        yield
+    finally:
+        lock.release()

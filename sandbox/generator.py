@@ -1,0 +1,897 @@
+"""Seeded world model behind the TikTok Shop sandbox: shops, catalogues, buyers and orders.
+
+Every order carries its whole life as a timeline of Unix-second events, so one generated
+dataset can be shown "as of" any moment: the API answers from `Order.api_view(as_of)` and
+the ground truth reads the same timeline. Orders are generated per (seed, shop, UTC day)
+with their own random stream, so a day's orders never depend on the window around it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+UNPAID = "UNPAID"
+ON_HOLD = "ON_HOLD"
+AWAITING_SHIPMENT = "AWAITING_SHIPMENT"
+PARTIALLY_SHIPPING = "PARTIALLY_SHIPPING"
+AWAITING_COLLECTION = "AWAITING_COLLECTION"
+IN_TRANSIT = "IN_TRANSIT"
+DELIVERED = "DELIVERED"
+COMPLETED = "COMPLETED"
+CANCELLED = "CANCELLED"
+ORDER_STATUSES = (
+    UNPAID,
+    ON_HOLD,
+    AWAITING_SHIPMENT,
+    PARTIALLY_SHIPPING,
+    AWAITING_COLLECTION,
+    IN_TRANSIT,
+    DELIVERED,
+    COMPLETED,
+    CANCELLED,
+)
+
+ZERO = Decimal(0)
+HOUR = 3600
+DAY = 86400
+
+
+# --------------------------------------------------------------------------- shops
+
+
+@dataclass(frozen=True)
+class Shop:
+    """An authorized shop; `currency` and `time_zone` are not API fields but drive the data."""
+
+    shop_id: str
+    name: str
+    region: str
+    seller_type: str
+    cipher: str
+    code: str
+    currency: str
+    time_zone: str
+
+    def api_view(self) -> dict:
+        """The shop as `GET /authorization/202309/shops` lists it."""
+        return {
+            "id": self.shop_id,
+            "name": self.name,
+            "region": self.region,
+            "seller_type": self.seller_type,
+            "cipher": self.cipher,
+            "code": self.code,
+        }
+
+
+# Fixed ids so tests, configs and docs can name shops; they do not depend on the seed.
+# fmt: off
+SHOPS: tuple[Shop, ...] = (
+    Shop("7495836102748193021", "LinkStar Home US", "US", "CROSS_BORDER",
+         "GCP_e3Vn2QAAAAB8kRq1sW0dY5hTzP9uLmXc", "USLCHOME7K2", "USD", "America/Los_Angeles"),
+    Shop("7495836102748193022", "LinkStar Beauty US", "US", "LOCAL",
+         "GCP_f7Qm4RAAAADx2LpWn8Vb3ZeK1oJyHa6T", "USLCBEAU3Q9", "USD", "America/Los_Angeles"),
+    Shop("7494127735603349011", "LinkStar Home UK", "GB", "CROSS_BORDER",
+         "ROW_k1PzYgAAAACq9HbT3mRx7WvN2dLsUe0F", "GBLCHOME5M1", "GBP", "Europe/London"),
+    Shop("7494127735603349012", "LinkStar Fashion ID", "ID", "LOCAL",
+         "ROW_p8ZcLwAAAAD4nEj6tKy1QsGo9VfXb2Ra", "IDLCFASH8P4", "IDR", "Asia/Jakarta"),
+    Shop("7494127735603349013", "LinkStar Gadgets TH", "TH", "CROSS_BORDER",
+         "ROW_w2TbNkAAAABm5Rc8yHq0LzDs3UgJf7Ve", "THLCGADG2X6", "THB", "Asia/Bangkok"),
+)
+# fmt: on
+
+# Relative size of each shop, so shop totals differ without changing the configured mean much.
+_SHOP_SCALE = {
+    "7495836102748193021": 1.3,
+    "7495836102748193022": 0.8,
+    "7494127735603349011": 1.0,
+    "7494127735603349012": 1.2,
+    "7494127735603349013": 0.7,
+}
+_SHOP_THEME = {
+    "7495836102748193021": "home",
+    "7495836102748193022": "beauty",
+    "7494127735603349011": "home",
+    "7494127735603349012": "fashion",
+    "7494127735603349013": "gadgets",
+}
+
+
+# ----------------------------------------------------------------------- money helpers
+
+_CENT = Decimal("0.01")
+
+
+def quantize_money(amount: Decimal, currency: str) -> Decimal:
+    """Round to the currency's smallest unit used on TikTok Shop (IDR: whole 100s)."""
+    if currency == "IDR":
+        return (amount / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 100
+    return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def money_str(amount: Decimal, currency: str) -> str:
+    """Decimal string as the API sends money: IDR without decimals, others with two."""
+    return f"{amount:.0f}" if currency == "IDR" else f"{amount:.2f}"
+
+
+# ------------------------------------------------------------------- catalogue, buyers
+
+
+@dataclass(frozen=True)
+class Sku:
+    """One sellable SKU; `original_price` is the list price before any discount."""
+
+    sku_id: str
+    product_id: str
+    product_name: str
+    seller_sku: str
+    original_price: Decimal
+    is_gift: bool = False
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Fake but realistic buyer PII; the recipient is the buyer."""
+
+    user_id: str
+    email: str
+    name: str
+    phone_number: str
+    full_address: str
+    region_code: str
+    postal_code: str
+
+    def pii_values(self) -> set[str]:
+        return {self.user_id, self.email, self.name, self.phone_number, self.full_address}
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One unit of one SKU: the API has no quantity field, two units are two lines."""
+
+    id: str
+    sku_id: str
+    product_id: str
+    product_name: str
+    seller_sku: str
+    original_price: Decimal
+    seller_discount: Decimal = ZERO
+    platform_discount: Decimal = ZERO
+    is_gift: bool = False
+
+    @property
+    def sale_price(self) -> Decimal:
+        return self.original_price - self.seller_discount - self.platform_discount
+
+
+# ------------------------------------------------------------------------------ orders
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """What the API shows of an order at one moment; times absent until they happen."""
+
+    status: str
+    update_time: int
+    times: dict[str, int]
+    tracking_number: str | None
+
+
+# Life-cycle events in order, with the API time field each one fills (None: no field).
+_EVENT_FIELDS = (
+    ("create", "create_time"),
+    ("paid", "paid_time"),
+    ("hold_release", None),
+    ("rts", "rts_time"),
+    ("collection", "collection_time"),
+    ("delivery", "delivery_time"),
+    ("completion", None),
+    ("cancel", "cancel_time"),
+    ("touch", None),
+)
+_EVENT_API_FIELD = dict(_EVENT_FIELDS)
+_STATUS_AFTER = {
+    "create": UNPAID,
+    "hold_release": AWAITING_SHIPMENT,
+    "rts": AWAITING_COLLECTION,
+    "collection": IN_TRANSIT,
+    "delivery": DELIVERED,
+    "completion": COMPLETED,
+    "cancel": CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order and its full timeline (Unix seconds); the API view is derived per `as_of`.
+
+    `hold_release_time` is set for US orders only: from payment until then the order is
+    ON_HOLD (the buyer's cancellation window) and the address is hidden. `touch_time` is a
+    non-status update (the tracking number is corrected) that only moves `update_time`.
+    """
+
+    order_id: str
+    shop: Shop
+    create_time: int
+    line_items: tuple[LineItem, ...]
+    buyer: Buyer
+    shipping_fee: Decimal = ZERO
+    original_shipping_fee: Decimal | None = None
+    tax: Decimal = ZERO
+    paid_time: int | None = None
+    hold_release_time: int | None = None
+    rts_time: int | None = None
+    collection_time: int | None = None
+    delivery_time: int | None = None
+    completion_time: int | None = None
+    cancel_time: int | None = None
+    cancel_reason: str = ""
+    cancellation_initiator: str = ""
+    touch_time: int | None = None
+    tracking_number: str = ""
+    corrected_tracking_number: str = ""
+    shipping_provider: str = ""
+    payment_method_name: str = ""
+    is_cod: bool = False
+    fulfillment_type: str = "FULFILLMENT_BY_SELLER"
+    warehouse_id: str = ""
+
+    def __post_init__(self) -> None:
+        chain = [
+            self.create_time,
+            self.paid_time,
+            self.hold_release_time,
+            self.rts_time,
+            self.collection_time,
+            self.delivery_time,
+            self.completion_time,
+        ]
+        present = [t for t in chain if t is not None]
+        if present != sorted(present):
+            raise ValueError(f"order {self.order_id}: event times out of order {chain}")
+        cancel = self.cancel_time
+        if cancel is not None and (
+            self.rts_time is not None or cancel < (self.paid_time or self.create_time)
+        ):
+            raise ValueError(
+                f"order {self.order_id}: cancel must come after creation or payment and before shipment"
+            )
+        if not self.line_items:
+            raise ValueError(f"order {self.order_id}: an order needs at least one line item")
+
+    # -- money (the generator's own model; the API view only formats it)
+
+    @property
+    def currency(self) -> str:
+        return self.shop.currency
+
+    @property
+    def original_total_product_price(self) -> Decimal:
+        return sum((li.original_price for li in self.line_items), ZERO)
+
+    @property
+    def seller_discount(self) -> Decimal:
+        return sum((li.seller_discount for li in self.line_items), ZERO)
+
+    @property
+    def platform_discount(self) -> Decimal:
+        return sum((li.platform_discount for li in self.line_items), ZERO)
+
+    @property
+    def sub_total(self) -> Decimal:
+        return sum((li.sale_price for li in self.line_items), ZERO)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return self.sub_total + self.shipping_fee + self.tax
+
+    @property
+    def units(self) -> int:
+        return sum(1 for li in self.line_items if not li.is_gift)
+
+    # -- timeline
+
+    @cached_property
+    def events(self) -> tuple[tuple[int, str], ...]:
+        """(time, event) pairs in time order; ties keep life-cycle order.
+
+        Nothing happens after a cancellation, so later events (a hold release) are dropped.
+        """
+        end = self.cancel_time
+        present = [
+            (t, rank, name)
+            for rank, (name, _) in enumerate(_EVENT_FIELDS)
+            if (t := getattr(self, f"{name}_time")) is not None
+        ]
+        return tuple(
+            (t, name)
+            for t, _, name in sorted(present)
+            if end is None or t < end or name == "cancel"
+        )
+
+    def state_at(self, as_of: int) -> OrderState | None:
+        """Status, update_time and visible times at `as_of`; None before the order exists."""
+        if self.create_time > as_of:
+            return None
+        status = UNPAID
+        times: dict[str, int] = {}
+        update_time = self.create_time
+        tracking: str | None = None
+        for t, name in self.events:
+            if t > as_of:
+                break
+            update_time = t
+            status = self._status_after(name, status)
+            api_field = _EVENT_API_FIELD[name]
+            if api_field:
+                times[api_field] = t
+            if name == "rts":
+                tracking = self.tracking_number
+            elif name == "touch" and tracking is not None:
+                tracking = self.corrected_tracking_number or self.tracking_number
+        return OrderState(
+            status=status, update_time=update_time, times=times, tracking_number=tracking
+        )
+
+    def _status_after(self, event: str, current: str) -> str:
+        if event == "paid":
+            return ON_HOLD if self.hold_release_time is not None else AWAITING_SHIPMENT
+        return _STATUS_AFTER.get(event, current)
+
+    def api_view(self, as_of: int) -> dict | None:
+        """The 202309 order object as search/detail return it at `as_of` (JSON-ready)."""
+        state = self.state_at(as_of)
+        if state is None:
+            return None
+        view: dict = {
+            "id": self.order_id,
+            "status": state.status,
+            "create_time": self.create_time,
+            "update_time": state.update_time,
+        }
+        for name in ("paid_time", "rts_time", "collection_time", "delivery_time", "cancel_time"):
+            if name in state.times:
+                view[name] = state.times[name]
+        if state.status == CANCELLED:
+            view["cancel_reason"] = self.cancel_reason
+            view["cancellation_initiator"] = self.cancellation_initiator
+        view["payment"] = self._payment_view()
+        view["line_items"] = [self._line_view(li, state.status) for li in self.line_items]
+        view["buyer_email"] = self.buyer.email
+        view["user_id"] = self.buyer.user_id
+        if state.status not in (UNPAID, ON_HOLD):
+            view["recipient_address"] = {
+                "name": self.buyer.name,
+                "phone_number": self.buyer.phone_number,
+                "full_address": self.buyer.full_address,
+                "region_code": self.buyer.region_code,
+                "postal_code": self.buyer.postal_code,
+            }
+        view["shipping_provider"] = self.shipping_provider
+        if state.tracking_number is not None:
+            view["tracking_number"] = state.tracking_number
+        view["fulfillment_type"] = self.fulfillment_type
+        view["warehouse_id"] = self.warehouse_id
+        view["payment_method_name"] = self.payment_method_name
+        view["is_cod"] = self.is_cod
+        return view
+
+    def _payment_view(self) -> dict:
+        cur = self.currency
+        original_shipping = (
+            self.shipping_fee if self.original_shipping_fee is None else self.original_shipping_fee
+        )
+        amounts = {
+            "sub_total": self.sub_total,
+            "shipping_fee": self.shipping_fee,
+            "seller_discount": self.seller_discount,
+            "platform_discount": self.platform_discount,
+            "tax": self.tax,
+            "total_amount": self.total_amount,
+            "original_total_product_price": self.original_total_product_price,
+            "original_shipping_fee": original_shipping,
+        }
+        return {"currency": cur, **{k: money_str(v, cur) for k, v in amounts.items()}}
+
+    def _line_view(self, li: LineItem, status: str) -> dict:
+        cur = self.currency
+        view = {
+            "id": li.id,
+            "sku_id": li.sku_id,
+            "product_id": li.product_id,
+            "product_name": li.product_name,
+            "seller_sku": li.seller_sku,
+            "sale_price": money_str(li.sale_price, cur),
+            "original_price": money_str(li.original_price, cur),
+            "seller_discount": money_str(li.seller_discount, cur),
+            "platform_discount": money_str(li.platform_discount, cur),
+            "currency": cur,
+            "display_status": status,
+            "is_gift": li.is_gift,
+        }
+        if status == CANCELLED:
+            view["cancel_reason"] = self.cancel_reason
+        return view
+
+
+# ----------------------------------------------------------------------------- dataset
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    """Dates are UTC calendar days, both inclusive."""
+
+    seed: int
+    start_date: date
+    end_date: date
+    orders_per_shop_day: int = 40
+
+    def __post_init__(self) -> None:
+        if self.start_date > self.end_date:
+            raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
+        if self.orders_per_shop_day < 0:
+            raise ValueError("orders_per_shop_day must be >= 0")
+
+    def days(self) -> list[date]:
+        n = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=i) for i in range(n)]
+
+
+@dataclass
+class Dataset:
+    """Shops and orders; also built by hand in tests (config and catalogues optional)."""
+
+    shops: list[Shop]
+    orders: list[Order]
+    config: DatasetConfig | None = None
+    catalogues: dict[str, tuple[Sku, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def _by_shop(self) -> dict[str, list[Order]]:
+        index: dict[str, list[Order]] = {s.shop_id: [] for s in self.shops}
+        for order in self.orders:
+            index.setdefault(order.shop.shop_id, []).append(order)
+        return index
+
+    @cached_property
+    def _by_id(self) -> dict[str, Order]:
+        return {o.order_id: o for o in self.orders}
+
+    def shop_by_cipher(self, cipher: str) -> Shop | None:
+        return next((s for s in self.shops if s.cipher == cipher), None)
+
+    def orders_for_shop(self, shop_id: str) -> list[Order]:
+        return self._by_shop.get(shop_id, [])
+
+    def order_by_id(self, order_id: str) -> Order | None:
+        return self._by_id.get(order_id)
+
+    def pii_values(self) -> set[str]:
+        """Every buyer PII string that appears in any order (for leak checks downstream)."""
+        values: set[str] = set()
+        for order in self.orders:
+            values |= order.buyer.pii_values()
+        return values
+
+
+def generate_dataset(config: DatasetConfig) -> Dataset:
+    """All shops' orders for the configured UTC days, sorted by (create_time, id)."""
+    shops = list(SHOPS)
+    catalogues = {s.shop_id: _catalogue(config.seed, s) for s in shops}
+    orders: list[Order] = []
+    for index, shop in enumerate(shops):
+        pool = _buyer_pool(config.seed, shop)
+        for day in config.days():
+            orders.extend(
+                _orders_for_shop_day(config, shop, index, day, catalogues[shop.shop_id], pool)
+            )
+    orders.sort(key=lambda o: (o.create_time, o.order_id))
+    return Dataset(shops=shops, orders=orders, config=config, catalogues=catalogues)
+
+
+# ------------------------------------------------------------------ generation details
+
+# Relative order intensity by LOCAL hour: evening peak, and busy right up to midnight so
+# local and UTC dates disagree often.
+# fmt: off
+_LOCAL_HOUR_WEIGHT = (3.0, 1.6, 0.9, 0.5, 0.4, 0.5, 0.8, 1.2, 1.6, 2.0, 2.2, 2.4,
+                      2.8, 2.5, 2.3, 2.3, 2.5, 2.8, 3.3, 4.0, 4.6, 4.8, 4.2, 3.6)
+# fmt: on
+_WEEKDAY_FACTOR = (0.95, 0.9, 0.95, 1.0, 1.05, 1.1, 1.05)  # Monday first (UTC day)
+
+_UNPAID_CANCEL_RATE = 0.08
+_PAID_CANCEL_RATE = 0.05
+_GIFT_RATE = 0.03
+_TOUCH_RATE = 0.15
+_REPEAT_BUYER_RATE = 0.3
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(str(rng.randrange(10)) for _ in range(n))
+
+
+def _order_count(rng: random.Random, config: DatasetConfig, shop: Shop, day: date) -> int:
+    mean = config.orders_per_shop_day * _SHOP_SCALE.get(shop.shop_id, 1.0)
+    noise = min(1.4, max(0.6, rng.gauss(1.0, 0.12)))
+    return max(0, round(mean * _WEEKDAY_FACTOR[day.weekday()] * noise))
+
+
+def _hour_weights(shop: Shop, day: date) -> list[float]:
+    tz = ZoneInfo(shop.time_zone)
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return [
+        _LOCAL_HOUR_WEIGHT[(start + timedelta(hours=h, minutes=30)).astimezone(tz).hour]
+        for h in range(24)
+    ]
+
+
+def _orders_for_shop_day(
+    config: DatasetConfig,
+    shop: Shop,
+    shop_index: int,
+    day: date,
+    catalogue: tuple[Sku, ...],
+    pool: tuple[Buyer, ...],
+) -> list[Order]:
+    rng = random.Random(f"{config.seed}:{shop.shop_id}:{day.isoformat()}")
+    count = _order_count(rng, config, shop, day)
+    day_start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+    weights = _hour_weights(shop, day)
+    hours = rng.choices(range(24), weights=weights, k=count)
+    create_times = sorted(day_start + h * HOUR + rng.randrange(HOUR) for h in hours)
+    day_number = (day - date(2020, 1, 1)).days % 10000
+    orders = []
+    for seq, create_time in enumerate(create_times):
+        # Unique by construction: day, shop and sequence are encoded, the tail is random.
+        order_id = f"57{day_number:04d}{shop_index % 10}{seq % 10000:04d}{_digits(rng, 7)}"
+        orders.append(_make_order(rng, shop, order_id, create_time, catalogue, pool))
+    return orders
+
+
+def _make_order(
+    rng: random.Random,
+    shop: Shop,
+    order_id: str,
+    create_time: int,
+    catalogue: tuple[Sku, ...],
+    pool: tuple[Buyer, ...],
+) -> Order:
+    lines = _line_items(rng, shop, order_id, catalogue)
+    sub_total = sum((li.sale_price for li in lines), ZERO)
+    shipping_fee, original_shipping_fee = _shipping(rng, shop.currency)
+    tax = _tax(rng, shop, sub_total)
+    buyer = rng.choice(pool) if pool and rng.random() < _REPEAT_BUYER_RATE else None
+    buyer = buyer or _new_buyer(rng, shop.region)
+    provider, tracking, corrected = _shipping_labels(rng, shop.region)
+    method = rng.choice(_PAYMENT_METHODS[shop.region])
+    timeline = _timeline(rng, shop, create_time)
+    return Order(
+        order_id=order_id,
+        shop=shop,
+        create_time=create_time,
+        line_items=lines,
+        buyer=buyer,
+        shipping_fee=shipping_fee,
+        original_shipping_fee=original_shipping_fee,
+        tax=tax,
+        tracking_number=tracking,
+        corrected_tracking_number=corrected if timeline.get("touch_time") else "",
+        shipping_provider=provider,
+        payment_method_name=method,
+        is_cod=method == "Cash on delivery",
+        fulfillment_type=(
+            "FULFILLMENT_BY_TIKTOK"
+            if shop.region == "US" and rng.random() < 0.1
+            else "FULFILLMENT_BY_SELLER"
+        ),
+        warehouse_id=f"72{shop.shop_id[2:]}",
+        **timeline,
+    )
+
+
+def _timeline(rng: random.Random, shop: Shop, create_time: int) -> dict:
+    """Event times for one order; cancellations cut the life cycle short."""
+    u = rng.random()
+    if u < _UNPAID_CANCEL_RATE:
+        initiator = rng.choice(("SYSTEM", "SYSTEM", "BUYER"))
+        return {
+            "cancel_time": create_time + rng.randint(HOUR, 48 * HOUR),
+            "cancellation_initiator": initiator,
+            "cancel_reason": rng.choice(_CANCEL_REASONS[("UNPAID", initiator)]),
+        }
+    paid = create_time + rng.randint(30, 1800)
+    times: dict = {"paid_time": paid}
+    if shop.region == "US":
+        times["hold_release_time"] = paid + rng.randint(2700, 3540)
+    if u < _UNPAID_CANCEL_RATE + _PAID_CANCEL_RATE:
+        initiator = rng.choice(("BUYER", "BUYER", "SELLER"))
+        times.update(
+            cancel_time=paid + rng.randint(HOUR, 40 * HOUR),
+            cancellation_initiator=initiator,
+            cancel_reason=rng.choice(_CANCEL_REASONS[("PAID", initiator)]),
+        )
+        return times
+    rts = paid + rng.randint(6 * HOUR, 60 * HOUR)
+    collection = rts + rng.randint(2 * HOUR, 24 * HOUR)
+    delivery = collection + rng.randint(2 * DAY, 8 * DAY)
+    times.update(
+        rts_time=rts,
+        collection_time=collection,
+        delivery_time=delivery,
+        completion_time=delivery + rng.randint(7 * DAY, 15 * DAY),
+    )
+    if rng.random() < _TOUCH_RATE:
+        times["touch_time"] = rts + rng.randint(300, collection - rts - 60)
+    return times
+
+
+def _line_items(
+    rng: random.Random, shop: Shop, order_id: str, catalogue: tuple[Sku, ...]
+) -> tuple[LineItem, ...]:
+    sellable = [s for s in catalogue if not s.is_gift]
+    popularity = [1.0 / (i + 1) ** 0.7 for i in range(len(sellable))]
+    n = rng.choices((1, 2, 3, 4), weights=(60, 25, 10, 5))[0]
+    picks = rng.choices(sellable, weights=popularity, k=n)
+    discounts: dict[str, tuple[Decimal, Decimal]] = {}
+    lines = []
+    for k, sku in enumerate(picks):
+        if sku.sku_id not in discounts:  # one promotion per SKU within an order
+            discounts[sku.sku_id] = _discounts(rng, sku.original_price, shop.currency)
+        seller, platform = discounts[sku.sku_id]
+        lines.append(_line(order_id, k, sku, sku.original_price, seller, platform))
+    gifts = [s for s in catalogue if s.is_gift]
+    if gifts and rng.random() < _GIFT_RATE:
+        lines.append(_line(order_id, len(lines), rng.choice(gifts), ZERO, ZERO, ZERO))
+    return tuple(lines)
+
+
+def _line(
+    order_id: str, k: int, sku: Sku, price: Decimal, seller: Decimal, platform: Decimal
+) -> LineItem:
+    return LineItem(
+        id=f"58{order_id[2:17]}{k}",
+        sku_id=sku.sku_id,
+        product_id=sku.product_id,
+        product_name=sku.product_name,
+        seller_sku=sku.seller_sku,
+        original_price=price,
+        seller_discount=seller,
+        platform_discount=platform,
+        is_gift=sku.is_gift,
+    )
+
+
+def _discounts(rng: random.Random, price: Decimal, currency: str) -> tuple[Decimal, Decimal]:
+    seller = platform = ZERO
+    if rng.random() < 0.35:
+        seller = quantize_money(
+            price * Decimal(rng.choice((5, 10, 15, 20, 25, 30))) / 100, currency
+        )
+    if rng.random() < 0.25:
+        platform = quantize_money(price * Decimal(rng.randint(3, 15)) / 100, currency)
+    return seller, platform
+
+
+_SHIPPING_FEES = {
+    "USD": ("3.99", "4.99", "5.99"),
+    "GBP": ("2.99", "3.49", "3.99"),
+    "IDR": ("9000", "12000", "15000"),
+    "THB": ("30", "40", "45"),
+}
+
+
+def _shipping(rng: random.Random, currency: str) -> tuple[Decimal, Decimal]:
+    """(charged, original) shipping; free shipping is common and keeps the original fee."""
+    original = Decimal(rng.choice(_SHIPPING_FEES[currency]))
+    charged = ZERO if rng.random() < 0.55 else original
+    return charged, original
+
+
+_US_TAX_RATES = ("0", "0.06", "0.0725", "0.0825", "0.0875", "0.1025")
+
+
+def _tax(rng: random.Random, shop: Shop, sub_total: Decimal) -> Decimal:
+    """US sales tax is added on top; elsewhere VAT is inside the price, so tax is zero."""
+    if shop.region != "US":
+        return ZERO
+    return quantize_money(sub_total * Decimal(rng.choice(_US_TAX_RATES)), shop.currency)
+
+
+# --------------------------------------------------------------------- catalogue data
+
+# fmt: off
+_PRODUCTS = {
+    "home": ("Linen Throw Blanket", "Ceramic Pour-Over Set", "Bamboo Drawer Organizer",
+             "Scented Soy Candle", "Velvet Cushion Cover", "Glass Storage Jar",
+             "Cotton Bath Towel", "Wall Floating Shelf", "Silicone Baking Mat",
+             "LED Fairy Lights"),
+    "beauty": ("Hydrating Face Serum", "Vitamin C Toner", "Matte Lip Tint",
+               "Gentle Foam Cleanser", "Overnight Lip Mask", "Volumizing Mascara",
+               "Silk Sleep Scrunchie", "SPF 50 Sunscreen", "Jade Facial Roller"),
+    "fashion": ("Kemeja Linen Oversize", "Hijab Voal Premium", "Celana Kulot",
+                "Kaos Polos Cotton", "Tas Selempang Mini", "Dress Batik Modern",
+                "Sandal Slide Casual", "Cardigan Rajut"),
+    "gadgets": ("Wireless Earbuds", "Magnetic Phone Holder", "USB-C Fast Charger",
+                "Power Bank 10000mAh", "Bluetooth Speaker Mini", "Smart Watch Strap",
+                "Ring Light 10 inch", "Cable Organizer Set", "Phone Case Clear"),
+}
+# fmt: on
+_VARIANTS = {
+    "home": ("Sand", "Sage", "Charcoal"),
+    "beauty": ("30ml", "50ml"),
+    "fashion": ("S", "M", "L"),
+    "gadgets": ("Black", "White"),
+}
+_GIFTS = {
+    "home": "Gift: Mini Candle",
+    "beauty": "Gift: Travel Size Serum",
+    "fashion": "Gift: Pouch Kain",
+    "gadgets": "Gift: Cable Tie Pack",
+}
+
+
+def _list_price(rng: random.Random, currency: str) -> Decimal:
+    if currency == "USD":
+        return Decimal(rng.randint(6, 59)) + Decimal("0.99")
+    if currency == "GBP":
+        return Decimal(rng.randint(4, 44)) + Decimal("0.99")
+    if currency == "IDR":
+        return Decimal(rng.randint(290, 4990) * 100)
+    return Decimal(rng.choice(range(99, 1300, 10)))  # THB, whole baht shown as "x.00"
+
+
+def _catalogue(seed: int, shop: Shop) -> tuple[Sku, ...]:
+    """10–30 SKUs per shop (products × variants) plus one gift SKU."""
+    rng = random.Random(f"{seed}:{shop.shop_id}:catalogue")
+    theme = _SHOP_THEME.get(shop.shop_id, "home")
+    names = list(_PRODUCTS[theme])
+    rng.shuffle(names)
+    variants = _VARIANTS[theme]
+    skus: list[Sku] = []
+    for p, name in enumerate(names[: max(4, 24 // len(variants))]):
+        product_id = "17" + _digits(rng, 17)
+        price = _list_price(rng, shop.currency)
+        for v, variant in enumerate(variants[: rng.randint(min(2, len(variants)), len(variants))]):
+            skus.append(
+                Sku(
+                    sku_id="17" + _digits(rng, 17),
+                    product_id=product_id,
+                    product_name=f"{name} - {variant}",
+                    seller_sku=f"{shop.code[4:8]}-{p:02d}{v}",
+                    original_price=price,
+                )
+            )
+    gift_product = "17" + _digits(rng, 17)
+    skus.append(
+        Sku(
+            sku_id="17" + _digits(rng, 17),
+            product_id=gift_product,
+            product_name=_GIFTS[theme],
+            seller_sku=f"{shop.code[4:8]}-GIFT",
+            original_price=ZERO,
+            is_gift=True,
+        )
+    )
+    return tuple(skus)
+
+
+# ------------------------------------------------------------------------ buyer data
+
+_FIRST = {
+    "US": ("Emma", "Liam", "Olivia", "Noah", "Ava", "Mason", "Sophia", "Ethan", "Mia", "Lucas"),
+    "GB": ("Amelia", "Oliver", "Isla", "George", "Poppy", "Harry", "Freya", "Jack", "Ivy"),
+    "ID": ("Putri", "Budi", "Siti", "Agus", "Dewi", "Rizky", "Ayu", "Fajar", "Intan", "Dimas"),
+    "TH": ("Somchai", "Nattaya", "Kittipong", "Suda", "Anan", "Ploy", "Chaiwat", "Malee"),
+}
+_LAST = {
+    "US": ("Johnson", "Garcia", "Miller", "Davis", "Martinez", "Lopez", "Wilson", "Anderson"),
+    "GB": ("Smith", "Taylor", "Brown", "Evans", "Walker", "Wright", "Hughes", "Clarke"),
+    "ID": ("Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Kurniawan", "Pratama"),
+    "TH": ("Srisuk", "Wongsa", "Chaiyaporn", "Boonmee", "Kaewkla", "Thongdee", "Sukjai"),
+}
+_STREETS = {
+    "US": ("Maple Ave", "Oak St", "Sunset Blvd", "Pine Rd", "Cedar Ln", "Elm Dr"),
+    "GB": ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane"),
+    "ID": ("Jl. Melati", "Jl. Sudirman", "Jl. Kenanga", "Jl. Merdeka", "Jl. Diponegoro"),
+    "TH": ("Soi Sukhumvit 24", "Soi Ari 4", "Thanon Nimmanhaemin", "Soi Ratchada 7"),
+}
+# fmt: off
+_CITIES = {  # (city, state or province, postal code or its prefix)
+    "US": (("Los Angeles", "CA", "900"), ("Houston", "TX", "770"), ("Brooklyn", "NY", "112"),
+           ("Phoenix", "AZ", "850"), ("Seattle", "WA", "981"), ("Chicago", "IL", "606")),
+    "GB": (("London", "", "E1 6AN"), ("Manchester", "", "M1 1AE"), ("Leeds", "", "LS1 4AP"),
+           ("Bristol", "", "BS1 4DJ"), ("Glasgow", "", "G1 1XQ")),
+    "ID": (("Jakarta Selatan", "DKI Jakarta", "12"), ("Bandung", "Jawa Barat", "40"),
+           ("Surabaya", "Jawa Timur", "60"), ("Yogyakarta", "DI Yogyakarta", "55")),
+    "TH": (("Bangkok", "", "10"), ("Chiang Mai", "", "50"), ("Khon Kaen", "", "40"),
+           ("Nonthaburi", "", "11")),
+}
+# fmt: on
+_COUNTRY = {"US": "United States", "GB": "United Kingdom", "ID": "Indonesia", "TH": "Thailand"}
+
+
+def _phone(rng: random.Random, region: str) -> str:
+    if region == "US":
+        return f"(+1){rng.choice(('213', '312', '206', '718'))}555{rng.randint(100, 199):04d}"
+    if region == "GB":
+        return f"(+44)7700900{rng.randint(0, 999):03d}"
+    if region == "ID":
+        return f"(+62)8{rng.randint(11, 59)}{_digits(rng, 8)}"
+    return f"(+66)8{rng.randint(1, 9)}{_digits(rng, 7)}"
+
+
+def _postal(rng: random.Random, region: str, base: str) -> str:
+    if region == "US":
+        return f"{base}{rng.randint(0, 99):02d}"
+    if region == "GB":
+        return base
+    if region == "ID":
+        return f"{base}{rng.randint(100, 999)}"
+    return f"{base}{rng.randint(1, 9)}{rng.randint(0, 9)}0"
+
+
+def _new_buyer(rng: random.Random, region: str) -> Buyer:
+    first, last = rng.choice(_FIRST[region]), rng.choice(_LAST[region])
+    city, state, base = rng.choice(_CITIES[region])
+    postal = _postal(rng, region, base)
+    number = rng.randint(1, 480)
+    street = rng.choice(_STREETS[region])
+    street_part = f"{street} No. {number}" if region == "ID" else f"{number} {street}"
+    locality = ", ".join(p for p in (city, f"{state} {postal}".strip()) if p)
+    return Buyer(
+        user_id="7494" + _digits(rng, 15),
+        email=f"{first}.{last}{rng.randint(1, 9999)}@example.com".lower(),
+        name=f"{first} {last}",
+        phone_number=_phone(rng, region),
+        full_address=f"{street_part}, {locality}, {_COUNTRY[region]}",
+        region_code=region,
+        postal_code=postal,
+    )
+
+
+def _buyer_pool(seed: int, shop: Shop) -> tuple[Buyer, ...]:
+    """Returning buyers of a shop: fixed per (seed, shop), so any day can draw from it."""
+    rng = random.Random(f"{seed}:{shop.shop_id}:buyers")
+    return tuple(_new_buyer(rng, shop.region) for _ in range(150))
+
+
+_PAYMENT_METHODS = {
+    "US": ("Credit card", "Credit card", "PayPal", "Apple Pay"),
+    "GB": ("Credit card", "PayPal", "Apple Pay", "Klarna"),
+    "ID": ("DANA", "OVO", "Bank transfer", "Cash on delivery"),
+    "TH": ("TrueMoney Wallet", "Credit card", "Cash on delivery"),
+}
+_CANCEL_REASONS = {
+    ("UNPAID", "SYSTEM"): ("Payment overdue",),
+    ("UNPAID", "BUYER"): ("No longer needed", "Need to change payment method"),
+    ("PAID", "BUYER"): ("Changed my mind", "Found a better price", "Wrong shipping address"),
+    ("PAID", "SELLER"): ("Out of stock", "Unable to deliver to this area"),
+}
+
+
+def _shipping_labels(rng: random.Random, region: str) -> tuple[str, str, str]:
+    """(provider, tracking number, corrected tracking number used after a touch)."""
+    provider = rng.choice(
+        {
+            "US": ("USPS", "UPS"),
+            "GB": ("Royal Mail", "Evri"),
+            "ID": ("J&T Express", "SiCepat"),
+            "TH": ("Kerry Express", "Flash Express"),
+        }[region]
+    )
+    prefix = {
+        "USPS": "9400",
+        "UPS": "1Z",
+        "Royal Mail": "RM",
+        "Evri": "H0",
+        "J&T Express": "JP",
+        "SiCepat": "00",
+        "Kerry Express": "KERTH",
+        "Flash Express": "TH",
+    }[provider]
+    return provider, prefix + _digits(rng, 14), prefix + _digits(rng, 14)

@@ -1,0 +1,96 @@
+"""KPI truth per shop and shop-local day, computed in plain Python from the order model.
+
+This is the yardstick the warehouse is tested against, so it reads the generator's own
+timeline and Decimal amounts — never the API's JSON and never SQL. The definitions here
+are the contract the dbt marts implement independently:
+
+- GMV of an order = sub_total + platform_discount: product value after seller discounts,
+  with platform-funded discounts added back; shipping and tax excluded.
+- units = line items that are not gifts (one line is one unit).
+- placed: local date of create_time. paid: local date of paid_time, only while the order is
+  not cancelled. delivered: local date of delivery_time. cancelled: local date of cancel_time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sandbox.generator import CANCELLED, Dataset, Order, Shop
+
+
+@dataclass(frozen=True)
+class ShopDayTruth:
+    """Counts and Decimal amounts (in the shop's currency) for one shop-local day."""
+
+    orders_placed: int = 0
+    orders_paid: int = 0
+    gmv_paid: Decimal = Decimal(0)
+    units_paid: int = 0
+    orders_delivered: int = 0
+    gmv_delivered: Decimal = Decimal(0)
+    orders_cancelled: int = 0
+
+
+def order_gmv(order: Order) -> Decimal:
+    """The one place GMV of an order is defined for the sandbox's truth."""
+    return order.sub_total + order.platform_discount
+
+
+def local_date(shop: Shop, unix_seconds: int) -> date:
+    return datetime.fromtimestamp(unix_seconds, ZoneInfo(shop.time_zone)).date()
+
+
+def shop_daily_truth(ds: Dataset, as_of: int) -> dict[tuple[str, date], ShopDayTruth]:
+    """Truth keyed by (shop_id, shop-local date); only days with some activity appear.
+
+    Days at the edges of the generated window are partial in local time (the window is in
+    UTC days); they are still the truth of what was generated.
+    """
+    totals: dict[tuple[str, date], dict[str, int | Decimal]] = {}
+
+    def add(order: Order, when: int, **amounts: int | Decimal) -> None:
+        key = (order.shop.shop_id, local_date(order.shop, when))
+        day = totals.setdefault(key, {})
+        for name, value in amounts.items():
+            day[name] = day.get(name, 0) + value
+
+    for order in ds.orders:
+        state = order.state_at(as_of)
+        if state is None:
+            continue
+        add(order, order.create_time, orders_placed=1)
+        cancelled = state.status == CANCELLED
+        if "paid_time" in state.times and not cancelled:
+            add(
+                order,
+                state.times["paid_time"],
+                orders_paid=1,
+                gmv_paid=order_gmv(order),
+                units_paid=order.units,
+            )
+        if "delivery_time" in state.times:
+            add(
+                order,
+                state.times["delivery_time"],
+                orders_delivered=1,
+                gmv_delivered=order_gmv(order),
+            )
+        if cancelled:
+            add(order, state.times["cancel_time"], orders_cancelled=1)
+    return {key: _freeze(values) for key, values in totals.items()}
+
+
+def _freeze(values: dict[str, int | Decimal]) -> ShopDayTruth:
+    base = ShopDayTruth()
+    return ShopDayTruth(
+        orders_placed=int(values.get("orders_placed", 0)),
+        orders_paid=int(values.get("orders_paid", 0)),
+        gmv_paid=Decimal(values.get("gmv_paid", base.gmv_paid)),
+        units_paid=int(values.get("units_paid", 0)),
+        orders_delivered=int(values.get("orders_delivered", 0)),
+        gmv_delivered=Decimal(values.get("gmv_delivered", base.gmv_delivered)),
+        orders_cancelled=int(values.get("orders_cancelled", 0)),
+    )

@@ -1,0 +1,211 @@
+"""Threaded HTTP server around `TikTokShopApi`, for tests (`running_sandbox`) and the CLI (`serve`).
+
+Only byte plumbing lives here: parse the request line, headers and raw body, hand them to the
+API, sleep if a slow response was drawn, write the answer. The data clock lives here too: it
+follows the wall clock unless the settings or a test pin it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from connectors.sandbox_defaults import SANDBOX_HOST
+from sandbox.generator import Dataset, DatasetConfig, generate_dataset
+from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Everything a sandbox run needs; dates are UTC days, `as_of` pins the data clock."""
+
+    port: int = 0
+    seed: int = 7
+    start_date: date | None = None
+    end_date: date | None = None
+    as_of: datetime | int | None = None
+    orders_per_shop_day: int = 40
+    rate_limit_per_second: float = 50.0
+    rate_limit_burst: int = 50
+    timestamp_window_seconds: int = 300
+    fault_rate: float = 0.0
+    slow_rate: float = 0.0
+    slow_seconds: float = 5.0
+    host: str = SANDBOX_HOST
+
+    def dataset_config(self) -> DatasetConfig:
+        end = self.end_date or datetime.now(UTC).date()
+        start = self.start_date or end - timedelta(days=29)
+        return DatasetConfig(self.seed, start, end, self.orders_per_shop_day)
+
+    def api_settings(self) -> ApiSettings:
+        return ApiSettings(
+            seed=self.seed,
+            rate_limit_per_second=self.rate_limit_per_second,
+            rate_limit_burst=self.rate_limit_burst,
+            timestamp_window_seconds=self.timestamp_window_seconds,
+            fault_rate=self.fault_rate,
+            slow_rate=self.slow_rate,
+            slow_seconds=self.slow_seconds,
+        )
+
+
+def to_unix_seconds(value: datetime | int) -> int:
+    """Naive datetimes are taken as UTC, like every time in the sandbox."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return int(aware.timestamp())
+    return int(value)
+
+
+class DataClock:
+    """The moment the data is shown at: pinned, or following the wall clock when None."""
+
+    def __init__(self, as_of: datetime | int | None = None) -> None:
+        self._lock = threading.Lock()
+        self._pinned = None if as_of is None else to_unix_seconds(as_of)
+
+    def now(self) -> int:
+        with self._lock:
+            return int(time.time()) if self._pinned is None else self._pinned
+
+    def set(self, as_of: datetime | int | None) -> None:
+        with self._lock:
+            self._pinned = None if as_of is None else to_unix_seconds(as_of)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Hands every method to the API; the server object carries the API instance."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # idle keep-alive connections do not hold a thread forever
+    server: _SandboxHTTPServer
+
+    def _handle(self) -> None:
+        split = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        request = ApiRequest(
+            method=self.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
+        response = self.server.api.handle(request)
+        if response.delay_seconds > 0:
+            time.sleep(response.delay_seconds)
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("client went away before the answer to %s", split.path)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+
+    def log_message(self, format: str, *args: object) -> None:
+        logger.debug("%s " + format, self.address_string(), *args)
+
+
+class _SandboxHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], api: TikTokShopApi) -> None:
+        self.api = api
+        super().__init__(address, _Handler)
+
+
+class Sandbox:
+    """A running sandbox: where it listens, what it serves and the knobs tests turn."""
+
+    def __init__(self, settings: SandboxSettings, dataset: Dataset | None = None) -> None:
+        self.settings = settings
+        self.dataset = dataset or generate_dataset(settings.dataset_config())
+        self._clock = DataClock(settings.as_of)
+        self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
+        self._server = _SandboxHTTPServer((settings.host, settings.port), self.api)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def request_log(self) -> list[tuple[str, str, int, int | None]]:
+        """Snapshot of (method, path, http_status, api_code) per request, oldest first."""
+        return self.api.request_log
+
+    def as_of(self) -> int:
+        return self._clock.now()
+
+    def set_as_of(self, as_of: datetime | int | None) -> None:
+        """Move the data clock (None: follow the wall clock again)."""
+        self._clock.set(as_of)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="tiktok-shop-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        """Block in the calling thread until interrupted; the socket is closed on the way out."""
+        try:
+            self._server.serve_forever()
+        finally:
+            self._server.server_close()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+@contextmanager
+def running_sandbox(settings: SandboxSettings | None = None) -> Iterator[Sandbox]:
+    """Serve in a background thread for the duration of the block (port=0 picks a free port)."""
+    sandbox = Sandbox(settings or SandboxSettings(port=0))
+    sandbox.start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+def serve(settings: SandboxSettings) -> None:
+    """Serve until interrupted; used by `python -m sandbox` and `linkstar sandbox`."""
+    if not logging.getLogger().handlers:  # called from a bare CLI: make the URL visible
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sandbox = Sandbox(settings)
+    cfg = sandbox.dataset.config
+    assert cfg is not None
+    logger.info(
+        "TikTok Shop sandbox on %s: %d shops, %d orders, UTC days %s..%s, seed %d",
+        sandbox.base_url,
+        len(sandbox.dataset.shops),
+        len(sandbox.dataset.orders),
+        cfg.start_date,
+        cfg.end_date,
+        cfg.seed,
+    )
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        logger.info("sandbox stopped")

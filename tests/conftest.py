@@ -1,0 +1,42 @@
+"""Shared fixtures: a temporary LINKSTAR_HOME and a sandbox the connectors point at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import pytest
+
+from connectors import sandbox_defaults
+
+# A fixed data clock keeps every run of the suite on the same orders.
+AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+HISTORY_START = date(2026, 11, 1)
+
+
+@pytest.fixture
+def linkstar_home(tmp_path, monkeypatch):
+    home = tmp_path / "linkstar_home"
+    monkeypatch.setenv("LINKSTAR_HOME", str(home))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "dagster_home").mkdir()
+    return home
+
+
+def point_connectors_at(monkeypatch, base_url: str) -> None:
+    monkeypatch.setenv("TIKTOK_SHOP_BASE_URL", base_url)
+    monkeypatch.setenv("TIKTOK_SHOP_APP_KEY", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY)
+    monkeypatch.setenv("TIKTOK_SHOP_APP_SECRET", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET)
+    monkeypatch.setenv("TIKTOK_SHOP_ACCESS_TOKEN", sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN)
+
+
+@contextmanager
+def sandbox_running(**overrides) -> Iterator:
+    from sandbox.server import SandboxSettings, running_sandbox
+
+    settings = {"port": 0, "seed": 7, "start_date": HISTORY_START, "end_date": AS_OF.date(),
+                "as_of": AS_OF, "orders_per_shop_day": 25}
+    settings.update(overrides)
+    with running_sandbox(SandboxSettings(**settings)) as running:
+        yield running

@@ -1,0 +1,42 @@
+from datetime import date
+
+import pytest
+
+from linkstar_pipeline.defs.refresh.jobs import default_refresh_range, partition_range_tags
+from linkstar_pipeline.lib.raw_landing import raw_file_path
+from linkstar_pipeline.lib.settings import PipelineSettings, SettingsError
+
+
+def _settings(**overrides) -> PipelineSettings:
+    values = {"partitions_start": "2025-01-01", "lookback_days": 3, "initial_history_days": 30,
+              "nightly_cron": "0 2 * * *", "nightly_timezone": "UTC"}
+    values.update(overrides)
+    return PipelineSettings(**values)
+
+
+def test_first_run_loads_the_initial_history_then_only_the_lookback(tmp_path):
+    today = date(2026, 11, 20)
+    assert default_refresh_range(today, tmp_path, _settings()) == (date(2026, 10, 22), today)
+    shops = raw_file_path(tmp_path, "tiktok_shop", "shops", "shops")
+    shops.parent.mkdir(parents=True)
+    shops.write_bytes(b"")
+    assert default_refresh_range(today, tmp_path, _settings()) == (date(2026, 11, 17), today)
+
+
+def test_the_range_never_starts_before_the_first_partition(tmp_path):
+    start, _ = default_refresh_range(date(2025, 1, 3), tmp_path, _settings())
+    assert start == date(2025, 1, 1)
+
+
+def test_a_reversed_range_is_refused():
+    with pytest.raises(ValueError, match="before"):
+        partition_range_tags(date(2026, 11, 2), date(2026, 11, 1))
+
+
+def test_bad_numbers_in_the_environment_name_the_variable(monkeypatch):
+    monkeypatch.setenv("LINKSTAR_LOOKBACK_DAYS", "three")
+    with pytest.raises(SettingsError, match="LINKSTAR_LOOKBACK_DAYS='three'"):
+        PipelineSettings.from_env()
+    monkeypatch.setenv("LINKSTAR_LOOKBACK_DAYS", "-1")
+    with pytest.raises(SettingsError, match="at least 0"):
+        PipelineSettings.from_env()
