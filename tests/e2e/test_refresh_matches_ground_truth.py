@@ -114,7 +114,7 @@ def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
     _, _, result = loaded_warehouse
     evaluations = result.get_asset_check_evaluations()
     checked = {evaluation.asset_key.to_user_string() for evaluation in evaluations}
-    assert {"kpi_shop_daily", "fct_orders", "stg_tiktok_shop__orders"} <= checked
+    assert {"marts/kpi_shop_daily", "marts/fct_orders", "staging/stg_tiktok_shop__orders"} <= checked
     failed = [e.check_name for e in evaluations if not e.passed]
     assert not failed
 

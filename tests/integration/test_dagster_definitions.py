@@ -11,6 +11,8 @@ import dagster as dg
 
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME
 
+KPI_SHOP_DAILY = dg.AssetKey(["marts", "kpi_shop_daily"])
+
 
 def _defs():
     from linkstar_pipeline.definitions import defs
@@ -34,18 +36,19 @@ def test_assets_are_grouped_like_the_architecture():
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
     assert groups["tiktok_shop"] == {"tiktok_shop/shops", "tiktok_shop/orders"}
-    assert {"stg_tiktok_shop__orders", "stg_tiktok_shop__order_line_items", "stg_tiktok_shop__shops"} <= groups["staging"]
-    assert {"int_orders_with_sales_basis"} <= groups["intermediate"]
-    assert {"kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"} <= groups["marts"]
+    assert {f"staging/stg_tiktok_shop__{name}" for name in ["orders", "order_line_items", "shops"]} <= groups["staging"]
+    assert {"intermediate/int_orders_with_sales_basis"} <= groups["intermediate"]
+    assert {f"marts/{name}" for name in ["kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"]} <= groups["marts"]
+    assert groups["reference"] == {"reference/markets", "reference/order_status_mapping"}
     assert groups["serving"] == {"serving/published_marts"}
     assert graph.get(dg.AssetKey(["tiktok_shop", "orders"])).partitions_def is not None
 
 
 def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
     graph = _defs().resolve_asset_graph()
-    base_orders = graph.get(dg.AssetKey("base_tiktok_shop__orders"))
+    base_orders = graph.get(dg.AssetKey(["staging", "base_tiktok_shop__orders"]))
     assert dg.AssetKey(["tiktok_shop", "orders"]) in base_orders.parent_keys
-    check_names = {check.name for check in graph.asset_check_keys if check.asset_key == dg.AssetKey("kpi_shop_daily")}
+    check_names = {check.name for check in graph.asset_check_keys if check.asset_key == KPI_SHOP_DAILY}
     assert any(name.startswith("unique_combination_of_columns") for name in check_names)
     assert "not_null_kpi_shop_daily_gmv_paid" in check_names
     orders_checks = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey(["tiktok_shop", "orders"])}
@@ -54,7 +57,7 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
 
 def test_warehouse_writers_share_one_pool():
     graph = _defs().resolve_asset_graph()
-    for key in [dg.AssetKey("kpi_shop_daily"), dg.AssetKey(["serving", "published_marts"])]:
+    for key in [KPI_SHOP_DAILY, dg.AssetKey(["serving", "published_marts"])]:
         assert graph.get(key).pools == {"warehouse"}
     assert not graph.get(dg.AssetKey(["tiktok_shop", "orders"])).pools
 

@@ -1,6 +1,5 @@
 """The nightly refresh: re-fetch the look-back window and rebuild the marts in one run."""
 
-from __future__ import annotations
 
 from datetime import UTC
 

@@ -4,7 +4,6 @@ These assets never open the warehouse, so any number of partitions can load in p
 while dbt (the warehouse's only writer) or a BI tool is busy.
 """
 
-from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta

@@ -1,6 +1,5 @@
 """Checks on landed TikTok Shop data: gaps, API-vs-landed counts, and lateness."""
 
-from __future__ import annotations
 
 import json
 from datetime import date, timedelta
