@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import requests
 
@@ -34,28 +34,44 @@ ENV_BASE_URL = "TIKTOK_SHOP_BASE_URL"
 ENV_APP_KEY = "TIKTOK_SHOP_APP_KEY"
 ENV_APP_SECRET = "TIKTOK_SHOP_APP_SECRET"
 ENV_ACCESS_TOKEN = "TIKTOK_SHOP_ACCESS_TOKEN"
-_CREDENTIAL_VARIABLES = (ENV_APP_KEY, ENV_APP_SECRET, ENV_ACCESS_TOKEN)
+CREDENTIAL_VARIABLES = (ENV_APP_KEY, ENV_APP_SECRET, ENV_ACCESS_TOKEN)
 
+ACCESS_TOKEN_HEADER = "x-tts-access-token"
 SHOPS_PATH = "/authorization/202309/shops"
 ORDER_SEARCH_PATH = "/order/202309/orders/search"
 ORDER_DETAIL_PATH = "/order/202309/orders"
 
-ORDER_PAGE_SIZE_RANGE = (1, 100)
+ORDER_PAGE_SIZE_LIMITS = (1, 100)
 ORDER_DETAIL_MAX_IDS = 50
 THROTTLED_CODE = 36009002
-# Never part of the signed string (the reference, step 1).
+# Never part of the signed string (reference, signing step 1).
 _UNSIGNED_PARAMS = frozenset({"sign", "access_token"})
+_SNIPPET_CHARS = 200
+_REDACTED = "[REDACTED]"
+
+
+# ------------------------------------------------------------------------------ signing
 
 
 def sign_request(app_secret: str, path: str, query: Mapping[str, str], body: bytes | None) -> str:
-    """The `sign` query parameter: HMAC-SHA256 over path + sorted key/value pairs + body,
-    wrapped in the secret on both sides, as TikTok's partner documentation specifies."""
-    pairs = "".join(f"{key}{query[key]}" for key in sorted(query) if key not in _UNSIGNED_PARAMS)
-    message = path.encode("utf-8") + pairs.encode("utf-8")
+    """The `sign` query parameter, computed as TikTok's partner documentation specifies.
+
+    HMAC-SHA256 keyed by the app secret over `secret + path + sorted key/value pairs + body +
+    secret`. Keys sort by their UTF-8 bytes; the body is signed as the exact bytes sent.
+    """
+    keys = sorted((key for key in query if key not in _UNSIGNED_PARAMS), key=_utf8)
+    message = _utf8(path) + b"".join(_utf8(key) + _utf8(query[key]) for key in keys)
     if body:
         message += body
-    secret = app_secret.encode("utf-8")
+    secret = _utf8(app_secret)
     return hmac.new(secret, secret + message + secret, hashlib.sha256).hexdigest()
+
+
+def _utf8(text: str) -> bytes:
+    return str(text).encode("utf-8")
+
+
+# ------------------------------------------------------------------------------- errors
 
 
 class TikTokShopError(Exception):
@@ -65,11 +81,30 @@ class TikTokShopError(Exception):
 class TikTokShopConfigError(TikTokShopError):
     """The TIKTOK_SHOP_* environment variables do not make a usable configuration."""
 
+    def __init__(self, message: str, missing: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.missing = tuple(missing)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.missing))
+
+
+# What to do next for the codes the reference names; other codes only carry the API's message.
+_NEXT_STEPS = {
+    106001: f"Check {ENV_APP_KEY} and {ENV_APP_SECRET} belong to the same app.",
+    105002: f"The access token has expired: refresh it and update {ENV_ACCESS_TOKEN}.",
+    105005: "The app lacks the scope for this endpoint: add it in the Partner Center.",
+    THROTTLED_CODE: "Throttled: lower the request rate or raise the retry back-off.",
+    36009004: "Timestamp or request reused: check the machine's clock is in sync (UTC).",
+}
+
 
 class TikTokShopApiError(TikTokShopError):
-    """The API answered with a non-zero `code`."""
+    """The API answered with a non-zero `code`; the code, not the HTTP status, says why."""
 
-    def __init__(self, code: int, message: str, request_id: str, http_status: int, method: str, path: str):
+    def __init__(
+        self, code: int, message: str, request_id: str, http_status: int, method: str, path: str
+    ) -> None:
         self.code = code
         self.message = message
         self.request_id = request_id
@@ -77,46 +112,99 @@ class TikTokShopApiError(TikTokShopError):
         self.method = method
         self.path = path
         super().__init__(
-            f"TikTok Shop API error {code} on {method} {path} (HTTP {http_status}, "
-            f"request_id {request_id or 'none'}): {message}"
+            f"TikTok Shop API error code {code} on {method} {path} "
+            f"(HTTP {http_status}, request_id {request_id or 'none'}): {message or 'no message'}"
+            + (f". {_NEXT_STEPS[code]}" if code in _NEXT_STEPS else "")
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (self.code, self.message, self.request_id, self.http_status, self.method, self.path)
+        return (type(self), args)
 
 
 class TikTokShopResponseError(TikTokShopError):
-    """The API answered with something that is not a well-formed envelope."""
+    """The API answered with something that is not a well-formed envelope (or paging broke)."""
+
+    def __init__(
+        self,
+        message: str,
+        method: str = "",
+        path: str = "",
+        http_status: int | None = None,
+        request_id: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.http_status = http_status
+        self.request_id = request_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (str(self), self.method, self.path, self.http_status, self.request_id)
+        return (type(self), args)
 
 
 class TikTokShopUnreachableError(TikTokShopError):
     """No answer at all from the base URL (connection refused, DNS, timeouts)."""
 
+    def __init__(self, message: str, base_url: str = "", method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.base_url = base_url
+        self.method = method
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.base_url, self.method, self.path))
+
+
+# ----------------------------------------------------------------------------- settings
+
 
 @dataclass(frozen=True)
 class TikTokShopSettings:
+    """Where to call and with which credentials; the secret and token never show in a repr."""
+
     base_url: str
     app_key: str
     app_secret: str = field(repr=False)
     access_token: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        base_url = self.base_url.strip().rstrip("/")
+        if not base_url.startswith(("http://", "https://")):
+            raise TikTokShopConfigError(
+                f"{ENV_BASE_URL}={base_url!r} must start with http:// or https:// "
+                f"(e.g. {PRODUCTION_BASE_URL})"
+            )
+        object.__setattr__(self, "base_url", base_url)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TikTokShopSettings:
-        """Credentials from the environment; with none set, the local sandbox's test ones."""
+        """Credentials from the environment only.
+
+        None set: the local sandbox and its public test credentials, so a fresh checkout runs.
+        All set: the given base URL, or production when none is given. Some set: an error,
+        because a half-configured production run must never fall back to the sandbox silently.
+        """
         env = os.environ if environ is None else environ
-        values = {name: env.get(name, "").strip() for name in (ENV_BASE_URL, *_CREDENTIAL_VARIABLES)}
-        base_url = values[ENV_BASE_URL].rstrip("/")
-        if base_url and not base_url.startswith(("http://", "https://")):
-            raise TikTokShopConfigError(f"{ENV_BASE_URL}={base_url!r} must start with http:// or https://")
-        if not any(values[name] for name in _CREDENTIAL_VARIABLES):
+        names = (ENV_BASE_URL, *CREDENTIAL_VARIABLES)
+        values = {name: (env.get(name) or "").strip() for name in names}
+        base_url = values[ENV_BASE_URL]
+        if not any(values[name] for name in CREDENTIAL_VARIABLES):
             return cls(
                 base_url=base_url or sandbox_defaults.SANDBOX_BASE_URL,
                 app_key=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY,
                 app_secret=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET,
                 access_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
             )
-        missing = [name for name in _CREDENTIAL_VARIABLES if not values[name]]
+        missing = [name for name in CREDENTIAL_VARIABLES if not values[name]]
         if missing:
             raise TikTokShopConfigError(
-                f"TikTok Shop credentials are incomplete: set {', '.join(missing)} as well "
-                f"(or unset all of {', '.join(_CREDENTIAL_VARIABLES)} to use the local sandbox)"
+                f"TikTok Shop credentials are incomplete: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set. Set "
+                f"{'it' if len(missing) == 1 else 'them'} too, or unset every TikTok Shop "
+                "credential variable to use the local sandbox.",
+                missing=missing,
             )
         return cls(
             base_url=base_url or PRODUCTION_BASE_URL,
@@ -126,32 +214,55 @@ class TikTokShopSettings:
         )
 
 
+# ----------------------------------------------------------------------------- response
+
+
 @dataclass(frozen=True)
 class ApiResponse:
     """One successful call, with what is needed to land and replay it (no secrets)."""
 
     method: str
     path: str
-    query: Mapping[str, str]  # as sent, without `sign`
+    query: dict[str, str]  # as sent, without `sign`
     request_body: bytes | None
     http_status: int
     request_id: str
-    fetched_at: datetime
+    fetched_at: datetime  # aware, UTC
     text: str  # the response body exactly as received
     data: dict[str, Any]
     attempts: int
 
 
 class _Retryable(Exception):
-    """An attempt failed in a way that may pass on a later attempt."""
+    """An attempt failed in a way that may pass on a later attempt; carries the final error."""
 
-    def __init__(self, reason: str, final_error: TikTokShopError):
+    def __init__(self, reason: str, final_error: TikTokShopError) -> None:
         super().__init__(reason)
         self.reason = reason
         self.final_error = final_error
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One logical call; every attempt re-stamps and re-signs it."""
+
+    method: str
+    path: str
+    params: Mapping[str, str]
+    body: bytes | None
+    shop_cipher: str | None
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+# ------------------------------------------------------------------------------- client
+
+
 class TikTokShopClient:
+    """Signed, retried, paged calls to the TikTok Shop Partner API (one seller authorization)."""
+
     def __init__(
         self,
         settings: TikTokShopSettings,
@@ -166,19 +277,34 @@ class TikTokShopClient:
         self.settings = settings
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self._owns_session = session is None
         self._session = session or requests.Session()
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
 
     def __repr__(self) -> str:
-        return f"TikTokShopClient(base_url={self.settings.base_url!r}, app_key={self.settings.app_key!r})"
+        return (
+            f"TikTokShopClient(base_url={self.settings.base_url!r}, "
+            f"app_key={self.settings.app_key!r})"
+        )
 
-    # -- endpoints -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the HTTP session, unless the caller passed in its own."""
+        if self._owns_session:
+            self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- endpoints ---------------------------------------------------------------------------
 
     def get_authorized_shops(self) -> ApiResponse:
         """Shops covered by the access token; each `cipher` is the `shop_cipher` of later calls."""
-        return self._call("GET", SHOPS_PATH)
+        return self._call(_Request("GET", SHOPS_PATH, {}, None, None))
 
     def search_orders(
         self,
@@ -190,158 +316,323 @@ class TikTokShopClient:
         create_time_lt: int | None = None,
         page_size: int = 100,
     ) -> Iterator[ApiResponse]:
-        """Every page of orders matching the filters (Unix seconds; upper bounds are exclusive)."""
-        _check_page_size(page_size, ORDER_PAGE_SIZE_RANGE, ORDER_SEARCH_PATH)
+        """Every page of orders matching the filters, one response per page.
+
+        Times are Unix seconds and both `_lt` bounds are exclusive (products use an inclusive
+        `_le` instead). Arguments are checked now, before anything is sent, not on first `next`.
+        """
+        _require_cipher(shop_cipher)
+        _check_page_size(page_size, ORDER_PAGE_SIZE_LIMITS, ORDER_SEARCH_PATH)
         filters = {
-            "update_time_ge": update_time_ge,
-            "update_time_lt": update_time_lt,
             "create_time_ge": create_time_ge,
             "create_time_lt": create_time_lt,
+            "update_time_ge": update_time_ge,
+            "update_time_lt": update_time_lt,
         }
-        body = {key: value for key, value in filters.items() if value is not None}
-        yield from self._pages("POST", ORDER_SEARCH_PATH, shop_cipher, page_size, body)
+        body = {
+            name: _unix_seconds(name, value) for name, value in filters.items() if value is not None
+        }
+        return self._pages("POST", ORDER_SEARCH_PATH, shop_cipher, page_size, body)
 
     def get_order_details(self, shop_cipher: str, ids: Sequence[str]) -> list[ApiResponse]:
-        """Order details for any number of ids, fetched in chunks of at most 50."""
-        chunks = [ids[i : i + ORDER_DETAIL_MAX_IDS] for i in range(0, len(ids), ORDER_DETAIL_MAX_IDS)]
+        """Details for any number of order ids (duplicates dropped), in calls of at most 50 ids.
+
+        The API silently leaves out ids it does not know, so callers compare what came back.
+        """
+        _require_cipher(shop_cipher)
+        if isinstance(ids, str | bytes):
+            raise TypeError("ids must be a sequence of order ids, not a single string")
+        unique = list(dict.fromkeys(str(order_id) for order_id in ids))
+        chunks = [
+            unique[i : i + ORDER_DETAIL_MAX_IDS]
+            for i in range(0, len(unique), ORDER_DETAIL_MAX_IDS)
+        ]
         return [
-            self._call("GET", ORDER_DETAIL_PATH, params={"ids": ",".join(chunk)}, shop_cipher=shop_cipher)
+            self._call(
+                _Request("GET", ORDER_DETAIL_PATH, {"ids": ",".join(chunk)}, None, shop_cipher)
+            )
             for chunk in chunks
         ]
 
-    # -- paging, retries, one attempt ----------------------------------------------------------
+    # -- paging ----------------------------------------------------------------------------
 
     def _pages(
         self, method: str, path: str, shop_cipher: str, page_size: int, body: dict[str, Any]
     ) -> Iterator[ApiResponse]:
-        seen_tokens: set[str] = set()
-        page_token = ""
+        """Follow `next_page_token` until it is empty; a token seen before means a loop."""
+        body_bytes = _json_bytes(body)  # the filters go with every page, as the same bytes
+        seen: set[str] = set()
+        token = ""
         while True:
             params = {"page_size": str(page_size)}
-            if page_token:
-                params["page_token"] = page_token
-            response = self._call(method, path, params=params, body=body, shop_cipher=shop_cipher)
+            if token:
+                params["page_token"] = token
+            response = self._call(_Request(method, path, params, body_bytes, shop_cipher))
             yield response
-            page_token = str(response.data.get("next_page_token") or "")
-            if not page_token:
+            token = _next_page_token(response)
+            if not token:
                 return
-            if page_token in seen_tokens:
+            if token in seen:
                 raise TikTokShopResponseError(
-                    f"TikTok Shop {method} {path} returned page token {page_token!r} twice "
-                    f"(request_id {response.request_id}): paging would loop"
+                    f"TikTok Shop {method} {path} returned page token {token[:80]!r} a second "
+                    f"time (request_id {response.request_id or 'none'}): paging would loop. "
+                    "Report it with the request id; narrow the time window to work around it.",
+                    method,
+                    path,
+                    response.http_status,
+                    response.request_id,
                 )
-            seen_tokens.add(page_token)
+            seen.add(token)
 
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: dict[str, Any] | None = None,
-        shop_cipher: str | None = None,
-    ) -> ApiResponse:
-        body_bytes = json.dumps(body, separators=(",", ":")).encode("utf-8") if body is not None else None
-        for attempt in range(1, self.retry.max_attempts + 1):
+    # -- retries ---------------------------------------------------------------------------
+
+    def _call(self, request: _Request) -> ApiResponse:
+        """One logical call with bounded, jittered retries; the typed error after the last try."""
+        attempts = self.retry.max_attempts
+        for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(method, path, params or {}, body_bytes, shop_cipher, attempt)
+                return self._attempt(request, attempt)
             except _Retryable as failure:
-                if attempt == self.retry.max_attempts:
+                if attempt == attempts:
                     raise failure.final_error from None
                 delay = self.retry.delay(attempt, self._rng)
                 logger.warning(
-                    "TikTok Shop %s %s: %s; retry %d/%d in %.2fs",
-                    method, path, failure.reason, attempt, self.retry.max_attempts - 1, delay,
+                    "TikTok Shop %s %s attempt %d/%d failed (%s); retrying in %.2fs",
+                    request.method,
+                    request.path,
+                    attempt,
+                    attempts,
+                    failure.reason,
+                    delay,
                 )
                 self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, str],
-        body: bytes | None,
-        shop_cipher: str | None,
-        attempt: int,
-    ) -> ApiResponse:
-        query = {"app_key": self.settings.app_key, "timestamp": str(int(self._clock())), **params}
-        if shop_cipher:
-            query["shop_cipher"] = shop_cipher
-        signed = {**query, "sign": sign_request(self.settings.app_secret, path, query, body)}
-        headers = {"x-tts-access-token": self.settings.access_token}
-        if body is not None:
+    # -- one attempt -------------------------------------------------------------------------
+
+    def _attempt(self, request: _Request, attempt: int) -> ApiResponse:
+        query = self._query(request)
+        http = self._send(request, query)
+        return self._interpret(request, query, http, attempt)
+
+    def _query(self, request: _Request) -> dict[str, str]:
+        """Query without `sign`; the timestamp is taken per attempt so retries stay fresh."""
+        query = {
+            "app_key": self.settings.app_key,
+            "timestamp": str(int(self._clock())),
+            **request.params,
+        }
+        if request.shop_cipher is not None:
+            query["shop_cipher"] = request.shop_cipher
+        return query
+
+    def _send(self, request: _Request, query: dict[str, str]) -> requests.Response:
+        """Sign and send; no answer at all becomes a retryable `TikTokShopUnreachableError`."""
+        sign = sign_request(self.settings.app_secret, request.path, query, request.body)
+        headers = {ACCESS_TOKEN_HEADER: self.settings.access_token}
+        if request.body is not None:
             headers["Content-Type"] = "application/json"
         try:
-            http = self._session.request(
-                method, self.settings.base_url + path, params=signed, data=body, headers=headers,
+            return self._session.request(
+                request.method,
+                self.settings.base_url + request.path,
+                params={**query, "sign": sign},
+                data=request.body,
+                headers=headers,
                 timeout=self.timeout,
+                allow_redirects=False,  # a redirect would carry the token header to another host
             )
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise _Retryable(type(error).__name__, self._unreachable(method, path, error)) from None
+        except requests.exceptions.ConnectTimeout:
+            raise self._no_answer(request, "connect timeout", "could not be reached") from None
+        except requests.exceptions.Timeout:
+            what = f"gave no answer within {self.timeout:g}s"
+            raise self._no_answer(request, "read timeout", what) from None
+        except requests.exceptions.ChunkedEncodingError:
+            what = "dropped the connection mid-answer"
+            raise self._no_answer(request, "connection dropped", what) from None
+        except requests.exceptions.ConnectionError as err:
+            raise self._no_answer(request, type(err).__name__, "could not be reached") from None
+
+    def _interpret(
+        self, request: _Request, query: dict[str, str], http: requests.Response, attempt: int
+    ) -> ApiResponse:
+        """The envelope's `code` decides: zero is success whatever the HTTP status."""
         fetched_at = datetime.now(UTC)
-        envelope = _parse_envelope(http, method, path)
-        logger.info(
+        status = http.status_code
+        text, envelope, problem = _read_envelope(http.content)
+        request_id = _as_text(envelope.get("request_id")) if envelope else ""
+        logger.debug(
             "TikTok Shop %s %s -> HTTP %d code=%s request_id=%s attempt=%d",
-            method, path, http.status_code, envelope.get("code") if envelope else None,
-            (envelope or {}).get("request_id"), attempt,
+            request.method,
+            request.path,
+            status,
+            envelope["code"] if envelope else None,
+            request_id or "-",
+            attempt,
         )
-        if envelope is None:
-            error = TikTokShopResponseError(
-                f"TikTok Shop {method} {path} answered HTTP {http.status_code} with a body that is not a "
-                f"JSON envelope: {http.text[:200]!r}"
-            )
-            raise _Retryable(f"HTTP {http.status_code}, unreadable body", error)
-        code = _as_int(envelope.get("code"))
-        request_id = str(envelope.get("request_id") or "")
-        if code != 0:
-            error = TikTokShopApiError(
-                code if code is not None else -1, str(envelope.get("message") or ""), request_id,
-                http.status_code, method, path,
-            )
-            if code == THROTTLED_CODE or http.status_code == 429 or http.status_code >= 500:
-                raise _Retryable(f"HTTP {http.status_code}, code {code}", error)
-            raise error
-        data = envelope.get("data")
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise TikTokShopResponseError(
-                f"TikTok Shop {method} {path} (request_id {request_id}): `data` is {type(data).__name__}, expected an object"
-            )
+        if envelope is None or envelope["code"] != 0:
+            raise self._failure(request, status, envelope, text, problem)
         return ApiResponse(
-            method=method, path=path, query=query, request_body=body, http_status=http.status_code,
-            request_id=request_id, fetched_at=fetched_at, text=http.text, data=data, attempts=attempt,
+            method=request.method,
+            path=request.path,
+            query=query,
+            request_body=request.body,
+            http_status=status,
+            request_id=request_id,
+            fetched_at=fetched_at,
+            text=text,
+            data=_envelope_data(request, status, envelope, request_id),
+            attempts=attempt,
         )
 
-    def _unreachable(self, method: str, path: str, error: Exception) -> TikTokShopUnreachableError:
-        return TikTokShopUnreachableError(
-            f"Could not reach the TikTok Shop API at {self.settings.base_url} ({method} {path}, "
-            f"{self.retry.max_attempts} attempts, last: {type(error).__name__}). Start the local sandbox "
-            f"with `linkstar sandbox` (or `make dev`), or set {ENV_BASE_URL} to the real API "
-            f"({PRODUCTION_BASE_URL})."
+    # -- error construction --------------------------------------------------------------------
+
+    def _failure(
+        self,
+        request: _Request,
+        status: int,
+        envelope: dict[str, Any] | None,
+        text: str,
+        problem: str,
+    ) -> Exception:
+        """The typed error, wrapped as retryable when a later attempt may pass.
+
+        Throttling (36009002 or HTTP 429) and server trouble (5xx, JSON or not) are transient;
+        every other API code (bad sign, expired token, missing scope) fails the same way again.
+        """
+        transient_status = status == 429 or status >= 500
+        if envelope is None:
+            error: TikTokShopError = self._malformed(request, status, problem, text)
+            return _Retryable(f"HTTP {status}, {problem}", error) if transient_status else error
+        code = envelope["code"]
+        request_id = _as_text(envelope.get("request_id"))
+        message = self._redact(_as_text(envelope.get("message")))
+        error = TikTokShopApiError(code, message, request_id, status, request.method, request.path)
+        if code == THROTTLED_CODE or transient_status:
+            return _Retryable(f"HTTP {status}, code {code}, request_id {request_id or '-'}", error)
+        return error
+
+    def _no_answer(self, request: _Request, reason: str, what: str) -> _Retryable:
+        base_url = self.settings.base_url
+        error = TikTokShopUnreachableError(
+            f"The TikTok Shop API at {base_url} {what} ({request.endpoint}, "
+            f"{self.retry.max_attempts} attempt(s), last: {reason}). Start the local sandbox with "
+            f"`linkstar sandbox`, or set {ENV_BASE_URL} to the real API ({PRODUCTION_BASE_URL}).",
+            base_url,
+            request.method,
+            request.path,
+        )
+        return _Retryable(reason, error)
+
+    def _malformed(
+        self, request: _Request, status: int, problem: str, text: str
+    ) -> TikTokShopResponseError:
+        snippet = self._redact(text)[:_SNIPPET_CHARS]
+        return TikTokShopResponseError(
+            f"TikTok Shop {request.endpoint} answered HTTP {status} with {problem}, not the "
+            f"expected JSON envelope; body starts {snippet!r}. Check {ENV_BASE_URL} points at the "
+            "TikTok Shop API.",
+            request.method,
+            request.path,
+            status,
+            "",
+        )
+
+    def _redact(self, text: str) -> str:
+        """Servers may echo what they were sent; the secret and the token must not travel on."""
+        for secret in (self.settings.app_secret, self.settings.access_token):
+            if secret:
+                text = text.replace(secret, _REDACTED)
+        return text
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _json_bytes(body: Mapping[str, Any]) -> bytes:
+    """Serialized once: these exact bytes are both signed and sent."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
+    """(body text, envelope or None, what is wrong). JSON on the wire is UTF-8 (RFC 8259)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("utf-8", errors="replace"), None, "a body that is not UTF-8"
+    if not text.strip():
+        return text, None, "an empty body"
+    try:
+        envelope = json.loads(text)
+    except ValueError:
+        return text, None, "a body that is not JSON"
+    if not isinstance(envelope, dict):
+        return text, None, f"a JSON {type(envelope).__name__} instead of an object"
+    code = envelope.get("code")
+    if isinstance(code, bool) or not isinstance(code, int):
+        return text, None, "a JSON object without an integer `code`"
+    return text, envelope, ""
+
+
+def _envelope_data(
+    request: _Request, status: int, envelope: dict[str, Any], request_id: str
+) -> dict[str, Any]:
+    """`data` of a successful envelope; absent or null means an empty object."""
+    data = envelope.get("data")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TikTokShopResponseError(
+            f"TikTok Shop {request.endpoint} (HTTP {status}, request_id {request_id or 'none'}) "
+            f"returned `data` as {type(data).__name__}, expected a JSON object.",
+            request.method,
+            request.path,
+            status,
+            request_id,
+        )
+    return data
+
+
+def _next_page_token(response: ApiResponse) -> str:
+    token = response.data.get("next_page_token")
+    if token is None:
+        return ""
+    if not isinstance(token, str):
+        raise TikTokShopResponseError(
+            f"TikTok Shop {response.method} {response.path} (request_id "
+            f"{response.request_id or 'none'}) returned next_page_token of type "
+            f"{type(token).__name__}, expected a string.",
+            response.method,
+            response.path,
+            response.http_status,
+            response.request_id,
+        )
+    return token
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _require_cipher(shop_cipher: str) -> None:
+    if not isinstance(shop_cipher, str) or not shop_cipher:
+        raise ValueError(
+            "shop_cipher is required for shop-scoped calls: take `cipher` from get_authorized_shops()"
         )
 
 
 def _check_page_size(page_size: int, limits: tuple[int, int], path: str) -> None:
     low, high = limits
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise TypeError(
+            f"page_size for {path} must be an int from {low} to {high}, got {page_size!r}"
+        )
     if not low <= page_size <= high:
         raise ValueError(f"page_size for {path} must be between {low} and {high}, got {page_size}")
 
 
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _parse_envelope(http: requests.Response, method: str, path: str) -> dict[str, Any] | None:
-    """The JSON envelope, or None when the body is not one (HTML error pages, truncation)."""
-    try:
-        envelope = http.json()
-    except ValueError:
-        return None
-    if not isinstance(envelope, dict) or "code" not in envelope:
-        return None
-    return envelope
+def _unix_seconds(name: str, value: int) -> int:
+    """The API wants integer Unix seconds; a float or datetime here is a caller bug."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be Unix seconds as an int, got {value!r}")
+    return value

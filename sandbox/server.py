@@ -87,6 +87,9 @@ class _Handler(BaseHTTPRequestHandler):
     """Hands every method to the API; the server object carries the API instance."""
 
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; without this, Nagle holds the body back until the
+    # client's delayed ACK (~40 ms a request).
+    disable_nagle_algorithm = True
     timeout = 60  # idle keep-alive connections do not hold a thread forever
     server: _SandboxHTTPServer
 

@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
+from dagster import DagsterInstance
 
 from connectors import sandbox_defaults
+from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
 
 # A fixed data clock keeps every run of the suite on the same orders.
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -40,3 +42,14 @@ def sandbox_running(**overrides) -> Iterator:
     settings.update(overrides)
     with running_sandbox(SandboxSettings(**settings)) as running:
         yield running
+
+
+def refresh(start: date, end: date):
+    """Run the refresh job in-process over a range of days, as `linkstar run` does."""
+    from linkstar_pipeline.definitions import defs
+
+    result = defs.resolve_job_def(REFRESH_JOB_NAME).execute_in_process(
+        instance=DagsterInstance.get(), tags=partition_range_tags(start, end), raise_on_error=False
+    )
+    assert result.success, [str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure]
+    return result

@@ -9,26 +9,13 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-from dagster import DagsterInstance
-
-from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
 from sandbox.ground_truth import shop_daily_truth
-from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, sandbox_running
+from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
 pytestmark = pytest.mark.e2e
 
 TRUTH_FIELDS = ["orders_placed", "orders_paid", "gmv_paid", "units_paid", "orders_delivered", "gmv_delivered",
                 "orders_cancelled"]
-
-
-def refresh(start: date, end: date):
-    from linkstar_pipeline.definitions import defs
-
-    result = defs.resolve_job_def(REFRESH_JOB_NAME).execute_in_process(
-        instance=DagsterInstance.get(), tags=partition_range_tags(start, end), raise_on_error=False
-    )
-    assert result.success, [str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure]
-    return result
 
 
 def serving_rows(home, sql: str):

@@ -5,6 +5,8 @@ lock covers runs launched anywhere else (CLI, tests). Staging dedupes across eve
 partition, so one build over all raw files is always correct; models are not partitioned.
 """
 
+import shutil
+
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
@@ -24,4 +26,7 @@ WAREHOUSE_POOL = "warehouse"
 )
 def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     with warehouse_lock(linkstar_paths()):
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
+    # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)

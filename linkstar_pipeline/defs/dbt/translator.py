@@ -4,12 +4,19 @@ raw sources → staging → intermediate → marts like docs/architecture.md."""
 from collections.abc import Mapping
 from typing import Any
 
+import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 
 LAYERS = ("staging", "intermediate", "marts")
 
 
 class LinkstarDbtTranslator(DagsterDbtTranslator):
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"

@@ -15,7 +15,6 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
-from linkstar_pipeline.defs.tiktok_shop.checks import orders_freshness_checks
 from linkstar_pipeline.lib.raw_landing import raw_file_path
 from linkstar_pipeline.lib.settings import PipelineSettings
 
@@ -23,8 +22,7 @@ REFRESH_JOB_NAME = "refresh_warehouse"
 
 refresh_warehouse = dg.define_asset_job(
     name=REFRESH_JOB_NAME,
-    # Freshness checks judge the state *after* the run, on the sensor's own clock.
-    selection=dg.AssetSelection.all() - dg.AssetSelection.checks(*orders_freshness_checks),
+    selection=dg.AssetSelection.all(),
     description="Ingest every source for a range of days, rebuild all dbt models (tests as checks), publish the marts.",
 )
 

@@ -2,12 +2,14 @@
 
 import dagster as dg
 
-from linkstar_pipeline.defs.dbt.assets import WAREHOUSE_POOL, linkstar_dbt_models
+# The module, not its assets: names imported here would be loaded as this module's assets too.
+from linkstar_pipeline.defs.dbt import assets as dbt_assets
+from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.serving import publish_marts
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
-MART_KEYS = [spec.key for spec in linkstar_dbt_models.specs if spec.group_name == "marts"]
+MART_KEYS = [spec.key for spec in dbt_assets.linkstar_dbt_models.specs if spec.group_name == "marts"]
 
 
 @dg.asset(
@@ -15,7 +17,8 @@ MART_KEYS = [spec.key for spec in linkstar_dbt_models.specs if spec.group_name =
     deps=MART_KEYS,
     group_name="serving",
     kinds={"duckdb", "parquet"},
-    pool=WAREHOUSE_POOL,
+    freshness_policy=DAILY_FRESHNESS,
+    pool=dbt_assets.WAREHOUSE_POOL,
     description=(
         "Every mart copied to its own Parquet file and exposed as views in serving/serving.duckdb, "
         "which BI tools open read-only; swapped atomically so readers never see a half-built mart."

@@ -20,6 +20,7 @@ from linkstar_pipeline.defs.tiktok_shop.payloads import (
     records_in,
 )
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
+from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
 
@@ -30,6 +31,7 @@ GROUP = "tiktok_shop"
     key=[SOURCE, "shops"],
     group_name=GROUP,
     kinds={"python", "json"},
+    freshness_policy=DAILY_FRESHNESS,
     description="Shops covered by the seller's authorization (GET /authorization/202309/shops), landed raw.",
 )
 def shops(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource) -> dg.MaterializeResult:
@@ -90,6 +92,7 @@ def _fetch_update_day(
     deps=[shops],
     group_name=GROUP,
     kinds={"python", "json"},
+    freshness_policy=DAILY_FRESHNESS,
     partitions_def=order_update_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     description=(

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import dagster as dg
 
-from linkstar_pipeline.defs.tiktok_shop.assets import orders
+# The module, not its assets: names imported here would be loaded as this module's assets too.
+from linkstar_pipeline.defs.tiktok_shop import assets as tiktok_shop_assets
 from linkstar_pipeline.defs.tiktok_shop.landing import (
     landed_order_pages_by_partition,
     orders_in_page,
@@ -15,7 +16,7 @@ from linkstar_pipeline.lib.paths import linkstar_paths
 
 
 @dg.asset_check(
-    asset=orders,
+    asset=tiktok_shop_assets.orders,
     description="Every UTC day between the first and the last landed orders partition has a file.",
 )
 def orders_partitions_have_no_gaps() -> dg.AssetCheckResult:
@@ -36,7 +37,7 @@ def orders_partitions_have_no_gaps() -> dg.AssetCheckResult:
 
 
 @dg.asset_check(
-    asset=orders,
+    asset=tiktok_shop_assets.orders,
     description=(
         "For every landed partition and shop, the orders landed equal the API's own total_count: "
         "a mismatch means pages were lost or the API's paging changed under us."
@@ -62,9 +63,3 @@ def orders_landed_match_api_total_count() -> dg.AssetCheckResult:
         metadata={"mismatches": dg.MetadataValue.json(mismatches[:50]), "mismatch_count": len(mismatches)},
     )
 
-
-# Late data: yesterday's partition (UTC) must be materialized by 06:00 UTC.
-orders_freshness_checks = dg.build_time_partition_freshness_checks(
-    assets=[orders], deadline_cron="0 6 * * *", timezone="UTC"
-)
-orders_freshness_sensor = dg.build_sensor_for_freshness_checks(freshness_checks=orders_freshness_checks)
