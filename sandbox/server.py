@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -48,15 +48,9 @@ class SandboxSettings:
         return DatasetConfig(self.seed, start, end, self.orders_per_shop_day)
 
     def api_settings(self) -> ApiSettings:
-        return ApiSettings(
-            seed=self.seed,
-            rate_limit_per_second=self.rate_limit_per_second,
-            rate_limit_burst=self.rate_limit_burst,
-            timestamp_window_seconds=self.timestamp_window_seconds,
-            fault_rate=self.fault_rate,
-            slow_rate=self.slow_rate,
-            slow_seconds=self.slow_seconds,
-        )
+        """The gateway knobs, taken from the fields both settings classes share."""
+        shared = {f.name for f in fields(ApiSettings)} & {f.name for f in fields(self)}
+        return ApiSettings(**{name: getattr(self, name) for name in shared})
 
 
 def to_unix_seconds(value: datetime | int) -> int:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+
 from sandbox.ground_truth import shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
