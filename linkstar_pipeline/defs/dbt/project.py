@@ -1,20 +1,33 @@
 """The dbt project, and a manifest that is always current.
 
-dagster-dbt builds assets from dbt's manifest.json. `dagster dev` regenerates it
-(prepare_if_dev); a fresh clone, a test run or `linkstar run` has none, so it is parsed here
-when missing.
+dagster-dbt builds assets from dbt's manifest.json. It is parsed here when missing (a fresh
+clone, CI) and on every start of `dagster dev`, with the dbt installed beside this Python, so
+nothing depends on the virtual environment being activated.
 """
 
+import os
+import shutil
+import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from linkstar_pipeline.lib.paths import export_linkstar_home
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 
+
+def dbt_executable() -> str:
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+def parse_dbt_project(project: DbtProject) -> None:
+    cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+    cli.cli(["--quiet", "parse"], target_path=project.target_path).wait()
+
+
 export_linkstar_home()  # dbt's profile and sources read LINKSTAR_HOME from the environment
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+if os.environ.get("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
+    parse_dbt_project(dbt_project)
