@@ -1,14 +1,15 @@
 {#- Headline sales KPIs per shop and shop-local day, on each sales basis side by side.
     A sale is dated by its own event: paid orders on the day of payment, delivered orders on
     the day of delivery, cancellations on the day of cancellation. Every shop has a row for
-    every day from its first order to the newest day in the data, zeros included. -#}
+    every day from its first order to the shop-local date of the newest change landed,
+    zeros included. -#}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
 shops as (
-    select shop_id, market, currency from {{ ref('dim_shops') }}
+    select shop_id, market, currency, time_zone from {{ ref('dim_shops') }}
 ),
 
 placed as (
@@ -49,28 +50,29 @@ cancelled as (
     group by shop_id, cancelled_local_date
 ),
 
-shop_active_range as (
-    select shop_id, min(created_local_date) as first_local_date
+data_watermark as (
+    -- Data is complete up to the newest change landed; each shop's last day is that moment's
+    -- date in the shop's own time zone, so no shop gets a row for a day it has not reached.
+    select max(updated_at_utc) as newest_update_utc
     from orders
-    group by shop_id
 ),
 
-newest_day as (
-    select max(local_date) as last_local_date
-    from (
-        select local_date from placed
-        union all select local_date from paid
-        union all select local_date from delivered
-        union all select local_date from cancelled
-    ) as all_days
+shop_ranges as (
+    select
+        orders.shop_id,
+        min(orders.created_local_date) as first_local_date,
+        {{ utc_to_local_date('max(data_watermark.newest_update_utc)', 'max(shops.time_zone)') }} as last_local_date
+    from orders
+    cross join data_watermark
+    inner join shops on orders.shop_id = shops.shop_id
+    group by orders.shop_id
 ),
 
 shop_days as (
-    select shop_active_range.shop_id, dim_dates.date_day as local_date
-    from shop_active_range
-    cross join newest_day
+    select shop_ranges.shop_id, dim_dates.date_day as local_date
+    from shop_ranges
     inner join {{ ref('dim_dates') }} as dim_dates
-        on dim_dates.date_day between shop_active_range.first_local_date and newest_day.last_local_date
+        on dim_dates.date_day between shop_ranges.first_local_date and shop_ranges.last_local_date
 ),
 
 daily as (
