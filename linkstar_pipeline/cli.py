@@ -1,9 +1,9 @@
 """`linkstar`: the pipeline's jobs without the UI.
 
-    linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebuild, publish
-    linkstar sandbox [--port N]                          serve the API emulator alone
-    linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
-    linkstar summary                                     print recent GMV and orders per shop
+linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebuild, publish
+linkstar sandbox [--port N]                          serve the API emulator alone
+linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
+linkstar summary                                     print recent GMV and orders per shop
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     paths = linkstar_paths()
     ensure_dagster_home(paths)
     today = datetime.now(UTC).date()
-    default_start, default_end = default_refresh_range(today, paths.raw_dir, PipelineSettings.from_env())
+    default_start, default_end = default_refresh_range(
+        today, paths.raw_dir, PipelineSettings.from_env()
+    )
     start, end = start or default_start, end or default_end
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
     job = defs.resolve_job_def(REFRESH_JOB_NAME)
@@ -121,13 +123,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="linkstar", description="LinkStar data warehouse pipeline")
+    parser = argparse.ArgumentParser(
+        prog="linkstar", description="LinkStar data warehouse pipeline"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="ingest a range of days, rebuild the marts, publish them")
     run.add_argument("--start", type=_day, help="first UTC day to (re)load (default: recent days)")
     run.add_argument("--end", type=_day, help="last UTC day to (re)load (default: today)")
-    run.add_argument("--with-sandbox", action="store_true", help="start the API sandbox and load from it")
+    run.add_argument(
+        "--with-sandbox", action="store_true", help="start the API sandbox and load from it"
+    )
     run.set_defaults(handler=cmd_run)
 
     sandbox = commands.add_parser("sandbox", help="serve the API sandbox until interrupted")

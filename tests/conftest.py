@@ -30,15 +30,23 @@ def point_connectors_at(monkeypatch, base_url: str) -> None:
     monkeypatch.setenv("TIKTOK_SHOP_BASE_URL", base_url)
     monkeypatch.setenv("TIKTOK_SHOP_APP_KEY", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY)
     monkeypatch.setenv("TIKTOK_SHOP_APP_SECRET", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET)
-    monkeypatch.setenv("TIKTOK_SHOP_ACCESS_TOKEN", sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN)
+    monkeypatch.setenv(
+        "TIKTOK_SHOP_ACCESS_TOKEN", sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
+    )
 
 
 @contextmanager
 def sandbox_running(**overrides) -> Iterator:
     from sandbox.server import SandboxSettings, running_sandbox
 
-    settings = {"port": 0, "seed": 7, "start_date": HISTORY_START, "end_date": AS_OF.date(),
-                "as_of": AS_OF, "orders_per_shop_day": 25}
+    settings = {
+        "port": 0,
+        "seed": 7,
+        "start_date": HISTORY_START,
+        "end_date": AS_OF.date(),
+        "as_of": AS_OF,
+        "orders_per_shop_day": 25,
+    }
     settings.update(overrides)
     with running_sandbox(SandboxSettings(**settings)) as running:
         yield running
@@ -51,5 +59,7 @@ def refresh(start: date, end: date):
     result = defs.resolve_job_def(REFRESH_JOB_NAME).execute_in_process(
         instance=DagsterInstance.get(), tags=partition_range_tags(start, end), raise_on_error=False
     )
-    assert result.success, [str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure]
+    assert result.success, [
+        str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure
+    ]
     return result

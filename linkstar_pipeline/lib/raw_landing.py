@@ -65,4 +65,6 @@ def read_raw_pages(path: Path) -> Iterator[RawPage]:
             try:
                 yield RawPage(**json.loads(line))
             except (json.JSONDecodeError, TypeError) as error:
-                raise ValueError(f"{path}: line {line_number} is not a raw page record: {error}") from error
+                raise ValueError(
+                    f"{path}: line {line_number} is not a raw page record: {error}"
+                ) from error

@@ -22,7 +22,9 @@ class WarehouseBusyError(RuntimeError):
 
 
 @contextmanager
-def warehouse_lock(paths: LinkstarPaths, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+def warehouse_lock(
+    paths: LinkstarPaths, wait_seconds: float = DEFAULT_WAIT_SECONDS
+) -> Iterator[None]:
     lock = FileLock(str(paths.warehouse_lock))
     try:
         lock.acquire(timeout=wait_seconds)

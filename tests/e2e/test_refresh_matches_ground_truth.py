@@ -15,8 +15,15 @@ from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, s
 
 pytestmark = pytest.mark.e2e
 
-TRUTH_FIELDS = ["orders_placed", "orders_paid", "gmv_paid", "units_paid", "orders_delivered", "gmv_delivered",
-                "orders_cancelled"]
+TRUTH_FIELDS = [
+    "orders_placed",
+    "orders_paid",
+    "gmv_paid",
+    "units_paid",
+    "orders_delivered",
+    "gmv_delivered",
+    "orders_cancelled",
+]
 
 
 def serving_rows(home, sql: str):
@@ -39,7 +46,9 @@ def assert_marts_match_truth(home, dataset, as_of: int) -> None:
     zero = dict.fromkeys(TRUTH_FIELDS, 0)
     differences = []
     for key in sorted(set(truth) | set(marts)):
-        expected = {field: getattr(truth[key], field) for field in TRUTH_FIELDS} if key in truth else zero
+        expected = (
+            {field: getattr(truth[key], field) for field in TRUTH_FIELDS} if key in truth else zero
+        )
         actual = marts.get(key, zero)
         for field in TRUTH_FIELDS:
             if Decimal(str(actual[field])) != Decimal(str(expected[field])):
@@ -89,12 +98,16 @@ def test_no_buyer_pii_reaches_marts_or_serving(loaded_warehouse):
             "or (table_schema = 'staging' and table_name like 'stg_%')"
         ).fetchall()
         for schema, table, column in text_columns:
-            values = warehouse.execute(f'select distinct cast("{column}" as varchar) from {schema}."{table}"').fetchall()
+            values = warehouse.execute(
+                f'select distinct cast("{column}" as varchar) from {schema}."{table}"'
+            ).fetchall()
             leaks += [(schema, table, column, v) for (v,) in values if v in pii]
     finally:
         warehouse.close()
     assert not leaks, leaks[:10]
-    columns = {name for (name,) in serving_rows(home, "select column_name from information_schema.columns")}
+    columns = {
+        name for (name,) in serving_rows(home, "select column_name from information_schema.columns")
+    }
     assert not columns & {"buyer_email", "user_id", "recipient_address", "name", "phone_number"}
 
 
@@ -102,12 +115,18 @@ def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
     _, _, result = loaded_warehouse
     evaluations = result.get_asset_check_evaluations()
     checked = {evaluation.asset_key.to_user_string() for evaluation in evaluations}
-    assert {"marts/kpi_shop_daily", "marts/fct_orders", "staging/stg_tiktok_shop__orders"} <= checked
+    assert {
+        "marts/kpi_shop_daily",
+        "marts/fct_orders",
+        "staging/stg_tiktok_shop__orders",
+    } <= checked
     failed = [e.check_name for e in evaluations if not e.passed]
     assert not failed
 
 
-def test_rerunning_partitions_never_duplicates_and_late_changes_land(tmp_path, monkeypatch, linkstar_home):
+def test_rerunning_partitions_never_duplicates_and_late_changes_land(
+    tmp_path, monkeypatch, linkstar_home
+):
     """Load, move the sandbox clock three days on (orders ship, deliver, cancel), re-run only the
     look-back window twice, and compare with the ground truth at the new clock."""
     with sandbox_running() as sandbox:
@@ -121,9 +140,15 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(tmp_path, m
         refresh(AS_OF.date(), later.date())
 
         assert_marts_match_truth(linkstar_home, sandbox.dataset, sandbox.as_of())
-        assert kpi_by_shop_day(linkstar_home) != first, "moving the clock must change some day's numbers"
-        (orders, distinct) = serving_rows(linkstar_home, "select count(*), count(distinct order_id) from marts.fct_orders")[0]
+        assert kpi_by_shop_day(linkstar_home) != first, (
+            "moving the clock must change some day's numbers"
+        )
+        (orders, distinct) = serving_rows(
+            linkstar_home, "select count(*), count(distinct order_id) from marts.fct_orders"
+        )[0]
         assert orders == distinct
-        landed = sorted(p.name for p in (linkstar_home / "raw" / "tiktok_shop" / "orders").iterdir())
+        landed = sorted(
+            p.name for p in (linkstar_home / "raw" / "tiktok_shop" / "orders").iterdir()
+        )
         expected_days = (later.date() - HISTORY_START).days + 1
         assert len(landed) == expected_days and all(name.endswith(".jsonl.gz") for name in landed)

@@ -12,7 +12,14 @@ import pytest
 
 def _linkstar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     bin_dir = os.path.dirname(sys.executable)
-    return subprocess.run([f"{bin_dir}/linkstar", *args], env=env, capture_output=True, text=True, timeout=400, check=False)
+    return subprocess.run(
+        [f"{bin_dir}/linkstar", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
+    )
 
 
 def _free_port() -> int:
@@ -24,7 +31,12 @@ def _free_port() -> int:
 @pytest.mark.e2e
 def test_run_with_sandbox_builds_the_marts_and_prints_a_summary(linkstar_home):
     env = dict(os.environ, LINKSTAR_INITIAL_HISTORY_DAYS="3")
-    for name in ["TIKTOK_SHOP_BASE_URL", "TIKTOK_SHOP_APP_KEY", "TIKTOK_SHOP_APP_SECRET", "TIKTOK_SHOP_ACCESS_TOKEN"]:
+    for name in [
+        "TIKTOK_SHOP_BASE_URL",
+        "TIKTOK_SHOP_APP_KEY",
+        "TIKTOK_SHOP_APP_SECRET",
+        "TIKTOK_SHOP_ACCESS_TOKEN",
+    ]:
         env.pop(name, None)
     result = _linkstar("run", "--with-sandbox", env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -37,8 +49,13 @@ def test_run_with_sandbox_builds_the_marts_and_prints_a_summary(linkstar_home):
 
 def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
     url = f"http://127.0.0.1:{_free_port()}"
-    env = dict(os.environ, TIKTOK_SHOP_BASE_URL=url, TIKTOK_SHOP_APP_KEY="k", TIKTOK_SHOP_APP_SECRET="do-not-print-me",
-               TIKTOK_SHOP_ACCESS_TOKEN="nor-me")
+    env = dict(
+        os.environ,
+        TIKTOK_SHOP_BASE_URL=url,
+        TIKTOK_SHOP_APP_KEY="k",
+        TIKTOK_SHOP_APP_SECRET="do-not-print-me",
+        TIKTOK_SHOP_ACCESS_TOKEN="nor-me",
+    )
     result = _linkstar("run", "--start", "2026-11-01", "--end", "2026-11-01", env=env)
     assert result.returncode == 1
     assert url in result.stderr

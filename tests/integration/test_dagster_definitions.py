@@ -25,7 +25,11 @@ def test_dagster_definitions_validate_passes(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
     result = subprocess.run(
         [f"{bin_dir}/dagster", "definitions", "validate", "-m", "linkstar_pipeline.definitions"],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
@@ -36,9 +40,13 @@ def test_assets_are_grouped_like_the_architecture():
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
     assert groups["tiktok_shop"] == {"tiktok_shop/shops", "tiktok_shop/orders"}
-    assert {f"staging/stg_tiktok_shop__{name}" for name in ["orders", "order_line_items", "shops"]} <= groups["staging"]
+    assert {
+        f"staging/stg_tiktok_shop__{name}" for name in ["orders", "order_line_items", "shops"]
+    } <= groups["staging"]
     assert {"intermediate/int_orders_with_sales_basis"} <= groups["intermediate"]
-    assert {f"marts/{name}" for name in ["kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"]} <= groups["marts"]
+    assert {
+        f"marts/{name}" for name in ["kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"]
+    } <= groups["marts"]
     assert groups["reference"] == {"reference/markets", "reference/order_status_mapping"}
     assert groups["serving"] == {"serving/published_marts"}
     assert graph.get(dg.AssetKey(["tiktok_shop", "orders"])).partitions_def is not None
@@ -48,11 +56,20 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
     graph = _defs().resolve_asset_graph()
     base_orders = graph.get(dg.AssetKey(["staging", "base_tiktok_shop__orders"]))
     assert dg.AssetKey(["tiktok_shop", "orders"]) in base_orders.parent_keys
-    check_names = {check.name for check in graph.asset_check_keys if check.asset_key == KPI_SHOP_DAILY}
+    check_names = {
+        check.name for check in graph.asset_check_keys if check.asset_key == KPI_SHOP_DAILY
+    }
     assert any(name.startswith("unique_combination_of_columns") for name in check_names)
     assert "not_null_kpi_shop_daily_gmv_paid" in check_names
-    orders_checks = {c.name for c in graph.asset_check_keys if c.asset_key == dg.AssetKey(["tiktok_shop", "orders"])}
-    assert {"orders_partitions_have_no_gaps", "orders_landed_match_api_total_count"} <= orders_checks
+    orders_checks = {
+        c.name
+        for c in graph.asset_check_keys
+        if c.asset_key == dg.AssetKey(["tiktok_shop", "orders"])
+    }
+    assert {
+        "orders_partitions_have_no_gaps",
+        "orders_landed_match_api_total_count",
+    } <= orders_checks
 
 
 def test_warehouse_writers_share_one_pool():
@@ -70,7 +87,9 @@ def test_nightly_schedule_refreshes_the_lookback_window_in_one_run(tmp_path, mon
     schedule = _defs().resolve_schedule_def("nightly_refresh")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.job_name == REFRESH_JOB_NAME
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 21, 2, 0, tzinfo=UTC))
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
+    )
     (request,) = schedule.evaluate_tick(context).run_requests
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-18"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-21"

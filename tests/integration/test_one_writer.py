@@ -53,7 +53,9 @@ def _start(args: list[str], env: dict[str, str], log_path) -> subprocess.Popen:
 
 
 @pytest.mark.e2e
-def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(linkstar_home, monkeypatch):
+def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
+    linkstar_home, monkeypatch
+):
     bin_dir = os.path.dirname(sys.executable)
     with sandbox_running(rate_limit_per_second=200.0, rate_limit_burst=200) as sandbox:
         point_connectors_at(monkeypatch, sandbox.base_url)
@@ -65,23 +67,54 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
         stop_file = linkstar_home / "stop-reading"
         logs = linkstar_home / "logs"
         logs.mkdir()
-        reader = _start([sys.executable, "-c", READER, serving, str(stop_file)], env, logs / "reader.log")
+        reader = _start(
+            [sys.executable, "-c", READER, serving, str(stop_file)], env, logs / "reader.log"
+        )
         workers = [
-            _start([f"{bin_dir}/dagster", "asset", "materialize", "-m", "linkstar_pipeline.definitions",
-                    "--select", "tiktok_shop/orders", "--partition", str(day - timedelta(days=n))],
-                   env, logs / f"partition-{n}.log")
+            _start(
+                [
+                    f"{bin_dir}/dagster",
+                    "asset",
+                    "materialize",
+                    "-m",
+                    "linkstar_pipeline.definitions",
+                    "--select",
+                    "tiktok_shop/orders",
+                    "--partition",
+                    str(day - timedelta(days=n)),
+                ],
+                env,
+                logs / f"partition-{n}.log",
+            )
             for n in range(3, 7)
         ] + [
-            _start([f"{bin_dir}/linkstar", "run", "--start", str(day - timedelta(days=n + 2)), "--end", str(day)],
-                   env, logs / f"refresh-{n}.log")
+            _start(
+                [
+                    f"{bin_dir}/linkstar",
+                    "run",
+                    "--start",
+                    str(day - timedelta(days=n + 2)),
+                    "--end",
+                    str(day),
+                ],
+                env,
+                logs / f"refresh-{n}.log",
+            )
             for n in range(2)
         ]
         for worker in workers:
             worker.wait(timeout=400)
         stop_file.touch()
         reader.wait(timeout=120)
-        outputs = [log.read_text() for log in sorted(logs.glob("partition-*.log")) + sorted(logs.glob("refresh-*.log"))]
-        failed = [(worker.args, output[-2500:]) for worker, output in zip(workers, outputs) if worker.returncode != 0]
+        outputs = [
+            log.read_text()
+            for log in sorted(logs.glob("partition-*.log")) + sorted(logs.glob("refresh-*.log"))
+        ]
+        failed = [
+            (worker.args, output[-2500:])
+            for worker, output in zip(workers, outputs)
+            if worker.returncode != 0
+        ]
         assert not failed, failed
         assert not any("lock" in output.lower() and "error" in output.lower() for output in outputs)
 
@@ -89,5 +122,7 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
         assert report["errors"] == []
         assert report["observations"] > 50
 
-        landed = sorted(p.name for p in (linkstar_home / "raw" / "tiktok_shop" / "orders").iterdir())
+        landed = sorted(
+            p.name for p in (linkstar_home / "raw" / "tiktok_shop" / "orders").iterdir()
+        )
         assert landed == [f"{day - timedelta(days=n)}.jsonl.gz" for n in range(6, -1, -1)]

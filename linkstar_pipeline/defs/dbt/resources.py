@@ -6,4 +6,6 @@ from linkstar_pipeline.defs.dbt.project import dbt_executable, dbt_project
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())})
+    return dg.Definitions(
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
+    )

@@ -13,7 +13,9 @@ LAYERS = ("staging", "intermediate", "marts")
 
 
 class LinkstarDbtTranslator(DagsterDbtTranslator):
-    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         return spec.replace_attributes(freshness_policy=DAILY_FRESHNESS)
 
@@ -27,4 +29,6 @@ class LinkstarDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-linkstar_dbt_translator = LinkstarDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+linkstar_dbt_translator = LinkstarDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+)

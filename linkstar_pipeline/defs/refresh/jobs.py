@@ -30,10 +30,15 @@ refresh_warehouse = dg.define_asset_job(
 def partition_range_tags(start: date, end: date) -> dict[str, str]:
     if end < start:
         raise ValueError(f"--end {end} is before --start {start}")
-    return {ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()}
+    return {
+        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
+        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
+    }
 
 
-def default_refresh_range(today: date, raw_dir: Path, settings: PipelineSettings) -> tuple[date, date]:
+def default_refresh_range(
+    today: date, raw_dir: Path, settings: PipelineSettings
+) -> tuple[date, date]:
     """The recent days (look-back) once history exists; the initial history on a first run."""
     first_run = not raw_file_path(raw_dir, "tiktok_shop", "shops", "shops").exists()
     days_back = settings.initial_history_days - 1 if first_run else settings.lookback_days

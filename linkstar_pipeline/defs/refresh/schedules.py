@@ -1,6 +1,5 @@
 """The nightly refresh: re-fetch the look-back window and rebuild the marts in one run."""
 
-
 from datetime import UTC
 
 import dagster as dg

@@ -9,7 +9,9 @@ from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.serving import publish_marts
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
-MART_KEYS = [spec.key for spec in dbt_assets.linkstar_dbt_models.specs if spec.group_name == "marts"]
+MART_KEYS = [
+    spec.key for spec in dbt_assets.linkstar_dbt_models.specs if spec.group_name == "marts"
+]
 
 
 @dg.asset(

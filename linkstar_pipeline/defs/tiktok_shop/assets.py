@@ -4,7 +4,6 @@ These assets never open the warehouse, so any number of partitions can load in p
 while dbt (the warehouse's only writer) or a BI tool is busy.
 """
 
-
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -34,13 +33,19 @@ GROUP = "tiktok_shop"
     freshness_policy=DAILY_FRESHNESS,
     description="Shops covered by the seller's authorization (GET /authorization/202309/shops), landed raw.",
 )
-def shops(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource) -> dg.MaterializeResult:
+def shops(
+    context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
+) -> dg.MaterializeResult:
     response = tiktok_shop.client().get_authorized_shops()
-    origin = PageOrigin(endpoint=f"{response.method} {response.path}", request_id=response.request_id)
+    origin = PageOrigin(
+        endpoint=f"{response.method} {response.path}", request_id=response.request_id
+    )
     shop_records = records_in(response.data, "shops", origin)
     check_required_fields(shop_records, REQUIRED_SHOP_FIELDS, "shops", origin)
     if not shop_records:
-        raise dg.Failure(f"{origin.describe()}: the authorization covers no shops; nothing to load.")
+        raise dg.Failure(
+            f"{origin.describe()}: the authorization covers no shops; nothing to load."
+        )
     path = shops_file(linkstar_paths().raw_dir)
     write_raw_pages(path, [raw_page(response, "shops", 1, shop_id=None, partition_key=None)])
     markets = Counter(str(shop["region"]) for shop in shop_records)
@@ -67,7 +72,9 @@ def _fetch_update_day(
     pages: list[RawPage] = []
     orders_seen = 0
     api_total = 0
-    responses = client.search_orders(shop.cipher, update_time_ge=update_time_ge, update_time_lt=update_time_lt)
+    responses = client.search_orders(
+        shop.cipher, update_time_ge=update_time_ge, update_time_lt=update_time_lt
+    )
     for page_number, response in enumerate(responses, start=1):
         origin = PageOrigin(
             endpoint=f"{response.method} {response.path}",
@@ -77,13 +84,21 @@ def _fetch_update_day(
         )
         orders = records_in(response.data, "orders", origin)
         check_required_fields(orders, REQUIRED_ORDER_FIELDS, "orders", origin)
-        outside = [o["id"] for o in orders if not update_time_ge <= int(o["update_time"]) < update_time_lt]
+        outside = [
+            o["id"] for o in orders if not update_time_ge <= int(o["update_time"]) < update_time_lt
+        ]
         if outside:
-            log.warning(f"{origin.describe()}: {len(outside)} order(s) outside the requested update window, kept")
+            log.warning(
+                f"{origin.describe()}: {len(outside)} order(s) outside the requested update window, kept"
+            )
         if page_number == 1:
             api_total = int(response.data.get("total_count") or 0)
         orders_seen += len(orders)
-        pages.append(raw_page(response, "orders", page_number, shop_id=shop.shop_id, partition_key=partition_key))
+        pages.append(
+            raw_page(
+                response, "orders", page_number, shop_id=shop.shop_id, partition_key=partition_key
+            )
+        )
     return pages, orders_seen, api_total
 
 
@@ -100,7 +115,9 @@ def _fetch_update_day(
         "upper bound exclusive), every shop, landed raw: one file per partition, replaced on rerun."
     ),
 )
-def orders(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource) -> dg.MaterializeResult:
+def orders(
+    context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
+) -> dg.MaterializeResult:
     paths = linkstar_paths()
     client = tiktok_shop.client()
     shop_list = landed_shops(paths.raw_dir)
@@ -113,14 +130,20 @@ def orders(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
         day_pages: list[RawPage] = []
         landed = api_total = 0
         for shop in shop_list:
-            pages, orders_seen, shop_total = _fetch_update_day(client, shop, partition_key, ge, lt, context.log)
+            pages, orders_seen, shop_total = _fetch_update_day(
+                client, shop, partition_key, ge, lt, context.log
+            )
             day_pages.extend(pages)
             landed += orders_seen
             api_total += shop_total
         # Written only after every shop's pages arrived: a failure leaves the old file whole.
         path = raw_file_path(paths.raw_dir, SOURCE, "orders", partition_key)
         write_raw_pages(path, day_pages)
-        per_partition[partition_key] = {"orders": landed, "pages": len(day_pages), "api_total_count": api_total}
+        per_partition[partition_key] = {
+            "orders": landed,
+            "pages": len(day_pages),
+            "api_total_count": api_total,
+        }
         context.log.info(
             f"orders {partition_key}: {landed} orders in {len(day_pages)} pages from {len(shop_list)} shops"
         )
@@ -135,4 +158,3 @@ def orders(context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
             "raw_dir": dg.MetadataValue.path(str(paths.raw_dir / SOURCE / "orders")),
         }
     )
-

@@ -1,6 +1,5 @@
 """Checks on landed TikTok Shop data: gaps, API-vs-landed counts, and lateness."""
 
-
 import json
 from datetime import date, timedelta
 
@@ -20,9 +19,13 @@ from linkstar_pipeline.lib.paths import linkstar_paths
     description="Every UTC day between the first and the last landed orders partition has a file.",
 )
 def orders_partitions_have_no_gaps() -> dg.AssetCheckResult:
-    landed = sorted(date.fromisoformat(key) for key in landed_order_pages_by_partition(linkstar_paths().raw_dir))
+    landed = sorted(
+        date.fromisoformat(key) for key in landed_order_pages_by_partition(linkstar_paths().raw_dir)
+    )
     if not landed:
-        return dg.AssetCheckResult(passed=False, description="No orders partition has been landed yet.")
+        return dg.AssetCheckResult(
+            passed=False, description="No orders partition has been landed yet."
+        )
     expected = {landed[0] + timedelta(days=n) for n in range((landed[-1] - landed[0]).days + 1)}
     missing = sorted(expected - set(landed))
     return dg.AssetCheckResult(
@@ -56,10 +59,17 @@ def orders_landed_match_api_total_count() -> dg.AssetCheckResult:
         for shop, landed in landed_by_shop.items():
             if landed != total_by_shop.get(shop, landed):
                 mismatches.append(
-                    {"partition": partition_key, "shop_id": shop, "landed": landed, "api_total_count": total_by_shop[shop]}
+                    {
+                        "partition": partition_key,
+                        "shop_id": shop,
+                        "landed": landed,
+                        "api_total_count": total_by_shop[shop],
+                    }
                 )
     return dg.AssetCheckResult(
         passed=not mismatches,
-        metadata={"mismatches": dg.MetadataValue.json(mismatches[:50]), "mismatch_count": len(mismatches)},
+        metadata={
+            "mismatches": dg.MetadataValue.json(mismatches[:50]),
+            "mismatch_count": len(mismatches),
+        },
     )
-

@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.tiktok_shop import ApiResponse
-
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, read_raw_pages
 
 SOURCE = "tiktok_shop"
 
 
 def raw_page(
-    response: ApiResponse, entity: str, page_number: int, shop_id: str | None, partition_key: str | None
+    response: ApiResponse,
+    entity: str,
+    page_number: int,
+    shop_id: str | None,
+    partition_key: str | None,
 ) -> RawPage:
     body = response.request_body.decode("utf-8") if response.request_body is not None else None
     return RawPage(
@@ -54,7 +57,9 @@ def landed_shops(raw_dir: Path) -> list[LandedShop]:
     shops: list[LandedShop] = []
     for page in read_raw_pages(path):
         for shop in json.loads(page.body)["data"]["shops"]:
-            shops.append(LandedShop(shop_id=str(shop["id"]), cipher=shop["cipher"], region=shop["region"]))
+            shops.append(
+                LandedShop(shop_id=str(shop["id"]), cipher=shop["cipher"], region=shop["region"])
+            )
     return shops
 
 

@@ -38,7 +38,9 @@ def records_in(data: dict[str, Any], list_key: str, origin: PageOrigin) -> list[
     if records is None:
         return []
     if not isinstance(records, list):
-        raise PayloadError(f"{origin.describe()}: data.{list_key} is {type(records).__name__}, expected a list")
+        raise PayloadError(
+            f"{origin.describe()}: data.{list_key} is {type(records).__name__}, expected a list"
+        )
     return records
 
 

@@ -5,6 +5,7 @@ the environment by the connector itself, so they never appear in run config or m
 """
 
 import dagster as dg
+
 from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopSettings
 
@@ -21,7 +22,9 @@ class TikTokShopApiResource(dg.ConfigurableResource):
             base_delay=self.backoff_base_seconds,
             max_delay=self.backoff_max_seconds,
         )
-        return TikTokShopClient(TikTokShopSettings.from_env(), timeout=self.timeout_seconds, retry=retry)
+        return TikTokShopClient(
+            TikTokShopSettings.from_env(), timeout=self.timeout_seconds, retry=retry
+        )
 
     def base_url(self) -> str:
         return TikTokShopSettings.from_env().base_url

@@ -8,7 +8,12 @@ from linkstar_pipeline.defs.tiktok_shop.payloads import (
     records_in,
 )
 
-ORIGIN = PageOrigin(endpoint="POST /order/202309/orders/search", request_id="req-9", shop_id="7001", partition_key="2026-11-01")
+ORIGIN = PageOrigin(
+    endpoint="POST /order/202309/orders/search",
+    request_id="req-9",
+    shop_id="7001",
+    partition_key="2026-11-01",
+)
 
 
 def test_a_missing_required_field_names_the_record_shop_partition_and_request():
@@ -19,12 +24,21 @@ def test_a_missing_required_field_names_the_record_shop_partition_and_request():
     with pytest.raises(PayloadError) as error:
         check_required_fields(orders, REQUIRED_ORDER_FIELDS, "orders", ORIGIN)
     message = str(error.value)
-    for fragment in ["data.orders[1]", "id=2", "update_time", "shop_id=7001", "partition=2026-11-01", "req-9"]:
+    for fragment in [
+        "data.orders[1]",
+        "id=2",
+        "update_time",
+        "shop_id=7001",
+        "partition=2026-11-01",
+        "req-9",
+    ]:
         assert fragment in message
 
 
 def test_unknown_new_fields_are_accepted():
-    orders = [{"id": "1", "status": "X", "create_time": 1, "update_time": 2, "brand_new_field": {"a": 1}}]
+    orders = [
+        {"id": "1", "status": "X", "create_time": 1, "update_time": 2, "brand_new_field": {"a": 1}}
+    ]
     check_required_fields(orders, REQUIRED_ORDER_FIELDS, "orders", ORIGIN)
 
 

@@ -13,10 +13,18 @@ from linkstar_pipeline.lib.raw_landing import (
 
 def _page(number: int, body: str) -> RawPage:
     return RawPage(
-        source="tiktok_shop", entity="orders", endpoint="POST /order/202309/orders/search", shop_id="1",
-        partition_key="2026-11-01", page_number=number, request_id=f"req-{number}",
-        fetched_at="2026-11-02T01:00:00.000000", http_status=200, request_query={"page_size": "100"},
-        request_body='{"update_time_ge":1}', body=body,
+        source="tiktok_shop",
+        entity="orders",
+        endpoint="POST /order/202309/orders/search",
+        shop_id="1",
+        partition_key="2026-11-01",
+        page_number=number,
+        request_id=f"req-{number}",
+        fetched_at="2026-11-02T01:00:00.000000",
+        http_status=200,
+        request_query={"page_size": "100"},
+        request_body='{"update_time_ge":1}',
+        body=body,
     )
 
 

@@ -8,8 +8,13 @@ from linkstar_pipeline.lib.settings import PipelineSettings, SettingsError
 
 
 def _settings(**overrides) -> PipelineSettings:
-    values = {"partitions_start": "2025-01-01", "lookback_days": 3, "initial_history_days": 30,
-              "nightly_cron": "0 2 * * *", "nightly_timezone": "UTC"}
+    values = {
+        "partitions_start": "2025-01-01",
+        "lookback_days": 3,
+        "initial_history_days": 30,
+        "nightly_cron": "0 2 * * *",
+        "nightly_timezone": "UTC",
+    }
     values.update(overrides)
     return PipelineSettings(**values)
 
