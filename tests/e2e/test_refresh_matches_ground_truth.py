@@ -4,12 +4,14 @@ Every expected number comes from the sandbox generator's plain-Python ground tru
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, timedelta
 from decimal import Decimal
 
 import duckdb
 import pytest
 
+from connectors import sandbox_defaults
 from sandbox.ground_truth import shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
@@ -68,17 +70,17 @@ def loaded_warehouse(tmp_path_factory):
     with sandbox_running() as sandbox:
         point_connectors_at(monkeypatch, sandbox.base_url)
         result = refresh(HISTORY_START, AS_OF.date())
-        yield home, sandbox, result
+        yield home, sandbox, result, dagster_home
     monkeypatch.undo()
 
 
 def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_bases(loaded_warehouse):
-    home, sandbox, _ = loaded_warehouse
+    home, sandbox, *_ = loaded_warehouse
     assert_marts_match_truth(home, sandbox.dataset, sandbox.as_of())
 
 
 def test_every_market_reports_in_its_own_currency(loaded_warehouse):
-    home, sandbox, _ = loaded_warehouse
+    home, sandbox, *_ = loaded_warehouse
     rows = serving_rows(home, "select distinct shop_id, market, currency from marts.kpi_shop_daily")
     expected = {(shop.shop_id, shop.region, shop.currency) for shop in sandbox.dataset.shops}
     assert set(rows) == expected
@@ -86,7 +88,7 @@ def test_every_market_reports_in_its_own_currency(loaded_warehouse):
 
 
 def test_no_buyer_pii_reaches_marts_or_serving(loaded_warehouse):
-    home, sandbox, _ = loaded_warehouse
+    home, sandbox, *_ = loaded_warehouse
     pii = sandbox.dataset.pii_values()
     assert pii, "the generator must produce PII for this test to mean anything"
     warehouse = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
@@ -112,7 +114,7 @@ def test_no_buyer_pii_reaches_marts_or_serving(loaded_warehouse):
 
 
 def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
-    _, _, result = loaded_warehouse
+    _, _, result, _ = loaded_warehouse
     evaluations = result.get_asset_check_evaluations()
     checked = {evaluation.asset_key.to_user_string() for evaluation in evaluations}
     assert {
@@ -152,3 +154,22 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
         )
         expected_days = (later.date() - HISTORY_START).days + 1
         assert len(landed) == expected_days and all(name.endswith(".jsonl.gz") for name in landed)
+
+
+def test_secret_and_token_never_reach_files_logs_or_metadata(loaded_warehouse):
+    """Every byte the run left behind (raw pages, warehouse, serving, Dagster's run storage,
+    event logs and metadata) is searched for the app secret and the access token."""
+    home, _, _, dagster_home = loaded_warehouse
+    secrets = [
+        sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET.encode(),
+        sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN.encode(),
+    ]
+    files = [p for root in (home, dagster_home) for p in root.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".jsonl.gz") for p in files)
+    leaks = []
+    for path in files:
+        content = path.read_bytes()
+        if path.name.endswith(".gz"):
+            content = gzip.decompress(content)
+        leaks += [(str(path), secret) for secret in secrets if secret in content]
+    assert not leaks
