@@ -4,12 +4,20 @@ These assets never open the warehouse, so any number of partitions can load in p
 while dbt (the warehouse's only writer) or a BI tool is busy.
 """
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, landed_shops, raw_page, shops_file
+from connectors.tiktok_shop import TikTokShopClient
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    LandedShop,
+    landed_shops,
+    raw_page,
+    shops_file,
+)
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
 from linkstar_pipeline.defs.tiktok_shop.payloads import (
     REQUIRED_ORDER_FIELDS,
@@ -66,7 +74,12 @@ def _utc_day_bounds(day_start: datetime) -> tuple[int, int]:
 
 
 def _fetch_update_day(
-    client, shop, partition_key: str, update_time_ge: int, update_time_lt: int, log
+    client: TikTokShopClient,
+    shop: LandedShop,
+    partition_key: str,
+    update_time_ge: int,
+    update_time_lt: int,
+    log: logging.Logger,
 ) -> tuple[list[RawPage], int, int]:
     """All order pages of one shop for one update day; returns pages, orders, API total."""
     pages: list[RawPage] = []
