@@ -57,41 +57,54 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
-def _run_refresh(start: date | None, end: date | None) -> int:
+def _execute(job_name: str, tags: dict[str, str]) -> int:
+    """Run a job of `defs` in this process, recorded in the instance the UI reads."""
     from dagster import DagsterInstance
 
     from linkstar_pipeline.definitions import defs
+    from linkstar_pipeline.lib.summary import run_summary
+
+    paths = linkstar_paths()
+    ensure_dagster_home(paths)
+    with DagsterInstance.get() as instance:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            tags={**tags, "linkstar/trigger": "cli"},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            raise_on_error=False,
+        )
+    if not result.success:
+        print(f"\n{job_name} failed:", file=sys.stderr)
+        for message in _failure_messages(result) or ["see the run log above"]:
+            print(f"  {message}", file=sys.stderr)
+        return 1
+    print("\n" + run_summary(paths), flush=True)
+    return 0
+
+
+def _run_refresh(start: date | None, end: date | None) -> int:
     from linkstar_pipeline.defs.refresh.jobs import (
         REFRESH_JOB_NAME,
         default_refresh_range,
         partition_range_tags,
     )
     from linkstar_pipeline.lib.settings import PipelineSettings
-    from linkstar_pipeline.lib.summary import run_summary
 
     paths = linkstar_paths()
-    ensure_dagster_home(paths)
     today = datetime.now(UTC).date()
     default_start, default_end = default_refresh_range(
         today, paths.raw_dir, PipelineSettings.from_env()
     )
     start, end = start or default_start, end or default_end
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
-    job = defs.resolve_job_def(REFRESH_JOB_NAME)
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            tags={**partition_range_tags(start, end), "linkstar/trigger": "cli"},
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            raise_on_error=False,
-        )
-    if not result.success:
-        print("\nThe refresh failed:", file=sys.stderr)
-        for message in _failure_messages(result) or ["see the run log above"]:
-            print(f"  {message}", file=sys.stderr)
-        return 1
-    print("\n" + run_summary(paths), flush=True)
-    return 0
+    return _execute(REFRESH_JOB_NAME, partition_range_tags(start, end))
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
+
+    print(f"Rebuilding the marts from the raw files in {linkstar_paths().raw_dir}", flush=True)
+    return _execute(REBUILD_JOB_NAME, {})
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -135,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--with-sandbox", action="store_true", help="start the API sandbox and load from it"
     )
     run.set_defaults(handler=cmd_run)
+
+    rebuild = commands.add_parser(
+        "rebuild", help="rebuild and publish the marts from landed raw files, calling no API"
+    )
+    rebuild.set_defaults(handler=cmd_rebuild)
 
     sandbox = commands.add_parser("sandbox", help="serve the API sandbox until interrupted")
     sandbox.add_argument("--port", type=int, default=sandbox_defaults.SANDBOX_PORT)

@@ -19,11 +19,21 @@ from linkstar_pipeline.lib.raw_landing import raw_file_path
 from linkstar_pipeline.lib.settings import PipelineSettings
 
 REFRESH_JOB_NAME = "refresh_warehouse"
+REBUILD_JOB_NAME = "rebuild_from_raw"
+INGESTION_GROUPS = ("tiktok_shop",)
 
 refresh_warehouse = dg.define_asset_job(
     name=REFRESH_JOB_NAME,
     selection=dg.AssetSelection.all(),
     description="Ingest every source for a range of days, rebuild all dbt models (tests as checks), publish the marts.",
+)
+
+
+# Replay: every model and the published marts from the landed raw files, no API call at all.
+rebuild_from_raw = dg.define_asset_job(
+    name=REBUILD_JOB_NAME,
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*INGESTION_GROUPS),
+    description="Rebuild all dbt models and republish the marts from the raw files already landed.",
 )
 
 
