@@ -8,8 +8,13 @@ policy only computes delays; each client decides what is retryable and injects i
 
 from __future__ import annotations
 
+import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # 2**60 times any sane base delay is far beyond any cap; larger exponents would overflow floats.
 _MAX_EXPONENT = 60
@@ -44,3 +49,44 @@ class RetryPolicy:
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Seconds to wait after failed attempt `attempt` (1-based): uniform in [0, ceiling]."""
         return rng.uniform(0.0, self.ceiling(attempt))
+
+
+class RetryableError(Exception):
+    """An attempt failed in a way a later attempt may not; carries the error to raise if the
+    last attempt fails the same way."""
+
+    def __init__(self, reason: str, final_error: Exception) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.final_error = final_error
+
+
+def run_with_retries(
+    attempt: Callable[[int], T],
+    policy: RetryPolicy,
+    *,
+    rng: random.Random,
+    sleep: Callable[[float], None],
+    describe: str,
+    log: logging.Logger,
+) -> T:
+    """Call `attempt(n)` (n is 1-based) until it returns; a `RetryableError` waits the policy's
+    jittered delay and tries again, and after the last attempt its `final_error` is raised.
+    Any other exception propagates at once."""
+    for number in range(1, policy.max_attempts + 1):
+        try:
+            return attempt(number)
+        except RetryableError as failure:
+            if number == policy.max_attempts:
+                raise failure.final_error from None
+            delay = policy.delay(number, rng)
+            log.warning(
+                "%s attempt %d/%d failed (%s); retrying in %.2fs",
+                describe,
+                number,
+                policy.max_attempts,
+                failure.reason,
+                delay,
+            )
+            sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -19,12 +19,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Self
+from typing import Any
 
 import requests
 
 from connectors import sandbox_defaults
-from connectors.retry import RetryPolicy
+from connectors.retry import RetryableError, RetryPolicy, run_with_retries
+from connectors.session import SessionOwner
 
 logger = logging.getLogger(__name__)
 
@@ -233,15 +234,6 @@ class ApiResponse:
     attempts: int
 
 
-class _Retryable(Exception):
-    """An attempt failed in a way that may pass on a later attempt; carries the final error."""
-
-    def __init__(self, reason: str, final_error: TikTokShopError) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.final_error = final_error
-
-
 @dataclass(frozen=True)
 class _Request:
     """One logical call; every attempt re-stamps and re-signs it."""
@@ -260,7 +252,7 @@ class _Request:
 # ------------------------------------------------------------------------------- client
 
 
-class TikTokShopClient:
+class TikTokShopClient(SessionOwner):
     """Signed, retried, paged calls to the TikTok Shop Partner API (one seller authorization)."""
 
     def __init__(
@@ -277,8 +269,7 @@ class TikTokShopClient:
         self.settings = settings
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self._owns_session = session is None
-        self._session = session or requests.Session()
+        self._adopt_session(session)
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
@@ -288,17 +279,6 @@ class TikTokShopClient:
             f"TikTokShopClient(base_url={self.settings.base_url!r}, "
             f"app_key={self.settings.app_key!r})"
         )
-
-    def close(self) -> None:
-        """Close the HTTP session, unless the caller passed in its own."""
-        if self._owns_session:
-            self._session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     # -- endpoints ---------------------------------------------------------------------------
 
@@ -388,25 +368,14 @@ class TikTokShopClient:
 
     def _call(self, request: _Request) -> ApiResponse:
         """One logical call with bounded, jittered retries; the typed error after the last try."""
-        attempts = self.retry.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._attempt(request, attempt)
-            except _Retryable as failure:
-                if attempt == attempts:
-                    raise failure.final_error from None
-                delay = self.retry.delay(attempt, self._rng)
-                logger.warning(
-                    "TikTok Shop %s %s attempt %d/%d failed (%s); retrying in %.2fs",
-                    request.method,
-                    request.path,
-                    attempt,
-                    attempts,
-                    failure.reason,
-                    delay,
-                )
-                self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return run_with_retries(
+            lambda attempt: self._attempt(request, attempt),
+            self.retry,
+            rng=self._rng,
+            sleep=self._sleep,
+            describe=f"TikTok Shop {request.method} {request.path}",
+            log=logger,
+        )
 
     # -- one attempt -------------------------------------------------------------------------
 
@@ -503,16 +472,18 @@ class TikTokShopClient:
         transient_status = status == 429 or status >= 500
         if envelope is None:
             error: TikTokShopError = self._malformed(request, status, problem, text)
-            return _Retryable(f"HTTP {status}, {problem}", error) if transient_status else error
+            return RetryableError(f"HTTP {status}, {problem}", error) if transient_status else error
         code = envelope["code"]
         request_id = _as_text(envelope.get("request_id"))
         message = self._redact(_as_text(envelope.get("message")))
         error = TikTokShopApiError(code, message, request_id, status, request.method, request.path)
         if code == THROTTLED_CODE or transient_status:
-            return _Retryable(f"HTTP {status}, code {code}, request_id {request_id or '-'}", error)
+            return RetryableError(
+                f"HTTP {status}, code {code}, request_id {request_id or '-'}", error
+            )
         return error
 
-    def _no_answer(self, request: _Request, reason: str, what: str) -> _Retryable:
+    def _no_answer(self, request: _Request, reason: str, what: str) -> RetryableError:
         base_url = self.settings.base_url
         error = TikTokShopUnreachableError(
             f"The TikTok Shop API at {base_url} {what} ({request.endpoint}, "
@@ -522,7 +493,7 @@ class TikTokShopClient:
             request.method,
             request.path,
         )
-        return _Retryable(reason, error)
+        return RetryableError(reason, error)
 
     def _malformed(
         self, request: _Request, status: int, problem: str, text: str

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from connectors import sandbox_defaults
+from connectors.ecb_fx import SANDBOX_PATH as ECB_SANDBOX_PATH
 from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
 from linkstar_pipeline.lib.paths import linkstar_paths
 
@@ -36,6 +37,7 @@ def _point_connectors_at(base_url: str) -> None:
     os.environ["TIKTOK_SHOP_APP_KEY"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY
     os.environ["TIKTOK_SHOP_APP_SECRET"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET
     os.environ["TIKTOK_SHOP_ACCESS_TOKEN"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
+    os.environ["FX_ECB_BASE_URL"] = f"{base_url}{ECB_SANDBOX_PATH}"
 
 
 @contextlib.contextmanager

@@ -1,5 +1,7 @@
 """Threaded HTTP server around `TikTokShopApi`, for tests (`running_sandbox`) and the CLI (`serve`).
 
+Paths under `/stats/eurofxref/` go to `EcbFxApi` instead (the ECB rates, no auth).
+
 Only byte plumbing lives here: parse the request line, headers and raw body, hand them to the
 API, sleep if a slow response was drawn, write the answer. The data clock lives here too: it
 follows the wall clock unless the settings or a test pin it.
@@ -18,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox_defaults import SANDBOX_HOST
+from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
+from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
 
@@ -78,7 +82,7 @@ class DataClock:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Hands every method to the API; the server object carries the API instance."""
+    """Hands every method to the API its path belongs to; the server object carries both."""
 
     protocol_version = "HTTP/1.1"
     # Headers and body leave in two writes; without this, Nagle holds the body back until the
@@ -98,12 +102,13 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
         )
-        response = self.server.api.handle(request)
+        api = self.server.fx_api if split.path.startswith(FX_PATH_PREFIX) else self.server.api
+        response = api.handle(request)
         if response.delay_seconds > 0:
             time.sleep(response.delay_seconds)
         try:
             self.send_response(response.status)
-            self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
+            self.send_header("Content-Type", _content_type_header(response.content_type))
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
             self.wfile.write(response.body)
@@ -116,11 +121,19 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
 
+def _content_type_header(content_type: str) -> str:
+    """Text answers declare UTF-8; binary ones (the FX zip) carry no charset."""
+    if content_type.startswith(("text/", "application/json")):
+        return f"{content_type}; charset=utf-8"
+    return content_type
+
+
 class _SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], api: TikTokShopApi) -> None:
+    def __init__(self, address: tuple[str, int], api: TikTokShopApi, fx_api: EcbFxApi) -> None:
         self.api = api
+        self.fx_api = fx_api
         super().__init__(address, _Handler)
 
 
@@ -132,7 +145,10 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
-        self._server = _SandboxHTTPServer((settings.host, settings.port), self.api)
+        # ECB rates for the dataset's window, served beside the shop API (no auth).
+        self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
+        self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)
+        self._server = _SandboxHTTPServer((settings.host, settings.port), self.api, self.fx_api)
         self._thread: threading.Thread | None = None
 
     @property

@@ -10,6 +10,7 @@ import pytest
 from dagster import DagsterInstance
 
 from connectors import sandbox_defaults
+from connectors.ecb_fx import SANDBOX_PATH as ECB_SANDBOX_PATH
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
 
 # A fixed data clock keeps every run of the suite on the same orders.
@@ -33,6 +34,7 @@ def point_connectors_at(monkeypatch, base_url: str) -> None:
     monkeypatch.setenv(
         "TIKTOK_SHOP_ACCESS_TOKEN", sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
     )
+    monkeypatch.setenv("FX_ECB_BASE_URL", f"{base_url}{ECB_SANDBOX_PATH}")
 
 
 @contextmanager

@@ -17,8 +17,10 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 
 @dataclass(frozen=True)
@@ -41,21 +43,35 @@ def raw_file_path(raw_dir: Path, source: str, entity: str, file_key: str) -> Pat
     return raw_dir / source / entity / f"{file_key}.jsonl.gz"
 
 
-def write_raw_pages(path: Path, pages: Iterable[RawPage]) -> int:
-    """Atomically (re)place `path` with `pages`; returns the number of pages written."""
+@contextmanager
+def _atomic_replace(path: Path) -> Iterator[BinaryIO]:
+    """Write to a temporary file beside `path`, then rename it over `path`: readers see the
+    old complete file or the new complete file, and a failure leaves the old one whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    count = 0
     try:
-        with os.fdopen(handle, "wb") as raw_file, gzip.GzipFile(fileobj=raw_file, mode="wb") as gz:
-            for page in pages:
-                gz.write(json.dumps(asdict(page), ensure_ascii=False).encode("utf-8") + b"\n")
-                count += 1
+        with os.fdopen(handle, "wb") as temporary:
+            yield temporary
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def write_raw_pages(path: Path, pages: Iterable[RawPage]) -> int:
+    """Atomically (re)place `path` with `pages`; returns the number of pages written."""
+    count = 0
+    with _atomic_replace(path) as raw_file, gzip.GzipFile(fileobj=raw_file, mode="wb") as gz:
+        for page in pages:
+            gz.write(json.dumps(asdict(page), ensure_ascii=False).encode("utf-8") + b"\n")
+            count += 1
     return count
+
+
+def write_raw_file(path: Path, content: bytes) -> None:
+    """Atomically (re)place `path` with a file exactly as a source published it."""
+    with _atomic_replace(path) as raw_file:
+        raw_file.write(content)
 
 
 def read_raw_pages(path: Path) -> Iterator[RawPage]:

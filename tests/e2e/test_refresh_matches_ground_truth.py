@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from connectors import sandbox_defaults
+from sandbox.ecb_fx import published_through
 from sandbox.ground_truth import shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
@@ -208,3 +209,44 @@ def test_marts_replay_from_landed_raw_files_without_calling_the_api(
     assert "marts/kpi_shop_daily" in materialized
     assert not any(key.startswith("tiktok_shop/") for key in materialized)
     assert kpi_by_shop_day(replay_home) == kpi_by_shop_day(home)
+
+
+def test_fx_rates_follow_the_published_files_with_weekends_carried_forward(loaded_warehouse):
+    """Every day and currency up to the sandbox's clock: the newest rate published on or before
+    that day (flagged when carried), and the USD value of one unit computed through the euro."""
+    home, sandbox, *_ = loaded_warehouse
+    last_day = AS_OF.date()
+    served_through = published_through(AS_OF)  # the ECB publishes at 16:00 Frankfurt time
+    published = {day: rates for day, rates in sandbox.fx_rates.items() if day <= served_through}
+    first_day = min(published)
+    rows = serving_rows(
+        home,
+        "select rate_day, currency, units_per_eur, is_carried_forward, reporting_per_unit "
+        f"from marts.fct_fx_rates_daily where rate_day between '{first_day}' and '{last_day}' "
+        "and rate_source = 'ecb' and currency <> 'EUR'",
+    )
+    actual = {(day, currency): (rate, carried, usd) for day, currency, rate, carried, usd in rows}
+
+    expected = {}
+    newest: dict[str, tuple[date, Decimal]] = {}
+    day = first_day
+    while day <= last_day:
+        for currency, rate in published.get(day, {}).items():
+            newest[currency] = (day, rate)
+        for currency, (published_on, rate) in newest.items():
+            expected[(day, currency)] = (rate, published_on < day)
+        day += timedelta(days=1)
+
+    assert set(actual) == set(expected)
+    assert any(carried for _, carried in expected.values()), "the window must include weekends"
+    for key, (rate, carried) in expected.items():
+        actual_rate, actual_carried, usd_per_unit = actual[key]
+        assert (Decimal(actual_rate), actual_carried) == (rate, carried), key
+        usd_per_eur = newest_rate_on(published, key[0], "USD")
+        assert abs(Decimal(usd_per_unit) - usd_per_eur / rate) < Decimal("1e-9"), key
+
+
+def newest_rate_on(published, day: date, currency: str) -> Decimal:
+    """The rate of `currency` published on or before `day` (plain Python, for the test)."""
+    candidates = [d for d in published if d <= day and currency in published[d]]
+    return published[max(candidates)][currency]

@@ -47,7 +47,15 @@ def test_assets_are_grouped_like_the_architecture():
     assert {
         f"marts/{name}" for name in ["kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"]
     } <= groups["marts"]
-    assert groups["reference"] == {"reference/markets", "reference/order_status_mapping"}
+    assert groups["reference"] == {
+        "reference/markets",
+        "reference/order_status_mapping",
+        "reference/fx_supplementary_rates",
+    }
+    assert groups["fx"] == {"fx/ecb_history"}
+    assert {"staging/stg_fx__ecb_rates"} <= groups["staging"]
+    assert {"intermediate/int_fx_rates_daily"} <= groups["intermediate"]
+    assert "marts/fct_fx_rates_daily" in groups["marts"]
     assert groups["serving"] == {"serving/published_marts"}
     assert graph.get(dg.AssetKey(["tiktok_shop", "orders"])).partitions_def is not None
 
@@ -76,7 +84,8 @@ def test_warehouse_writers_share_one_pool():
     graph = _defs().resolve_asset_graph()
     for key in [KPI_SHOP_DAILY, dg.AssetKey(["serving", "published_marts"])]:
         assert graph.get(key).pools == {"warehouse"}
-    assert not graph.get(dg.AssetKey(["tiktok_shop", "orders"])).pools
+    for ingestion in [["tiktok_shop", "orders"], ["fx", "ecb_history"]]:
+        assert not graph.get(dg.AssetKey(ingestion)).pools
 
 
 def test_nightly_schedule_refreshes_the_lookback_window_in_one_run(tmp_path, monkeypatch):

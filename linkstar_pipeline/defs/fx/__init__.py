@@ -1,0 +1,1 @@
+"""FX: the ECB's euro reference rates, landed as published."""
