@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 ECB_PRODUCTION_BASE_URL = "https://www.ecb.europa.eu/stats/eurofxref"
 ENV_BASE_URL = "FX_ECB_BASE_URL"
-SANDBOX_PATH = "/stats/eurofxref"
+SANDBOX_PATH = sandbox_defaults.ECB_FX_SANDBOX_PATH
 DAILY_XML_FILE = "eurofxref-daily.xml"
 HISTORY_ZIP_FILE = "eurofxref-hist.zip"
 HISTORY_CSV_MEMBER = "eurofxref-hist.csv"

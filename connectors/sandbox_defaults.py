@@ -14,3 +14,17 @@ TIKTOK_SHOP_SANDBOX_APP_SECRET = "linkstar-sandbox-secret"
 TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN = "linkstar-sandbox-token"
 # Accepted as a known token whose validity has lapsed: the sandbox answers 105002 for it.
 TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN = "linkstar-sandbox-expired-token"
+
+# The ECB needs no credentials; the sandbox serves its files under the ECB's own path.
+ECB_FX_SANDBOX_PATH = "/stats/eurofxref"
+
+
+def sandbox_environment(base_url: str) -> dict[str, str]:
+    """The environment variables that point every connector at a sandbox on `base_url`."""
+    return {
+        "TIKTOK_SHOP_BASE_URL": base_url,
+        "TIKTOK_SHOP_APP_KEY": TIKTOK_SHOP_SANDBOX_APP_KEY,
+        "TIKTOK_SHOP_APP_SECRET": TIKTOK_SHOP_SANDBOX_APP_SECRET,
+        "TIKTOK_SHOP_ACCESS_TOKEN": TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
+        "FX_ECB_BASE_URL": f"{base_url}{ECB_FX_SANDBOX_PATH}",
+    }

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from connectors import sandbox_defaults
-from connectors.ecb_fx import SANDBOX_PATH as ECB_SANDBOX_PATH
 from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
 from linkstar_pipeline.lib.paths import linkstar_paths
 
@@ -32,20 +31,12 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from error
 
 
-def _point_connectors_at(base_url: str) -> None:
-    os.environ["TIKTOK_SHOP_BASE_URL"] = base_url
-    os.environ["TIKTOK_SHOP_APP_KEY"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY
-    os.environ["TIKTOK_SHOP_APP_SECRET"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET
-    os.environ["TIKTOK_SHOP_ACCESS_TOKEN"] = sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
-    os.environ["FX_ECB_BASE_URL"] = f"{base_url}{ECB_SANDBOX_PATH}"
-
-
 @contextlib.contextmanager
 def _sandbox(port: int) -> Iterator[str]:
     from sandbox.server import SandboxSettings, running_sandbox
 
     with running_sandbox(SandboxSettings(port=port)) as running:
-        _point_connectors_at(running.base_url)
+        os.environ.update(sandbox_defaults.sandbox_environment(running.base_url))
         print(f"Sandbox API serving on {running.base_url}", flush=True)
         yield running.base_url
 

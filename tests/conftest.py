@@ -10,7 +10,6 @@ import pytest
 from dagster import DagsterInstance
 
 from connectors import sandbox_defaults
-from connectors.ecb_fx import SANDBOX_PATH as ECB_SANDBOX_PATH
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
 
 # A fixed data clock keeps every run of the suite on the same orders.
@@ -28,13 +27,8 @@ def linkstar_home(tmp_path, monkeypatch):
 
 
 def point_connectors_at(monkeypatch, base_url: str) -> None:
-    monkeypatch.setenv("TIKTOK_SHOP_BASE_URL", base_url)
-    monkeypatch.setenv("TIKTOK_SHOP_APP_KEY", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY)
-    monkeypatch.setenv("TIKTOK_SHOP_APP_SECRET", sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET)
-    monkeypatch.setenv(
-        "TIKTOK_SHOP_ACCESS_TOKEN", sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
-    )
-    monkeypatch.setenv("FX_ECB_BASE_URL", f"{base_url}{ECB_SANDBOX_PATH}")
+    for name, value in sandbox_defaults.sandbox_environment(base_url).items():
+        monkeypatch.setenv(name, value)
 
 
 @contextmanager
