@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -27,7 +25,7 @@ from connectors.tiktok_shop import (
     TikTokShopSettings,
     TikTokShopUnreachableError,
 )
-from sandbox.server import SandboxSettings, running_sandbox
+from tests.conftest import sandbox_running
 
 AS_OF = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
 START, END = date(2026, 11, 10), date(2026, 11, 16)
@@ -39,24 +37,10 @@ SHOPS_PATH = "/authorization/202309/shops"
 SEARCH_PATH = "/order/202309/orders/search"
 
 
-@contextmanager
-def sandbox(**overrides) -> Iterator:
-    settings = {
-        "port": 0,
-        "seed": 7,
-        "as_of": AS_OF,
-        "orders_per_shop_day": 40,
-        "rate_limit_per_second": 50.0,
-        "rate_limit_burst": 50,
-        "fault_rate": 0.0,
-        "slow_rate": 0.0,
-        "slow_seconds": 5.0,
-        "start_date": START,
-        "end_date": END,
-    }
-    settings.update(overrides)
-    with running_sandbox(SandboxSettings(**settings)) as sb:
-        yield sb
+def sandbox(**overrides):
+    """The shared test sandbox on this module's window and volume."""
+    settings = {"as_of": AS_OF, "start_date": START, "end_date": END, "orders_per_shop_day": 40}
+    return sandbox_running(**{**settings, **overrides})
 
 
 def client_for(base_url: str, *, retry: RetryPolicy = FAST_RETRY, timeout: float = 10.0, **creds):
