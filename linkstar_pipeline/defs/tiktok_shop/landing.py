@@ -63,13 +63,15 @@ def landed_shops(raw_dir: Path) -> list[LandedShop]:
     return shops
 
 
-def landed_order_pages_by_partition(raw_dir: Path) -> dict[str, list[RawPage]]:
-    """Every landed orders file, keyed by partition (for the checks)."""
+def landed_order_files(raw_dir: Path) -> dict[str, Path]:
+    """Every landed orders file, keyed by its partition, without opening any."""
     folder = raw_dir / SOURCE / "orders"
-    return {
-        path.name.removesuffix(".jsonl.gz"): list(read_raw_pages(path))
-        for path in sorted(folder.glob("*.jsonl.gz"))
-    }
+    return {path.name.removesuffix(".jsonl.gz"): path for path in sorted(folder.glob("*.jsonl.gz"))}
+
+
+def landed_order_pages_by_partition(raw_dir: Path) -> dict[str, list[RawPage]]:
+    """Every landed orders page, keyed by partition (reads and decompresses every file)."""
+    return {key: list(read_raw_pages(path)) for key, path in landed_order_files(raw_dir).items()}
 
 
 def orders_in_page(page: RawPage) -> int:
