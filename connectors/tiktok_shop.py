@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from connectors import sandbox_defaults
+from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
 
@@ -35,19 +36,30 @@ ENV_BASE_URL = "TIKTOK_SHOP_BASE_URL"
 ENV_APP_KEY = "TIKTOK_SHOP_APP_KEY"
 ENV_APP_SECRET = "TIKTOK_SHOP_APP_SECRET"
 ENV_ACCESS_TOKEN = "TIKTOK_SHOP_ACCESS_TOKEN"
+ENV_MAX_REQUESTS_PER_SECOND = "TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND"
+# The reference's (old, unconfirmed) figure is ~50 requests/second per app and endpoint;
+# pacing a little below it leaves room for other tools using the same app.
+DEFAULT_MAX_REQUESTS_PER_SECOND = 40.0
 CREDENTIAL_VARIABLES = (ENV_APP_KEY, ENV_APP_SECRET, ENV_ACCESS_TOKEN)
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
 SHOPS_PATH = "/authorization/202309/shops"
 ORDER_SEARCH_PATH = "/order/202309/orders/search"
 ORDER_DETAIL_PATH = "/order/202309/orders"
+RETURN_SEARCH_PATH = "/return_refund/202309/returns/search"
+CANCELLATION_SEARCH_PATH = "/return_refund/202309/cancellations/search"
 
 ORDER_PAGE_SIZE_LIMITS = (1, 100)
+# Reference: returns 10-50. Cancellations are undocumented; assumed to match returns.
+RETURN_PAGE_SIZE_LIMITS = (10, 50)
+CANCELLATION_PAGE_SIZE_LIMITS = RETURN_PAGE_SIZE_LIMITS
 ORDER_DETAIL_MAX_IDS = 50
 THROTTLED_CODE = 36009002
 # Never part of the signed string (reference, signing step 1).
 _UNSIGNED_PARAMS = frozenset({"sign", "access_token"})
 _SNIPPET_CHARS = 200
+_EMPTY_BODY = "an empty body"
+_NOT_JSON = "a body that is not JSON (cut short in transit, or not the API)"
 _REDACTED = "[REDACTED]"
 
 
@@ -169,6 +181,7 @@ class TikTokShopSettings:
     app_key: str
     app_secret: str = field(repr=False)
     access_token: str = field(repr=False)
+    max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND
 
     def __post_init__(self) -> None:
         base_url = self.base_url.strip().rstrip("/")
@@ -191,12 +204,17 @@ class TikTokShopSettings:
         names = (ENV_BASE_URL, *CREDENTIAL_VARIABLES)
         values = {name: (env.get(name) or "").strip() for name in names}
         base_url = values[ENV_BASE_URL]
+        try:
+            pace = rate_from_env(ENV_MAX_REQUESTS_PER_SECOND, DEFAULT_MAX_REQUESTS_PER_SECOND, env)
+        except ValueError as err:
+            raise TikTokShopConfigError(str(err)) from None
         if not any(values[name] for name in CREDENTIAL_VARIABLES):
             return cls(
                 base_url=base_url or sandbox_defaults.SANDBOX_BASE_URL,
                 app_key=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY,
                 app_secret=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET,
                 access_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
+                max_requests_per_second=pace,
             )
         missing = [name for name in CREDENTIAL_VARIABLES if not values[name]]
         if missing:
@@ -212,6 +230,7 @@ class TikTokShopSettings:
             app_key=values[ENV_APP_KEY],
             app_secret=values[ENV_APP_SECRET],
             access_token=values[ENV_ACCESS_TOKEN],
+            max_requests_per_second=pace,
         )
 
 
@@ -265,6 +284,7 @@ class TikTokShopClient(SessionOwner):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        limiter_for: Callable[[str], RateLimiter] | None = None,
     ) -> None:
         self.settings = settings
         self.timeout = timeout
@@ -273,6 +293,13 @@ class TikTokShopClient(SessionOwner):
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        self._limiter_for = limiter_for or self._shared_limiter
+
+    def _shared_limiter(self, path: str) -> RateLimiter:
+        """Limits are per app and endpoint: one process-wide bucket per (base URL, path)."""
+        rate = self.settings.max_requests_per_second
+        burst = max(1, int(rate))
+        return shared_limiter("tiktok_shop", self.settings.base_url + path, rate, burst)
 
     def __repr__(self) -> str:
         return (
@@ -287,32 +314,51 @@ class TikTokShopClient(SessionOwner):
         return self._call(_Request("GET", SHOPS_PATH, {}, None, None))
 
     def search_orders(
-        self,
-        shop_cipher: str,
-        *,
-        update_time_ge: int | None = None,
-        update_time_lt: int | None = None,
-        create_time_ge: int | None = None,
-        create_time_lt: int | None = None,
-        page_size: int = 100,
+        self, shop_cipher: str, *, page_size: int = 100, **time_bounds: int
     ) -> Iterator[ApiResponse]:
         """Every page of orders matching the filters, one response per page.
 
-        Times are Unix seconds and both `_lt` bounds are exclusive (products use an inclusive
-        `_le` instead). Arguments are checked now, before anything is sent, not on first `next`.
+        `time_bounds`: `create_time_ge`, `create_time_lt`, `update_time_ge`, `update_time_lt`
+        in Unix seconds; both `_lt` bounds are exclusive (products use an inclusive `_le`
+        instead). Arguments are checked now, before anything is sent, not on first `next`.
         """
+        return self._search(
+            ORDER_SEARCH_PATH, ORDER_PAGE_SIZE_LIMITS, shop_cipher, page_size, time_bounds
+        )
+
+    def search_returns(
+        self, shop_cipher: str, *, page_size: int = 50, **time_bounds: int
+    ) -> Iterator[ApiResponse]:
+        """Every page of return and refund requests (`data.return_orders`); the same time
+        bounds as orders; page size 10-50."""
+        return self._search(
+            RETURN_SEARCH_PATH, RETURN_PAGE_SIZE_LIMITS, shop_cipher, page_size, time_bounds
+        )
+
+    def search_cancellations(
+        self, shop_cipher: str, *, page_size: int = 50, **time_bounds: int
+    ) -> Iterator[ApiResponse]:
+        """Every page of cancellations (`data.cancellations`); the same time bounds as orders."""
+        return self._search(
+            CANCELLATION_SEARCH_PATH,
+            CANCELLATION_PAGE_SIZE_LIMITS,
+            shop_cipher,
+            page_size,
+            time_bounds,
+        )
+
+    def _search(
+        self,
+        path: str,
+        limits: tuple[int, int],
+        shop_cipher: str,
+        page_size: int,
+        time_bounds: Mapping[str, int | None],
+    ) -> Iterator[ApiResponse]:
         _require_cipher(shop_cipher)
-        _check_page_size(page_size, ORDER_PAGE_SIZE_LIMITS, ORDER_SEARCH_PATH)
-        filters = {
-            "create_time_ge": create_time_ge,
-            "create_time_lt": create_time_lt,
-            "update_time_ge": update_time_ge,
-            "update_time_lt": update_time_lt,
-        }
-        body = {
-            name: _unix_seconds(name, value) for name, value in filters.items() if value is not None
-        }
-        return self._pages("POST", ORDER_SEARCH_PATH, shop_cipher, page_size, body)
+        _check_page_size(page_size, limits, path)
+        filters = _time_filters(path, time_bounds)
+        return self._pages("POST", path, shop_cipher, page_size, filters)
 
     def get_order_details(self, shop_cipher: str, ids: Sequence[str]) -> list[ApiResponse]:
         """Details for any number of order ids (duplicates dropped), in calls of at most 50 ids.
@@ -397,6 +443,7 @@ class TikTokShopClient(SessionOwner):
 
     def _send(self, request: _Request, query: dict[str, str]) -> requests.Response:
         """Sign and send; no answer at all becomes a retryable `TikTokShopUnreachableError`."""
+        self._limiter_for(request.path).acquire()
         sign = sign_request(self.settings.app_secret, request.path, query, request.body)
         headers = {ACCESS_TOKEN_HEADER: self.settings.access_token}
         if request.body is not None:
@@ -472,7 +519,12 @@ class TikTokShopClient(SessionOwner):
         transient_status = status == 429 or status >= 500
         if envelope is None:
             error: TikTokShopError = self._malformed(request, status, problem, text)
-            return RetryableError(f"HTTP {status}, {problem}", error) if transient_status else error
+            # A success status whose body is empty or not JSON was most likely cut short in
+            # transit: worth another try. A 4xx page is an answer, not an accident.
+            truncated = status < 300 and problem in (_NOT_JSON, _EMPTY_BODY)
+            if transient_status or truncated:
+                return RetryableError(f"HTTP {status}, {problem}", error)
+            return error
         code = envelope["code"]
         request_id = _as_text(envelope.get("request_id"))
         message = self._redact(_as_text(envelope.get("message")))
@@ -532,11 +584,11 @@ def _read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
     except UnicodeDecodeError:
         return content.decode("utf-8", errors="replace"), None, "a body that is not UTF-8"
     if not text.strip():
-        return text, None, "an empty body"
+        return text, None, _EMPTY_BODY
     try:
         envelope = json.loads(text)
     except ValueError:
-        return text, None, "a body that is not JSON"
+        return text, None, _NOT_JSON
     if not isinstance(envelope, dict):
         return text, None, f"a JSON {type(envelope).__name__} instead of an object"
     code = envelope.get("code")
@@ -600,6 +652,21 @@ def _check_page_size(page_size: int, limits: tuple[int, int], path: str) -> None
         )
     if not low <= page_size <= high:
         raise ValueError(f"page_size for {path} must be between {low} and {high}, got {page_size}")
+
+
+_TIME_BOUNDS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
+
+
+def _time_filters(path: str, time_bounds: Mapping[str, int | None]) -> dict[str, int]:
+    """The search body's time filters, checked; unset bounds are left out of the body."""
+    unknown = sorted(set(time_bounds) - set(_TIME_BOUNDS))
+    if unknown:
+        raise TypeError(
+            f"{path} takes the time bounds {', '.join(_TIME_BOUNDS)}; got {', '.join(unknown)}"
+        )
+    return {
+        name: _unix_seconds(name, value) for name, value in time_bounds.items() if value is not None
+    }
 
 
 def _unix_seconds(name: str, value: int) -> int:

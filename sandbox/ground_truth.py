@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sandbox.after_sales import AfterSales
 from sandbox.generator import CANCELLED, Dataset, Order, Shop
 
 
@@ -94,3 +95,35 @@ def _freeze(values: dict[str, int | Decimal]) -> ShopDayTruth:
         gmv_delivered=Decimal(values.get("gmv_delivered", base.gmv_delivered)),
         orders_cancelled=int(values.get("orders_cancelled", 0)),
     )
+
+
+@dataclass(frozen=True)
+class ReturnTruth:
+    """A return request as seen at `as_of`: its status and, once paid, the refund's day."""
+
+    shop_id: str
+    status: str
+    refund_total: Decimal
+    refunded_local_date: date | None
+
+
+def returns_truth(after_sales: AfterSales, as_of: int) -> dict[str, ReturnTruth]:
+    """Every return request visible at `as_of`, keyed by return id.
+
+    A refund counts from the moment the money went back (the COMPLETE step), on the shop's
+    local day of that moment; requests still open, rejected or withdrawn have no refund day.
+    """
+    truth = {}
+    for request in after_sales.returns:
+        state = request.state_at(as_of)
+        if state is None:
+            continue
+        refunded = request.refund_time is not None and request.refund_time <= as_of
+        shop = request.order.shop
+        truth[request.return_id] = ReturnTruth(
+            shop_id=shop.shop_id,
+            status=state[0],
+            refund_total=request.refund_total,
+            refunded_local_date=local_date(shop, request.refund_time) if refunded else None,
+        )
+    return truth

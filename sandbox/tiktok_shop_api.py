@@ -19,15 +19,24 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from connectors.sandbox_defaults import (
     TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
     TIKTOK_SHOP_SANDBOX_APP_KEY,
     TIKTOK_SHOP_SANDBOX_APP_SECRET,
     TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN,
+)
+from sandbox.after_sales import (
+    CANCELLATION_STATUSES,
+    RETURN_STATUSES,
+    AfterSales,
+    Cancellation,
+    ReturnRequest,
+    build_after_sales,
 )
 from sandbox.generator import ORDER_STATUSES, Dataset, Order, Shop
 
@@ -36,6 +45,8 @@ logger = logging.getLogger(__name__)
 SHOPS_PATH = "/authorization/202309/shops"
 ORDER_SEARCH_PATH = "/order/202309/orders/search"
 ORDER_DETAIL_PATH = "/order/202309/orders"
+RETURN_SEARCH_PATH = "/return_refund/202309/returns/search"
+CANCELLATION_SEARCH_PATH = "/return_refund/202309/cancellations/search"
 
 # Codes named by the reference, then the sandbox's own choices where it is silent.
 CODE_OK = 0
@@ -51,6 +62,7 @@ CODE_METHOD = 40005  # sandbox choice: known path, wrong HTTP method
 CODE_INTERNAL = 50001  # sandbox choice: injected internal error (HTTP 500)
 
 ORDER_PAGE_SIZE = (1, 100)
+RETURN_PAGE_SIZE = (10, 50)
 DETAIL_MAX_IDS = 50
 _SORT_FIELDS = ("create_time", "update_time")
 _SEARCH_FILTERS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
@@ -72,6 +84,7 @@ class ApiSettings:
     fault_rate: float = 0.0
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
+    truncate_rate: float = 0.0
     app_secrets: Mapping[str, str] = field(
         default_factory=lambda: {TIKTOK_SHOP_SANDBOX_APP_KEY: TIKTOK_SHOP_SANDBOX_APP_SECRET}
     )
@@ -99,6 +112,9 @@ class ApiResponse:
     content_type: str
     api_code: int | None
     delay_seconds: float = 0.0
+    # Send only this many bytes of the body (with the full Content-Length), then hang up:
+    # a connection cut mid-answer, as flaky proxies and mobile networks do.
+    truncate_at: int | None = None
 
     def json(self) -> dict:
         return json.loads(self.body)
@@ -154,8 +170,10 @@ class TikTokShopApi:
         data_clock: Callable[[], int],
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        after_sales: AfterSales | None = None,
     ) -> None:
         self.dataset = dataset
+        self.after_sales = after_sales or build_after_sales(dataset)
         self.settings = settings
         self._data_clock = data_clock
         self._wall_clock = wall_clock
@@ -172,6 +190,8 @@ class TikTokShopApi:
             SHOPS_PATH: ("GET", self._list_shops, False),
             ORDER_SEARCH_PATH: ("POST", self._search_orders, True),
             ORDER_DETAIL_PATH: ("GET", self._order_detail, True),
+            RETURN_SEARCH_PATH: ("POST", self._search_returns, True),
+            CANCELLATION_SEARCH_PATH: ("POST", self._search_cancellations, True),
         }
 
     @property
@@ -182,10 +202,10 @@ class TikTokShopApi:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         request_id = self._request_id()
-        delay = 0.0
+        delay, truncate = 0.0, False
         try:
             route = self._route(request)
-            fault, delay = self._draw_faults()
+            fault, delay, truncate = self._draw_faults()
             if fault == 502:
                 response = ApiResponse(502, _BAD_GATEWAY_HTML, "text/html", None)
             elif fault == 500:
@@ -200,6 +220,8 @@ class TikTokShopApi:
             logger.debug(
                 "%s %s -> %s %s", request.method, request.path, response.status, response.api_code
             )
+        if truncate and len(response.body) > 1:
+            response = replace(response, truncate_at=len(response.body) // 2)
         return replace(response, delay_seconds=delay) if delay else response
 
     # ---------------------------------------------------------------- pipeline
@@ -228,15 +250,19 @@ class TikTokShopApi:
         shop = self._shop(request) if shop_scoped else None
         return _envelope(200, CODE_OK, "Success", request_id, handler(request, shop))
 
-    def _draw_faults(self) -> tuple[int | None, float]:
-        """Deterministic sequence from the seed; faults split evenly between 500 and 502."""
+    def _draw_faults(self) -> tuple[int | None, float, bool]:
+        """(HTTP fault, delay, truncate?) from a deterministic sequence seeded per sandbox;
+        faults split evenly between 500 and 502."""
         s = self.settings
-        if s.fault_rate <= 0 and s.slow_rate <= 0:
-            return None, 0.0
+        if s.fault_rate <= 0 and s.slow_rate <= 0 and s.truncate_rate <= 0:
+            return None, 0.0, False
         with self._fault_lock:
-            fault_draw, kind_draw, slow_draw = (self._fault_rng.random() for _ in range(3))
+            fault_draw, kind_draw, slow_draw, cut_draw = (
+                self._fault_rng.random() for _ in range(4)
+            )
         fault = (500 if kind_draw < 0.5 else 502) if fault_draw < s.fault_rate else None
-        return fault, (s.slow_seconds if slow_draw < s.slow_rate else 0.0)
+        delay = s.slow_seconds if slow_draw < s.slow_rate else 0.0
+        return fault, delay, cut_draw < s.truncate_rate
 
     def _check_signature(self, request: ApiRequest) -> str:
         app_key = request.query.get("app_key", "")
@@ -284,30 +310,40 @@ class TikTokShopApi:
         return {"shops": [s.api_view() for s in self.dataset.shops]}
 
     def _search_orders(self, request: ApiRequest, shop: Shop | None) -> dict:
-        """Keyset paging: the token holds the last (sort value, id) served, not an offset.
-
-        The data clock may move between pages; with a cursor nothing already passed is
-        served twice because of inserts, and an order updated mid-walk reappears further on
-        under update_time sorting (clients dedupe by id, as the reference says they must).
-        """
         assert shop is not None
-        query = _SearchQuery.parse(request, shop)
+        orders = self.dataset.orders_for_shop(shop.shop_id)
+        return self._search(request, shop, _ORDER_SEARCH, "orders", orders, _order_row)
+
+    def _search_returns(self, request: ApiRequest, shop: Shop | None) -> dict:
+        assert shop is not None
+        returns = self.after_sales.returns_for_shop(shop.shop_id)
+        return self._search(request, shop, _RETURN_SEARCH, "return_orders", returns, _return_row)
+
+    def _search_cancellations(self, request: ApiRequest, shop: Shop | None) -> dict:
+        assert shop is not None
+        cancellations = self.after_sales.cancellations_for_shop(shop.shop_id)
+        return self._search(
+            request, shop, _CANCELLATION_SEARCH, "cancellations", cancellations, _cancel_row
+        )
+
+    def _search(
+        self,
+        request: ApiRequest,
+        shop: Shop,
+        spec: _SearchSpec,
+        list_field: str,
+        records: Iterable[Any],
+        row_at: Callable[[Any, int], _Searchable | None],
+    ) -> dict:
+        """Parse the query, keep each record visible at the data clock, serve one page."""
+        query = _SearchQuery.parse(request, shop, spec)
         as_of = self._data_clock()
-        rows: list[tuple[int, str, Order]] = []
-        for order in self.dataset.orders_for_shop(shop.shop_id):
-            state = order.state_at(as_of)
-            if state is not None and query.matches(order, state.update_time, state.status):
-                key = order.create_time if query.sort_field == "create_time" else state.update_time
-                rows.append((key, order.order_id, order))
-        rows.sort(reverse=query.descending, key=lambda r: (r[0], r[1]))
-        remaining = [r for r in rows if query.is_after_cursor(r[0], r[1])]
-        page = remaining[: query.page_size]
-        more = len(remaining) > len(page)
-        return {
-            "orders": [order.api_view(as_of) for _, _, order in page],
-            "next_page_token": query.token_after(page[-1][0], page[-1][1]) if more else "",
-            "total_count": len(rows),
-        }
+        found = []
+        for record in records:
+            row = row_at(record, as_of)
+            if row is not None:
+                found.append((row, lambda r=record: r.api_view(as_of)))
+        return _keyset_page(query, found, list_field)
 
     def _order_detail(self, request: ApiRequest, shop: Shop | None) -> dict:
         """Unknown ids, other shops' ids and not-yet-created orders are silently left out."""
@@ -329,26 +365,103 @@ class TikTokShopApi:
 
 
 @dataclass(frozen=True)
+class _Searchable:
+    """What a search filters and sorts on, whatever the record (order, return, cancellation)."""
+
+    id: str
+    create_time: int
+    update_time: int
+    status: str
+
+
+@dataclass(frozen=True)
+class _SearchSpec:
+    """What differs between the search endpoints: page-size limits, default sort order and
+    the body field that filters by status (orders take one status, returns and
+    cancellations a list of them)."""
+
+    page_size: tuple[int, int]
+    default_sort_order: str
+    status_field: str
+    statuses: tuple[str, ...]
+    status_is_list: bool
+
+
+# Reference: orders 1-100 newest first; returns 10-50 oldest first. Cancellations are not
+# documented: the sandbox treats them like returns.
+_ORDER_SEARCH = _SearchSpec(ORDER_PAGE_SIZE, "DESC", "order_status", ORDER_STATUSES, False)
+_RETURN_SEARCH = _SearchSpec(RETURN_PAGE_SIZE, "ASC", "return_status", RETURN_STATUSES, True)
+_CANCELLATION_SEARCH = _SearchSpec(
+    RETURN_PAGE_SIZE, "ASC", "cancel_status", CANCELLATION_STATUSES, True
+)
+
+
+def _order_row(order: Order, as_of: int) -> _Searchable | None:
+    state = order.state_at(as_of)
+    if state is None:
+        return None
+    return _Searchable(order.order_id, order.create_time, state.update_time, state.status)
+
+
+def _return_row(request: ReturnRequest, as_of: int) -> _Searchable | None:
+    state = request.state_at(as_of)
+    if state is None:
+        return None
+    return _Searchable(request.return_id, request.create_time, state[1], state[0])
+
+
+def _cancel_row(cancellation: Cancellation, as_of: int) -> _Searchable | None:
+    state = cancellation.state_at(as_of)
+    if state is None:
+        return None
+    return _Searchable(cancellation.cancel_id, cancellation.create_time, state[1], state[0])
+
+
+def _keyset_page(query: _SearchQuery, found: list, list_field: str) -> dict:
+    """One page of a search; `found` holds (_Searchable, view factory) pairs.
+
+    Keyset paging: the token holds the last (sort value, id) served, not an offset. The data
+    clock may move between pages; with a cursor nothing already passed is served twice
+    because of inserts, and a record updated mid-walk reappears further on under update_time
+    sorting (clients dedupe by id, as the reference says they must).
+    """
+    rows = []
+    for row, view in found:
+        if query.matches(row):
+            key = row.create_time if query.sort_field == "create_time" else row.update_time
+            rows.append((key, row.id, view))
+    rows.sort(reverse=query.descending, key=lambda r: (r[0], r[1]))
+    remaining = [r for r in rows if query.is_after_cursor(r[0], r[1])]
+    page = remaining[: query.page_size]
+    more = len(remaining) > len(page)
+    return {
+        list_field: [view() for _, _, view in page],
+        "next_page_token": query.token_after(page[-1][0], page[-1][1]) if more else "",
+        "total_count": len(rows),
+    }
+
+
+@dataclass(frozen=True)
 class _SearchQuery:
-    """A validated order search; page tokens are bound to its fingerprint."""
+    """A validated search; page tokens are bound to its fingerprint."""
 
     shop_id: str
     page_size: int
     sort_field: str
     descending: bool
     filters: dict[str, int]
-    order_status: str | None
+    statuses: tuple[str, ...] | None
     after: list | None
 
     @classmethod
-    def parse(cls, request: ApiRequest, shop: Shop) -> _SearchQuery:
+    def parse(cls, request: ApiRequest, shop: Shop, spec: _SearchSpec) -> _SearchQuery:
         q = request.query
         page_size = q.get("page_size", "")
-        lo, hi = ORDER_PAGE_SIZE
+        lo, hi = spec.page_size
         if not page_size.isdigit() or not lo <= int(page_size) <= hi:
             raise ApiError(400, CODE_INVALID_PARAM, f"page_size is required, {lo}-{hi}")
         sort_field = q.get("sort_field", "create_time")
-        sort_order = q.get("sort_order", "DESC")
+        sort_order = q.get("sort_order", spec.default_sort_order)
         if sort_field not in _SORT_FIELDS or sort_order not in ("ASC", "DESC"):
             raise ApiError(
                 400,
@@ -364,32 +477,35 @@ class _SearchQuery:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ApiError(400, CODE_INVALID_PARAM, f"{name} must be Unix seconds (integer)")
             filters[name] = value
-        status = body.get("order_status")
-        if status is not None and status not in ORDER_STATUSES:
-            raise ApiError(400, CODE_INVALID_PARAM, f"order_status must be one of {ORDER_STATUSES}")
         query = cls(
-            shop.shop_id, int(page_size), sort_field, sort_order == "DESC", filters, status, None
+            shop.shop_id,
+            int(page_size),
+            sort_field,
+            sort_order == "DESC",
+            filters,
+            _statuses(body, spec),
+            None,
         )
         token = q.get("page_token", "")
         return query if not token else query._with_token(token)
 
-    def matches(self, order: Order, update_time: int, status: str) -> bool:
+    def matches(self, row: _Searchable) -> bool:
         f = self.filters
-        if "create_time_ge" in f and order.create_time < f["create_time_ge"]:
+        if "create_time_ge" in f and row.create_time < f["create_time_ge"]:
             return False
-        if "create_time_lt" in f and order.create_time >= f["create_time_lt"]:
+        if "create_time_lt" in f and row.create_time >= f["create_time_lt"]:
             return False
-        if "update_time_ge" in f and update_time < f["update_time_ge"]:
+        if "update_time_ge" in f and row.update_time < f["update_time_ge"]:
             return False
-        if "update_time_lt" in f and update_time >= f["update_time_lt"]:
+        if "update_time_lt" in f and row.update_time >= f["update_time_lt"]:
             return False
-        return self.order_status is None or status == self.order_status
+        return self.statuses is None or row.status in self.statuses
 
-    def is_after_cursor(self, key: int, order_id: str) -> bool:
+    def is_after_cursor(self, key: int, record_id: str) -> bool:
         if self.after is None:
             return True
         cursor = (self.after[0], self.after[1])
-        return (key, order_id) < cursor if self.descending else (key, order_id) > cursor
+        return (key, record_id) < cursor if self.descending else (key, record_id) > cursor
 
     def _fingerprint(self) -> str:
         parts = [
@@ -397,19 +513,19 @@ class _SearchQuery:
             self.sort_field,
             self.descending,
             sorted(self.filters.items()),
-            self.order_status,
+            self.statuses,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
-    def token_after(self, key: int, order_id: str) -> str:
-        payload = json.dumps({"q": self._fingerprint(), "k": [key, order_id]}).encode()
+    def token_after(self, key: int, record_id: str) -> str:
+        payload = json.dumps({"q": self._fingerprint(), "k": [key, record_id]}).encode()
         return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
     def _with_token(self, token: str) -> _SearchQuery:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             payload = json.loads(raw)
-            key, order_id = payload["k"]
+            key, record_id = payload["k"]
             valid = payload["q"] == self._fingerprint() and isinstance(key, int)
         except (binascii.Error, ValueError, KeyError, TypeError):
             valid = False
@@ -417,15 +533,23 @@ class _SearchQuery:
             raise ApiError(
                 400, CODE_INVALID_PARAM, "page_token is invalid or belongs to a different query"
             )
-        return _SearchQuery(
-            self.shop_id,
-            self.page_size,
-            self.sort_field,
-            self.descending,
-            self.filters,
-            self.order_status,
-            [key, str(order_id)],
+        return replace(self, after=[key, str(record_id)])
+
+
+def _statuses(body: dict, spec: _SearchSpec) -> tuple[str, ...] | None:
+    value = body.get(spec.status_field)
+    if value is None:
+        return None
+    values = value if spec.status_is_list and isinstance(value, list) else [value]
+    shape_ok = spec.status_is_list == isinstance(value, list)
+    if not shape_ok or not values or any(v not in spec.statuses for v in values):
+        shape = "a list of" if spec.status_is_list else "one of"
+        raise ApiError(
+            400,
+            CODE_INVALID_PARAM,
+            f"{spec.status_field} must be {shape} {', '.join(spec.statuses)}",
         )
+    return tuple(values)
 
 
 def _json_body(body: bytes) -> dict:

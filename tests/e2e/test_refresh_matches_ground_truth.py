@@ -13,7 +13,7 @@ import pytest
 
 from connectors import sandbox_defaults
 from sandbox.ecb_fx import published_through
-from sandbox.ground_truth import shop_daily_truth
+from sandbox.ground_truth import returns_truth, shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +60,31 @@ def assert_marts_match_truth(home, dataset, as_of: int) -> None:
     assert {shop.shop_id for shop in dataset.shops} == {shop for shop, _ in truth}
 
 
+def assert_returns_match_truth(home, sandbox, as_of: int) -> None:
+    """Every return request's status, refund and refund day equal the generator's."""
+    truth = returns_truth(sandbox.api.after_sales, as_of)
+    rows = serving_rows(
+        home,
+        "select return_id, shop_id, return_status, refund_total_amount, refunded_local_date "
+        "from marts.fct_returns",
+    )
+    marts = {
+        rid: (shop, status, Decimal(str(total)), day) for rid, shop, status, total, day in rows
+    }
+    expected = {
+        rid: (t.shop_id, t.status, t.refund_total, t.refunded_local_date)
+        for rid, t in truth.items()
+    }
+    assert truth, "the sandbox must generate returns for this comparison to mean anything"
+    assert {v[1] for v in expected.values()} >= {"RETURN_OR_REFUND_REQUEST_COMPLETE"}
+    differences = [
+        (rid, marts.get(rid), expected.get(rid))
+        for rid in set(marts) | set(expected)
+        if marts.get(rid) != expected.get(rid)
+    ]
+    assert not differences, sorted(differences, key=str)[:20]
+
+
 @pytest.fixture(scope="module")
 def loaded_warehouse(tmp_path_factory):
     """One full refresh of the sandbox's history, shared by the read-only tests below."""
@@ -78,6 +103,11 @@ def loaded_warehouse(tmp_path_factory):
 def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_bases(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     assert_marts_match_truth(home, sandbox.dataset, sandbox.as_of())
+
+
+def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):
+    home, sandbox, *_ = loaded_warehouse
+    assert_returns_match_truth(home, sandbox, sandbox.as_of())
 
 
 def test_every_market_reports_in_its_own_currency(loaded_warehouse):
@@ -143,6 +173,7 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
         refresh(AS_OF.date(), later.date())
 
         assert_marts_match_truth(linkstar_home, sandbox.dataset, sandbox.as_of())
+        assert_returns_match_truth(linkstar_home, sandbox, sandbox.as_of())
         assert kpi_by_shop_day(linkstar_home) != first, (
             "moving the clock must change some day's numbers"
         )

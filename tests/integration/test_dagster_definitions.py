@@ -39,25 +39,38 @@ def test_assets_are_grouped_like_the_architecture():
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
-    assert groups["tiktok_shop"] == {"tiktok_shop/shops", "tiktok_shop/orders"}
+    assert groups["tiktok_shop"] == {
+        f"tiktok_shop/{name}" for name in ["shops", "orders", "returns", "cancellations"]
+    }
     assert {
-        f"staging/stg_tiktok_shop__{name}" for name in ["orders", "order_line_items", "shops"]
+        f"staging/stg_tiktok_shop__{name}"
+        for name in [
+            "orders",
+            "order_line_items",
+            "shops",
+            "returns",
+            "return_line_items",
+            "cancellations",
+        ]
     } <= groups["staging"]
     assert {"intermediate/int_orders_with_sales_basis"} <= groups["intermediate"]
     assert {
-        f"marts/{name}" for name in ["kpi_shop_daily", "fct_orders", "dim_shops", "dim_dates"]
+        f"marts/{name}"
+        for name in ["kpi_shop_daily", "fct_orders", "fct_returns", "dim_shops", "dim_dates"]
     } <= groups["marts"]
     assert groups["reference"] == {
         "reference/markets",
         "reference/order_status_mapping",
         "reference/fx_supplementary_rates",
+        "reference/after_sales_status_mapping",
     }
     assert groups["fx"] == {"fx/ecb_history"}
     assert {"staging/stg_fx__ecb_rates"} <= groups["staging"]
     assert {"intermediate/int_fx_rates_daily"} <= groups["intermediate"]
     assert "marts/fct_fx_rates_daily" in groups["marts"]
     assert groups["serving"] == {"serving/published_marts"}
-    assert graph.get(dg.AssetKey(["tiktok_shop", "orders"])).partitions_def is not None
+    for feed in ["orders", "returns", "cancellations"]:
+        assert graph.get(dg.AssetKey(["tiktok_shop", feed])).partitions_def is not None
 
 
 def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():

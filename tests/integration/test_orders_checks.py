@@ -1,23 +1,30 @@
-"""The raw-data checks on landed orders, on real files in a temporary LINKSTAR_HOME."""
+"""The raw-data checks on landed search feeds (orders, returns, cancellations), on real
+files in a temporary LINKSTAR_HOME."""
 
 import json
 
-from linkstar_pipeline.defs.tiktok_shop.checks import (
-    orders_landed_match_api_total_count,
-    orders_partitions_have_no_gaps,
-)
+import pytest
+
+from linkstar_pipeline.defs.tiktok_shop.checks import feed_checks
+from linkstar_pipeline.defs.tiktok_shop.feeds import ORDERS, SEARCH_FEEDS
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
 
 
-def _land(home, day: str, orders: int, total_count: int) -> None:
-    body = {
-        "code": 0,
-        "data": {"orders": [{"id": str(n)} for n in range(orders)], "total_count": total_count},
-    }
+def check_named(name: str):
+    return next(c for c in feed_checks if {k.name for k in c.check_keys} == {name})
+
+
+orders_partitions_have_no_gaps = check_named("orders_partitions_have_no_gaps")
+orders_landed_match_api_total_count = check_named("orders_landed_match_api_total_count")
+
+
+def _land(home, day: str, orders: int, total_count: int, feed=ORDERS) -> None:
+    records = [{feed.id_field: str(n)} for n in range(orders)]
+    body = {"code": 0, "data": {feed.list_key: records, "total_count": total_count}}
     page = RawPage(
         "tiktok_shop",
-        "orders",
-        "POST /order/202309/orders/search",
+        feed.entity,
+        f"POST {feed.path}",
         "S1",
         day,
         1,
@@ -28,7 +35,7 @@ def _land(home, day: str, orders: int, total_count: int) -> None:
         None,
         json.dumps(body),
     )
-    write_raw_pages(raw_file_path(home / "raw", "tiktok_shop", "orders", day), [page])
+    write_raw_pages(raw_file_path(home / "raw", "tiktok_shop", feed.entity, day), [page])
 
 
 def test_a_missing_day_between_landed_partitions_is_reported(linkstar_home):
@@ -50,3 +57,14 @@ def test_fewer_orders_landed_than_the_api_counted_fails_the_count_check(linkstar
     assert result.metadata["mismatches"].value == [
         {"partition": "2026-11-02", "shop_id": "S1", "landed": 2, "api_total_count": 5}
     ]
+
+
+@pytest.mark.parametrize("feed", SEARCH_FEEDS, ids=lambda feed: feed.entity)
+def test_every_feed_has_both_checks_reading_its_own_folder_and_list(linkstar_home, feed):
+    gaps = check_named(f"{feed.entity}_partitions_have_no_gaps")
+    counts = check_named(f"{feed.entity}_landed_match_api_total_count")
+    assert not gaps().passed  # nothing landed yet
+    _land(linkstar_home, "2026-11-01", orders=3, total_count=3, feed=feed)
+    _land(linkstar_home, "2026-11-03", orders=1, total_count=4, feed=feed)
+    assert gaps().metadata["missing_partitions"].value == ["2026-11-02"]
+    assert counts().metadata["mismatch_count"].value == 1

@@ -1,8 +1,9 @@
 """The dbt project, and a manifest that is always current.
 
 dagster-dbt builds assets from dbt's manifest.json. It is parsed here when missing (a fresh
-clone, CI) and on every start of `dagster dev`, with the dbt installed beside this Python, so
-nothing depends on the virtual environment being activated.
+clone, CI), when any project file is newer than it (a model was edited or pulled), and on
+every start of `dagster dev`, with the dbt installed beside this Python, so nothing depends
+on the virtual environment being activated.
 """
 
 import os
@@ -27,7 +28,23 @@ def parse_dbt_project(project: DbtProject) -> None:
     cli.cli(["--quiet", "parse"], target_path=project.target_path).wait()
 
 
+_PROJECT_FILE_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than any file dbt parses."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    root = Path(project.project_dir)
+    files = [root / "dbt_project.yml", root / "profiles.yml"]
+    for folder in _PROJECT_FILE_DIRS:
+        files.extend(p for p in (root / folder).rglob("*") if p.is_file())
+    return any(f.exists() and f.stat().st_mtime > built for f in files)
+
+
 export_linkstar_home()  # dbt's profile and sources read LINKSTAR_HOME from the environment
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-if os.environ.get("DAGSTER_IS_DEV_CLI") or not dbt_project.manifest_path.exists():
+if os.environ.get("DAGSTER_IS_DEV_CLI") or manifest_is_stale(dbt_project):
     parse_dbt_project(dbt_project)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from connectors.tiktok_shop import TikTokShopClient
+from linkstar_pipeline.defs.tiktok_shop.feeds import CANCELLATIONS, ORDERS, RETURNS, SearchFeed
 from linkstar_pipeline.defs.tiktok_shop.landing import (
     SOURCE,
     LandedShop,
@@ -20,7 +21,6 @@ from linkstar_pipeline.defs.tiktok_shop.landing import (
 )
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
 from linkstar_pipeline.defs.tiktok_shop.payloads import (
-    REQUIRED_ORDER_FIELDS,
     REQUIRED_SHOP_FIELDS,
     PageOrigin,
     check_required_fields,
@@ -74,6 +74,7 @@ def _utc_day_bounds(day_start: datetime) -> tuple[int, int]:
 
 
 def _fetch_update_day(
+    feed: SearchFeed,
     client: TikTokShopClient,
     shop: LandedShop,
     partition_key: str,
@@ -81,13 +82,11 @@ def _fetch_update_day(
     update_time_lt: int,
     log: logging.Logger,
 ) -> tuple[list[RawPage], int, int]:
-    """All order pages of one shop for one update day; returns pages, orders, API total."""
+    """All pages of one feed, one shop, one update day; returns pages, records, API total."""
     pages: list[RawPage] = []
-    orders_seen = 0
+    records_seen = 0
     api_total = 0
-    responses = client.search_orders(
-        shop.cipher, update_time_ge=update_time_ge, update_time_lt=update_time_lt
-    )
+    responses = feed.pages(client, shop.cipher, update_time_ge, update_time_lt)
     for page_number, response in enumerate(responses, start=1):
         origin = PageOrigin(
             endpoint=f"{response.method} {response.path}",
@@ -95,79 +94,107 @@ def _fetch_update_day(
             shop_id=shop.shop_id,
             partition_key=partition_key,
         )
-        orders = records_in(response.data, "orders", origin)
-        check_required_fields(orders, REQUIRED_ORDER_FIELDS, "orders", origin)
+        records = records_in(response.data, feed.list_key, origin)
+        check_required_fields(records, feed.required_fields, feed.list_key, origin, feed.id_field)
         outside = [
-            o["id"] for o in orders if not update_time_ge <= int(o["update_time"]) < update_time_lt
+            r[feed.id_field]
+            for r in records
+            if not update_time_ge <= int(r["update_time"]) < update_time_lt
         ]
         if outside:
             log.warning(
-                f"{origin.describe()}: {len(outside)} order(s) outside the requested update window, kept"
+                f"{origin.describe()}: {len(outside)} {feed.entity} outside the requested "
+                "update window, kept"
             )
         if page_number == 1:
             api_total = int(response.data.get("total_count") or 0)
-        orders_seen += len(orders)
+        records_seen += len(records)
         pages.append(
             raw_page(
-                response, "orders", page_number, shop_id=shop.shop_id, partition_key=partition_key
+                response,
+                feed.entity,
+                page_number,
+                shop_id=shop.shop_id,
+                partition_key=partition_key,
             )
         )
-    return pages, orders_seen, api_total
+    return pages, records_seen, api_total
 
 
-@dg.asset(
-    key=[SOURCE, "orders"],
-    deps=[shops],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Orders changed on each UTC day (POST /order/202309/orders/search filtered on update_time, "
-        "upper bound exclusive), every shop, landed raw: one file per partition, replaced on rerun."
-    ),
-)
-def orders(
-    context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
-) -> dg.MaterializeResult:
-    paths = linkstar_paths()
-    client = tiktok_shop.client()
-    shop_list = landed_shops(paths.raw_dir)
-    window = context.partition_time_window
-    per_partition: dict[str, dict[str, int]] = {}
-    day = window.start
-    while day < window.end:
-        partition_key = day.strftime("%Y-%m-%d")
-        ge, lt = _utc_day_bounds(day)
-        day_pages: list[RawPage] = []
-        landed = api_total = 0
-        for shop in shop_list:
-            pages, orders_seen, shop_total = _fetch_update_day(
-                client, shop, partition_key, ge, lt, context.log
-            )
-            day_pages.extend(pages)
-            landed += orders_seen
-            api_total += shop_total
-        # Written only after every shop's pages arrived: a failure leaves the old file whole.
-        path = raw_file_path(paths.raw_dir, SOURCE, "orders", partition_key)
-        write_raw_pages(path, day_pages)
-        per_partition[partition_key] = {
-            "orders": landed,
-            "pages": len(day_pages),
-            "api_total_count": api_total,
-        }
-        context.log.info(
-            f"orders {partition_key}: {landed} orders in {len(day_pages)} pages from {len(shop_list)} shops"
-        )
-        day += timedelta(days=1)
-    return dg.MaterializeResult(
-        metadata={
-            "partitions": len(per_partition),
-            "orders_landed": sum(p["orders"] for p in per_partition.values()),
-            "pages_landed": sum(p["pages"] for p in per_partition.values()),
-            "shops": len(shop_list),
-            "per_partition": dg.MetadataValue.json(per_partition),
-            "raw_dir": dg.MetadataValue.path(str(paths.raw_dir / SOURCE / "orders")),
-        }
+def _update_day_asset(feed: SearchFeed, description: str) -> dg.AssetsDefinition:
+    """A daily-partitioned asset landing every shop's `feed` records changed on each UTC day."""
+
+    @dg.asset(
+        name=feed.entity,
+        key_prefix=[SOURCE],
+        deps=[shops],
+        group_name=GROUP,
+        kinds={"python", "json"},
+        freshness_policy=DAILY_FRESHNESS,
+        partitions_def=order_update_days,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=description,
     )
+    def _asset(
+        context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
+    ) -> dg.MaterializeResult:
+        paths = linkstar_paths()
+        client = tiktok_shop.client()
+        shop_list = landed_shops(paths.raw_dir)
+        window = context.partition_time_window
+        per_partition: dict[str, dict[str, int]] = {}
+        day = window.start
+        while day < window.end:
+            partition_key = day.strftime("%Y-%m-%d")
+            ge, lt = _utc_day_bounds(day)
+            day_pages: list[RawPage] = []
+            landed = api_total = 0
+            for shop in shop_list:
+                pages, seen, shop_total = _fetch_update_day(
+                    feed, client, shop, partition_key, ge, lt, context.log
+                )
+                day_pages.extend(pages)
+                landed += seen
+                api_total += shop_total
+            # Written only after every shop's pages arrived: a failure leaves the old file whole.
+            path = raw_file_path(paths.raw_dir, SOURCE, feed.entity, partition_key)
+            write_raw_pages(path, day_pages)
+            per_partition[partition_key] = {
+                feed.entity: landed,
+                "pages": len(day_pages),
+                "api_total_count": api_total,
+            }
+            context.log.info(
+                f"{feed.entity} {partition_key}: {landed} records in {len(day_pages)} pages "
+                f"from {len(shop_list)} shops"
+            )
+            day += timedelta(days=1)
+        return dg.MaterializeResult(
+            metadata={
+                "partitions": len(per_partition),
+                f"{feed.entity}_landed": sum(p[feed.entity] for p in per_partition.values()),
+                "pages_landed": sum(p["pages"] for p in per_partition.values()),
+                "shops": len(shop_list),
+                "per_partition": dg.MetadataValue.json(per_partition),
+                "raw_dir": dg.MetadataValue.path(str(paths.raw_dir / SOURCE / feed.entity)),
+            }
+        )
+
+    return _asset
+
+
+orders = _update_day_asset(
+    ORDERS,
+    "Orders changed on each UTC day (POST /order/202309/orders/search filtered on update_time, "
+    "upper bound exclusive), every shop, landed raw: one file per partition, replaced on rerun.",
+)
+returns = _update_day_asset(
+    RETURNS,
+    "Return and refund requests changed on each UTC day (POST "
+    "/return_refund/202309/returns/search on update_time), every shop, landed raw.",
+)
+cancellations = _update_day_asset(
+    CANCELLATIONS,
+    "Cancellations changed on each UTC day (POST /return_refund/202309/cancellations/search on "
+    "update_time), every shop, landed raw.",
+)

@@ -63,16 +63,18 @@ def landed_shops(raw_dir: Path) -> list[LandedShop]:
     return shops
 
 
-def landed_order_files(raw_dir: Path) -> dict[str, Path]:
-    """Every landed orders file, keyed by its partition, without opening any."""
-    folder = raw_dir / SOURCE / "orders"
+def landed_feed_files(raw_dir: Path, entity: str) -> dict[str, Path]:
+    """Every landed file of one feed (orders, returns...), keyed by partition, unopened."""
+    folder = raw_dir / SOURCE / entity
     return {path.name.removesuffix(".jsonl.gz"): path for path in sorted(folder.glob("*.jsonl.gz"))}
 
 
-def landed_order_pages_by_partition(raw_dir: Path) -> dict[str, list[RawPage]]:
-    """Every landed orders page, keyed by partition (reads and decompresses every file)."""
-    return {key: list(read_raw_pages(path)) for key, path in landed_order_files(raw_dir).items()}
+def landed_feed_pages_by_partition(raw_dir: Path, entity: str) -> dict[str, list[RawPage]]:
+    """Every landed page of one feed, keyed by partition (reads and decompresses every file)."""
+    return {
+        key: list(read_raw_pages(path)) for key, path in landed_feed_files(raw_dir, entity).items()
+    }
 
 
-def orders_in_page(page: RawPage) -> int:
-    return len(json.loads(page.body).get("data", {}).get("orders") or [])
+def records_in_page(page: RawPage, list_key: str) -> int:
+    return len(json.loads(page.body).get("data", {}).get(list_key) or [])

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 REQUIRED_SHOP_FIELDS = ("id", "region", "cipher")
-REQUIRED_ORDER_FIELDS = ("id", "status", "create_time", "update_time")
 
 
 class PayloadError(ValueError):
@@ -45,15 +44,19 @@ def records_in(data: dict[str, Any], list_key: str, origin: PageOrigin) -> list[
 
 
 def check_required_fields(
-    records: list[dict[str, Any]], required: tuple[str, ...], list_key: str, origin: PageOrigin
+    records: list[dict[str, Any]],
+    required: tuple[str, ...],
+    list_key: str,
+    origin: PageOrigin,
+    id_field: str = "id",
 ) -> None:
     for index, record in enumerate(records):
         if not isinstance(record, dict):
             raise PayloadError(f"{origin.describe()}: data.{list_key}[{index}] is not an object")
         missing = [field for field in required if record.get(field) in (None, "")]
         if missing:
-            record_id = record.get("id", "?")
+            record_id = record.get(id_field, "?")
             raise PayloadError(
-                f"{origin.describe()}: data.{list_key}[{index}] (id={record_id}) lacks required "
+                f"{origin.describe()}: data.{list_key}[{index}] ({id_field}={record_id}) lacks required "
                 f"field(s) {', '.join(missing)}"
             )

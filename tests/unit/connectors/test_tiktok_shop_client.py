@@ -206,10 +206,7 @@ def test_code_zero_is_success_whatever_the_http_status():
     assert client.get_authorized_shops().data == {"a": 1}
 
 
-@pytest.mark.parametrize(
-    "body",
-    [b"<html>502 Bad Gateway</html>", b"", b"[1, 2]", b'{"message": "no code"}', b"\xff\xfe"],
-)
+@pytest.mark.parametrize("body", [b"[1, 2]", b'{"message": "no code"}', b"\xff\xfe"])
 def test_malformed_body_at_200_is_a_response_error_without_retry(body):
     client, session, _ = make_client([http(200, body)] * 4)
 
@@ -220,6 +217,26 @@ def test_malformed_body_at_200_is_a_response_error_without_retry(body):
     assert "HTTP 200" in str(caught.value)
     assert caught.value.http_status == 200
     assert len(session.sent) == 1
+
+
+@pytest.mark.parametrize("body", [b'{"code": 0, "message": "Succ', b"", b"<html>proxy</html>"])
+def test_body_cut_short_or_not_json_is_retried_then_named(body):
+    client, session, sleeps = make_client([http(200, body)] * 4)
+
+    with pytest.raises(TikTokShopResponseError) as caught:
+        client.get_authorized_shops()
+
+    assert "GET /authorization/202309/shops" in str(caught.value)
+    assert len(session.sent) == client.retry.max_attempts
+    assert len(sleeps) == client.retry.max_attempts - 1
+
+
+def test_truncated_body_then_a_whole_one_succeeds():
+    whole = {"code": 0, "message": "", "request_id": "r", "data": {"shops": []}}
+    client, session, _ = make_client([http(200, b'{"code": 0, "mess'), http(200, whole)])
+
+    assert client.get_authorized_shops().data == {"shops": []}
+    assert len(session.sent) == 2
 
 
 def test_non_object_data_is_a_response_error():
