@@ -82,6 +82,20 @@ SHOPS: tuple[Shop, ...] = (
          "ROW_p8ZcLwAAAAD4nEj6tKy1QsGo9VfXb2Ra", "IDLCFASH8P4", "IDR", "Asia/Jakarta"),
     Shop("7494127735603349013", "LinkStar Gadgets TH", "TH", "CROSS_BORDER",
          "ROW_w2TbNkAAAABm5Rc8yHq0LzDs3UgJf7Ve", "THLCGADG2X6", "THB", "Asia/Bangkok"),
+    Shop("7494127735603349014", "LinkStar Beauty UK", "GB", "LOCAL",
+         "ROW_b5KdRtAAAAC1mXq7wVz3HnLp8JsYe4Tc", "GBLCBEAU6R2", "GBP", "Europe/London"),
+    Shop("7494127735603349015", "LinkStar Home ID", "ID", "CROSS_BORDER",
+         "ROW_h3NwQzAAAAD9pLk2vTy6RcMx1BgFu8Ws", "IDLCHOME4N7", "IDR", "Asia/Jakarta"),
+    Shop("7494127735603349016", "LinkStar Beauty MY", "MY", "CROSS_BORDER",
+         "ROW_m7YcHsAAAABz4Vn9qKw2TdLe6RjPx3Ga", "MYLCBEAU1K8", "MYR", "Asia/Kuala_Lumpur"),
+    Shop("7494127735603349017", "LinkStar Gadgets PH", "PH", "CROSS_BORDER",
+         "ROW_p2QxTjAAAAC6kBw8nFy4ZsHm3VdRe9Lu", "PHLCGADG7T3", "PHP", "Asia/Manila"),
+    Shop("7494127735603349018", "LinkStar Fashion VN", "VN", "CROSS_BORDER",
+         "ROW_v9LsGbAAAAD3rNc5mWx8KqTy2HzJd6Pf", "VNLCFASH2W5", "VND", "Asia/Ho_Chi_Minh"),
+    Shop("7494127735603349019", "LinkStar Home SG", "SG", "CROSS_BORDER",
+         "ROW_s4FkWpAAAABn8Tz1xLq5YcRv7MhGe2Nb", "SGLCHOME9D1", "SGD", "Asia/Singapore"),
+    Shop("7495836102748193023", "LinkStar Home MX", "MX", "CROSS_BORDER",
+         "GCP_x6DmPvAAAAC2hYt4kRz9WnBq5LsJc8Fe", "MXLCHOME3H6", "MXN", "America/Mexico_City"),
 )
 # fmt: on
 
@@ -92,6 +106,13 @@ _SHOP_SCALE = {
     "7494127735603349011": 1.0,
     "7494127735603349012": 1.2,
     "7494127735603349013": 0.7,
+    "7494127735603349014": 0.6,
+    "7494127735603349015": 0.9,
+    "7494127735603349016": 0.7,
+    "7494127735603349017": 0.8,
+    "7494127735603349018": 1.1,
+    "7494127735603349019": 0.4,
+    "7495836102748193023": 0.5,
 }
 _SHOP_THEME = {
     "7495836102748193021": "home",
@@ -99,6 +120,13 @@ _SHOP_THEME = {
     "7494127735603349011": "home",
     "7494127735603349012": "fashion",
     "7494127735603349013": "gadgets",
+    "7494127735603349014": "beauty",
+    "7494127735603349015": "home",
+    "7494127735603349016": "beauty",
+    "7494127735603349017": "gadgets",
+    "7494127735603349018": "fashion",
+    "7494127735603349019": "home",
+    "7495836102748193023": "home",
 }
 
 
@@ -107,16 +135,21 @@ _SHOP_THEME = {
 _CENT = Decimal("0.01")
 
 
+# Currencies priced in whole units on TikTok Shop, and the step prices are rounded to.
+_WHOLE_UNIT_STEP = {"IDR": Decimal(100), "VND": Decimal(1000)}
+
+
 def quantize_money(amount: Decimal, currency: str) -> Decimal:
-    """Round to the currency's smallest unit used on TikTok Shop (IDR: whole 100s)."""
-    if currency == "IDR":
-        return (amount / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 100
+    """Round to the currency's smallest unit used on TikTok Shop (IDR 100s, VND 1000s)."""
+    step = _WHOLE_UNIT_STEP.get(currency)
+    if step is not None:
+        return (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
     return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def money_str(amount: Decimal, currency: str) -> str:
-    """Decimal string as the API sends money: IDR without decimals, others with two."""
-    return f"{amount:.0f}" if currency == "IDR" else f"{amount:.2f}"
+    """Decimal string as the API sends money: IDR/VND without decimals, others with two."""
+    return f"{amount:.0f}" if currency in _WHOLE_UNIT_STEP else f"{amount:.2f}"
 
 
 # ------------------------------------------------------------------- catalogue, buyers
@@ -548,7 +581,7 @@ def _orders_for_shop_day(
     orders = []
     for seq, create_time in enumerate(create_times):
         # Unique by construction: day, shop and sequence are encoded, the tail is random.
-        order_id = f"57{day_number:04d}{shop_index % 10}{seq % 10000:04d}{_digits(rng, 7)}"
+        order_id = f"57{day_number:04d}{shop_index:02d}{seq % 10000:04d}{_digits(rng, 6)}"
         orders.append(_make_order(rng, shop, order_id, create_time, catalogue, pool))
     return orders
 
@@ -682,6 +715,11 @@ _SHIPPING_FEES = {
     "GBP": ("2.99", "3.49", "3.99"),
     "IDR": ("9000", "12000", "15000"),
     "THB": ("30", "40", "45"),
+    "MYR": ("4.90", "5.90", "6.90"),
+    "PHP": ("45", "55", "65"),
+    "VND": ("15000", "20000", "25000"),
+    "SGD": ("2.99", "3.99"),
+    "MXN": ("79", "99", "119"),
 }
 
 
@@ -742,6 +780,16 @@ def _list_price(rng: random.Random, currency: str) -> Decimal:
         return Decimal(rng.randint(4, 44)) + Decimal("0.99")
     if currency == "IDR":
         return Decimal(rng.randint(290, 4990) * 100)
+    if currency == "VND":
+        return Decimal(rng.randint(49, 899) * 1000)
+    if currency == "MYR":
+        return Decimal(rng.randint(9, 199)) + Decimal("0.90")
+    if currency == "SGD":
+        return Decimal(rng.randint(4, 89)) + Decimal("0.90")
+    if currency == "PHP":
+        return Decimal(rng.choice(range(99, 2000, 50)))
+    if currency == "MXN":
+        return Decimal(rng.choice(range(99, 1500, 20)))
     return Decimal(rng.choice(range(99, 1300, 10)))  # THB, whole baht shown as "x.00"
 
 
@@ -787,18 +835,33 @@ _FIRST = {
     "GB": ("Amelia", "Oliver", "Isla", "George", "Poppy", "Harry", "Freya", "Jack", "Ivy"),
     "ID": ("Putri", "Budi", "Siti", "Agus", "Dewi", "Rizky", "Ayu", "Fajar", "Intan", "Dimas"),
     "TH": ("Somchai", "Nattaya", "Kittipong", "Suda", "Anan", "Ploy", "Chaiwat", "Malee"),
+    "MY": ("Nurul", "Ahmad", "Siti", "Wei Jie", "Mei Ling", "Arjun", "Aisyah", "Hafiz"),
+    "PH": ("Maria", "Jose", "Angelica", "Mark", "Kristine", "John Paul", "Camille", "Miguel"),
+    "VN": ("Linh", "Minh", "Trang", "Duc", "Huong", "Tuan", "Mai", "Quang", "Thao"),
+    "SG": ("Wei Ling", "Jun Hao", "Priya", "Marcus", "Hui Min", "Darren", "Nur Aini"),
+    "MX": ("Sofia", "Santiago", "Valentina", "Mateo", "Camila", "Diego", "Ximena", "Leonardo"),
 }
 _LAST = {
     "US": ("Johnson", "Garcia", "Miller", "Davis", "Martinez", "Lopez", "Wilson", "Anderson"),
     "GB": ("Smith", "Taylor", "Brown", "Evans", "Walker", "Wright", "Hughes", "Clarke"),
     "ID": ("Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Kurniawan", "Pratama"),
     "TH": ("Srisuk", "Wongsa", "Chaiyaporn", "Boonmee", "Kaewkla", "Thongdee", "Sukjai"),
+    "MY": ("Abdullah", "Tan", "Lim", "Ismail", "Wong", "Rahman", "Lee", "Kumar"),
+    "PH": ("Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Ramos", "Aquino"),
+    "VN": ("Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui"),
+    "SG": ("Tan", "Lim", "Ng", "Ong", "Goh", "Chua", "Nair", "Koh"),
+    "MX": ("Hernandez", "Garcia", "Martinez", "Lopez", "Gonzalez", "Perez", "Ramirez", "Flores"),
 }
 _STREETS = {
     "US": ("Maple Ave", "Oak St", "Sunset Blvd", "Pine Rd", "Cedar Ln", "Elm Dr"),
     "GB": ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane"),
     "ID": ("Jl. Melati", "Jl. Sudirman", "Jl. Kenanga", "Jl. Merdeka", "Jl. Diponegoro"),
     "TH": ("Soi Sukhumvit 24", "Soi Ari 4", "Thanon Nimmanhaemin", "Soi Ratchada 7"),
+    "MY": ("Jalan Bukit Bintang", "Jalan Ampang", "Jalan Tun Razak", "Lorong Maarof"),
+    "PH": ("Rizal Avenue", "Mabini Street", "Bonifacio Drive", "Katipunan Avenue"),
+    "VN": ("Duong Le Loi", "Pho Hang Bac", "Duong Nguyen Hue", "Duong Tran Hung Dao"),
+    "SG": ("Orchard Road", "Tampines Street 21", "Ang Mo Kio Avenue 3", "Jurong West Street 52"),
+    "MX": ("Avenida Reforma", "Calle Madero", "Avenida Insurgentes", "Calle Hidalgo"),
 }
 # fmt: off
 _CITIES = {  # (city, state or province, postal code or its prefix)
@@ -810,9 +873,28 @@ _CITIES = {  # (city, state or province, postal code or its prefix)
            ("Surabaya", "Jawa Timur", "60"), ("Yogyakarta", "DI Yogyakarta", "55")),
     "TH": (("Bangkok", "", "10"), ("Chiang Mai", "", "50"), ("Khon Kaen", "", "40"),
            ("Nonthaburi", "", "11")),
+    "MY": (("Kuala Lumpur", "WP Kuala Lumpur", "50"), ("Petaling Jaya", "Selangor", "47"),
+           ("George Town", "Penang", "10"), ("Johor Bahru", "Johor", "80")),
+    "PH": (("Quezon City", "Metro Manila", "11"), ("Makati", "Metro Manila", "12"),
+           ("Cebu City", "Cebu", "60"), ("Davao City", "Davao del Sur", "80")),
+    "VN": (("Ho Chi Minh City", "", "70"), ("Ha Noi", "", "10"), ("Da Nang", "", "55"),
+           ("Hai Phong", "", "18")),
+    "SG": (("Singapore", "", "23"), ("Singapore", "", "52"), ("Singapore", "", "56")),
+    "MX": (("Ciudad de Mexico", "CDMX", "06"), ("Guadalajara", "Jalisco", "44"),
+           ("Monterrey", "Nuevo Leon", "64"), ("Puebla", "Puebla", "72")),
 }
 # fmt: on
-_COUNTRY = {"US": "United States", "GB": "United Kingdom", "ID": "Indonesia", "TH": "Thailand"}
+_COUNTRY = {
+    "US": "United States",
+    "GB": "United Kingdom",
+    "ID": "Indonesia",
+    "TH": "Thailand",
+    "MY": "Malaysia",
+    "PH": "Philippines",
+    "VN": "Vietnam",
+    "SG": "Singapore",
+    "MX": "Mexico",
+}
 
 
 def _phone(rng: random.Random, region: str) -> str:
@@ -822,6 +904,16 @@ def _phone(rng: random.Random, region: str) -> str:
         return f"(+44)7700900{rng.randint(0, 999):03d}"
     if region == "ID":
         return f"(+62)8{rng.randint(11, 59)}{_digits(rng, 8)}"
+    if region == "MY":
+        return f"(+60)1{rng.randint(2, 9)}{_digits(rng, 7)}"
+    if region == "PH":
+        return f"(+63)9{rng.randint(15, 99)}{_digits(rng, 7)}"
+    if region == "VN":
+        return f"(+84)9{rng.randint(0, 9)}{_digits(rng, 7)}"
+    if region == "SG":
+        return f"(+65){rng.choice('89')}{_digits(rng, 7)}"
+    if region == "MX":
+        return f"(+52)55{_digits(rng, 8)}"
     return f"(+66)8{rng.randint(1, 9)}{_digits(rng, 7)}"
 
 
@@ -830,8 +922,10 @@ def _postal(rng: random.Random, region: str, base: str) -> str:
         return f"{base}{rng.randint(0, 99):02d}"
     if region == "GB":
         return base
-    if region == "ID":
-        return f"{base}{rng.randint(100, 999)}"
+    if region in ("ID", "MY", "PH", "MX"):
+        return f"{base}{rng.randint(100, 999)}"[: 4 if region == "PH" else 5]
+    if region in ("VN", "SG"):
+        return f"{base}{rng.randint(1000, 9999)}"
     return f"{base}{rng.randint(1, 9)}{rng.randint(0, 9)}0"
 
 
@@ -865,6 +959,11 @@ _PAYMENT_METHODS = {
     "GB": ("Credit card", "PayPal", "Apple Pay", "Klarna"),
     "ID": ("DANA", "OVO", "Bank transfer", "Cash on delivery"),
     "TH": ("TrueMoney Wallet", "Credit card", "Cash on delivery"),
+    "MY": ("Touch 'n Go eWallet", "Credit card", "Online banking", "Cash on delivery"),
+    "PH": ("GCash", "Maya", "Credit card", "Cash on delivery"),
+    "VN": ("MoMo", "ZaloPay", "Cash on delivery", "Cash on delivery"),
+    "SG": ("Credit card", "PayNow", "GrabPay"),
+    "MX": ("Tarjeta de credito", "OXXO", "Mercado Pago"),
 }
 _CANCEL_REASONS = {
     ("UNPAID", "SYSTEM"): ("Payment overdue",),
@@ -882,6 +981,11 @@ def _shipping_labels(rng: random.Random, region: str) -> tuple[str, str, str]:
             "GB": ("Royal Mail", "Evri"),
             "ID": ("J&T Express", "SiCepat"),
             "TH": ("Kerry Express", "Flash Express"),
+            "MY": ("J&T Express", "Ninja Van"),
+            "PH": ("J&T Express", "Flash Express"),
+            "VN": ("GHN", "J&T Express"),
+            "SG": ("Ninja Van", "SingPost"),
+            "MX": ("Estafeta", "DHL"),
         }[region]
     )
     prefix = {
@@ -893,5 +997,10 @@ def _shipping_labels(rng: random.Random, region: str) -> tuple[str, str, str]:
         "SiCepat": "00",
         "Kerry Express": "KERTH",
         "Flash Express": "TH",
+        "Ninja Van": "NV",
+        "GHN": "GHN",
+        "SingPost": "SP",
+        "Estafeta": "EST",
+        "DHL": "JD",
     }[provider]
     return provider, prefix + _digits(rng, 14), prefix + _digits(rng, 14)

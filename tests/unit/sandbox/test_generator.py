@@ -121,10 +121,18 @@ def test_money_strings_follow_the_currency(dataset):
         for name, value in payment.items():
             if name == "currency":
                 continue
-            if payment["currency"] == "IDR":
-                assert value.isdigit() and int(value) % 100 == 0, value
+            step = {"IDR": 100, "VND": 1000}.get(payment["currency"])
+            if step:
+                assert value.isdigit() and int(value) % step == 0, value
             else:
                 assert value.split(".")[1].__len__() == 2, value
+
+
+def test_the_world_spans_at_least_12_shops_in_6_markets_and_their_currencies(dataset):
+    markets = {shop.region for shop in dataset.shops}
+    assert len(dataset.shops) >= 12 and len(markets) >= 6
+    assert {shop.currency for shop in dataset.shops} >= {"USD", "GBP", "IDR", "VND", "MXN"}
+    assert {order.shop.region for order in dataset.orders} == markets
 
 
 def test_life_cycle_mix_is_realistic(dataset):
