@@ -537,6 +537,26 @@ _LOCAL_HOUR_WEIGHT = (3.0, 1.6, 0.9, 0.5, 0.4, 0.5, 0.8, 1.2, 1.6, 2.0, 2.2, 2.4
 # fmt: on
 _WEEKDAY_FACTOR = (0.95, 0.9, 0.95, 1.0, 1.05, 1.1, 1.05)  # Monday first (UTC day)
 
+# Platform-wide mega sales (month, day) → order volume multiplier: the double-11 peak, 12.12,
+# 9.9 and mid-year 6.18. The day before carries a pre-sale bump.
+PROMOTION_DAYS: dict[tuple[int, int], float] = {
+    (11, 11): 3.0,
+    (12, 12): 2.2,
+    (9, 9): 1.8,
+    (6, 18): 1.6,
+}
+_PRE_SALE_FACTOR = 1.3
+
+
+def promotion_factor(day: date) -> float:
+    """How much busier than usual a UTC day is because of a mega sale (1.0 on normal days)."""
+    factor = PROMOTION_DAYS.get((day.month, day.day))
+    if factor is not None:
+        return factor
+    tomorrow = day + timedelta(days=1)
+    return _PRE_SALE_FACTOR if (tomorrow.month, tomorrow.day) in PROMOTION_DAYS else 1.0
+
+
 _UNPAID_CANCEL_RATE = 0.08
 _PAID_CANCEL_RATE = 0.05
 _GIFT_RATE = 0.03
@@ -551,7 +571,8 @@ def _digits(rng: random.Random, n: int) -> str:
 def _order_count(rng: random.Random, config: DatasetConfig, shop: Shop, day: date) -> int:
     mean = config.orders_per_shop_day * _SHOP_SCALE.get(shop.shop_id, 1.0)
     noise = min(1.4, max(0.6, rng.gauss(1.0, 0.12)))
-    return max(0, round(mean * _WEEKDAY_FACTOR[day.weekday()] * noise))
+    factor = _WEEKDAY_FACTOR[day.weekday()] * promotion_factor(day)
+    return max(0, round(mean * factor * noise))
 
 
 def _hour_weights(shop: Shop, day: date) -> list[float]:

@@ -251,3 +251,15 @@ def test_pii_values_cover_every_buyer_field_shown(dataset):
         if address:
             assert {address["name"], address["phone_number"], address["full_address"]} <= pii
     assert all("@example.com" in v for v in pii if "@" in v)
+
+
+def test_double_11_is_the_peak_of_its_month():
+    november = generate_dataset(
+        DatasetConfig(seed=7, start_date=date(2026, 11, 1), end_date=date(2026, 11, 30))
+    )
+    per_day = Counter(_utc_day(o) for o in november.orders)
+    peak = per_day[date(2026, 11, 11)]
+    usual = sorted(per_day.values())[len(per_day) // 2]
+    assert per_day.most_common(1)[0][0] == date(2026, 11, 11)
+    assert peak > 2.2 * usual
+    assert per_day[date(2026, 11, 10)] > usual  # the pre-sale day
