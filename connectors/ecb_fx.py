@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 import requests
 
 from connectors import sandbox_defaults
+from connectors.rate_limit import rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
 
@@ -35,6 +36,11 @@ logger = logging.getLogger(__name__)
 
 ECB_PRODUCTION_BASE_URL = "https://www.ecb.europa.eu/stats/eurofxref"
 ENV_BASE_URL = "FX_ECB_BASE_URL"
+ENV_MAX_REQUESTS_PER_SECOND = "FX_ECB_MAX_REQUESTS_PER_SECOND"
+# A public static-file server: a run needs one or two files, so one request a second (after a
+# burst of a few, for retries) is polite.
+DEFAULT_MAX_REQUESTS_PER_SECOND = 1.0
+_BURST = 5
 SANDBOX_PATH = sandbox_defaults.ECB_FX_SANDBOX_PATH
 DAILY_XML_FILE = "eurofxref-daily.xml"
 HISTORY_ZIP_FILE = "eurofxref-hist.zip"
@@ -117,6 +123,7 @@ class EcbFxSettings:
     """Where the `eurofxref-*` files live; the ECB needs no credentials."""
 
     base_url: str
+    max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND
 
     def __post_init__(self) -> None:
         base_url = self.base_url.strip().rstrip("/")
@@ -133,7 +140,11 @@ class EcbFxSettings:
         """`FX_ECB_BASE_URL`, or the local sandbox when unset, so a fresh checkout runs offline."""
         env = os.environ if environ is None else environ
         base_url = (env.get(ENV_BASE_URL) or "").strip()
-        return cls(base_url or f"{sandbox_defaults.SANDBOX_BASE_URL}{SANDBOX_PATH}")
+        try:
+            pace = rate_from_env(ENV_MAX_REQUESTS_PER_SECOND, DEFAULT_MAX_REQUESTS_PER_SECOND, env)
+        except ValueError as err:
+            raise EcbFxError(str(err)) from None
+        return cls(base_url or f"{sandbox_defaults.SANDBOX_BASE_URL}{SANDBOX_PATH}", pace)
 
 
 # ------------------------------------------------------------------------------ parsing
@@ -317,6 +328,8 @@ class EcbFxClient(SessionOwner):
         self._adopt_session(session)
         self._sleep = sleep
         self._rng = rng or random.Random()
+        rate = settings.max_requests_per_second
+        self._limiter = shared_limiter("ecb_fx", settings.base_url, rate, _BURST)
 
     def __repr__(self) -> str:
         return f"EcbFxClient(base_url={self.settings.base_url!r})"
@@ -349,8 +362,12 @@ class EcbFxClient(SessionOwner):
         )
 
     def _attempt(self, url: str, attempt: int) -> tuple[int, datetime, bytes]:
+        self._limiter.acquire()
         try:
             response = self._session.get(url, timeout=self.timeout)
+        except requests.exceptions.ChunkedEncodingError:
+            error = EcbFxError(f"ECB FX {url} dropped the connection mid-answer", url)
+            raise RetryableError("connection dropped", error) from None
         except requests.exceptions.Timeout:
             what = f"gave no answer within {self.timeout:g}s"
             raise RetryableError("timeout", EcbFxError(f"ECB FX {url} {what}", url)) from None
