@@ -463,12 +463,20 @@ class DatasetConfig:
     start_date: date
     end_date: date
     orders_per_shop_day: int = 40
+    shop_count: int | None = None  # the first N shops of SHOPS; None: all of them
 
     def __post_init__(self) -> None:
         if self.start_date > self.end_date:
             raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
         if self.orders_per_shop_day < 0:
             raise ValueError("orders_per_shop_day must be >= 0")
+        if self.shop_count is not None and not 1 <= self.shop_count <= len(SHOPS):
+            raise ValueError(
+                f"shop_count must be between 1 and {len(SHOPS)}, got {self.shop_count}"
+            )
+
+    def shops(self) -> list[Shop]:
+        return list(SHOPS[: self.shop_count])
 
     def days(self) -> list[date]:
         n = (self.end_date - self.start_date).days + 1
@@ -514,7 +522,7 @@ class Dataset:
 
 def generate_dataset(config: DatasetConfig) -> Dataset:
     """All shops' orders for the configured UTC days, sorted by (create_time, id)."""
-    shops = list(SHOPS)
+    shops = config.shops()
     catalogues = {s.shop_id: _catalogue(config.seed, s) for s in shops}
     orders: list[Order] = []
     for index, shop in enumerate(shops):

@@ -263,3 +263,14 @@ def test_double_11_is_the_peak_of_its_month():
     assert per_day.most_common(1)[0][0] == date(2026, 11, 11)
     assert peak > 2.2 * usual
     assert per_day[date(2026, 11, 10)] > usual  # the pre-sale day
+
+
+def test_shop_count_scales_the_world_down_without_changing_the_shops_kept(dataset):
+    small = generate_dataset(DatasetConfig(seed=7, start_date=START, end_date=START, shop_count=3))
+    assert [s.shop_id for s in small.shops] == [s.shop_id for s in dataset.shops[:3]]
+    kept = {s.shop_id for s in small.shops}
+    assert small.orders == [
+        o for o in dataset.orders if _utc_day(o) == START and o.shop.shop_id in kept
+    ]
+    with pytest.raises(ValueError, match="shop_count"):
+        DatasetConfig(seed=7, start_date=START, end_date=START, shop_count=0)
