@@ -15,6 +15,17 @@ TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN = "linkstar-sandbox-token"
 # Accepted as a known token whose validity has lapsed: the sandbox answers 105002 for it.
 TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN = "linkstar-sandbox-expired-token"
 
+# TikTok Marketing API (ads). The sandbox environment leaves TIKTOK_ADS_ADVERTISER_IDS empty:
+# the client then discovers the advertisers through oauth2/advertiser/get with the app id and
+# secret, so the sandbox's advertisers (one per shop) need no list kept in step here.
+TIKTOK_ADS_SANDBOX_APP_ID = "linkstar-sandbox-ads-app"
+TIKTOK_ADS_SANDBOX_APP_SECRET = "linkstar-sandbox-ads-secret"
+TIKTOK_ADS_SANDBOX_ACCESS_TOKEN = "linkstar-sandbox-ads-token"
+# Answered with 40102 (expired) by the sandbox.
+TIKTOK_ADS_SANDBOX_EXPIRED_ACCESS_TOKEN = "linkstar-sandbox-ads-expired-token"
+# Reaches only the first sandbox advertiser (by id): others answer 40106.
+TIKTOK_ADS_SANDBOX_SINGLE_ADVERTISER_TOKEN = "linkstar-sandbox-ads-one-advertiser-token"
+
 # The ECB needs no credentials; the sandbox serves its files under the ECB's own path.
 ECB_FX_SANDBOX_PATH = "/stats/eurofxref"
 
@@ -27,4 +38,10 @@ def sandbox_environment(base_url: str) -> dict[str, str]:
         "TIKTOK_SHOP_APP_SECRET": TIKTOK_SHOP_SANDBOX_APP_SECRET,
         "TIKTOK_SHOP_ACCESS_TOKEN": TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
         "FX_ECB_BASE_URL": f"{base_url}{ECB_FX_SANDBOX_PATH}",
+        # The ads client appends /open_api/v1.3 itself.
+        "TIKTOK_ADS_BASE_URL": base_url,
+        "TIKTOK_ADS_ACCESS_TOKEN": TIKTOK_ADS_SANDBOX_ACCESS_TOKEN,
+        "TIKTOK_ADS_APP_ID": TIKTOK_ADS_SANDBOX_APP_ID,
+        "TIKTOK_ADS_APP_SECRET": TIKTOK_ADS_SANDBOX_APP_SECRET,
+        "TIKTOK_ADS_ADVERTISER_IDS": "",  # empty: discover them (overrides a stray value)
     }

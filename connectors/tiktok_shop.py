@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from connectors import sandbox_defaults
+from connectors.envelope import looks_truncated, read_envelope
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -58,8 +59,6 @@ THROTTLED_CODE = 36009002
 # Never part of the signed string (reference, signing step 1).
 _UNSIGNED_PARAMS = frozenset({"sign", "access_token"})
 _SNIPPET_CHARS = 200
-_EMPTY_BODY = "an empty body"
-_NOT_JSON = "a body that is not JSON (cut short in transit, or not the API)"
 _REDACTED = "[REDACTED]"
 
 
@@ -475,7 +474,7 @@ class TikTokShopClient(SessionOwner):
         """The envelope's `code` decides: zero is success whatever the HTTP status."""
         fetched_at = datetime.now(UTC)
         status = http.status_code
-        text, envelope, problem = _read_envelope(http.content)
+        text, envelope, problem = read_envelope(http.content)
         request_id = _as_text(envelope.get("request_id")) if envelope else ""
         logger.debug(
             "TikTok Shop %s %s -> HTTP %d code=%s request_id=%s attempt=%d",
@@ -521,7 +520,7 @@ class TikTokShopClient(SessionOwner):
             error: TikTokShopError = self._malformed(request, status, problem, text)
             # A success status whose body is empty or not JSON was most likely cut short in
             # transit: worth another try. A 4xx page is an answer, not an accident.
-            truncated = status < 300 and problem in (_NOT_JSON, _EMPTY_BODY)
+            truncated = looks_truncated(status, problem)
             if transient_status or truncated:
                 return RetryableError(f"HTTP {status}, {problem}", error)
             return error
@@ -575,26 +574,6 @@ class TikTokShopClient(SessionOwner):
 def _json_bytes(body: Mapping[str, Any]) -> bytes:
     """Serialized once: these exact bytes are both signed and sent."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def _read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
-    """(body text, envelope or None, what is wrong). JSON on the wire is UTF-8 (RFC 8259)."""
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("utf-8", errors="replace"), None, "a body that is not UTF-8"
-    if not text.strip():
-        return text, None, _EMPTY_BODY
-    try:
-        envelope = json.loads(text)
-    except ValueError:
-        return text, None, _NOT_JSON
-    if not isinstance(envelope, dict):
-        return text, None, f"a JSON {type(envelope).__name__} instead of an object"
-    code = envelope.get("code")
-    if isinstance(code, bool) or not isinstance(code, int):
-        return text, None, "a JSON object without an integer `code`"
-    return text, envelope, ""
 
 
 def _envelope_data(

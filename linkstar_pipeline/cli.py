@@ -19,6 +19,7 @@ from pathlib import Path
 
 from connectors import sandbox_defaults
 from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
+from linkstar_pipeline.lib.erp_inbox import ErpFolders
 from linkstar_pipeline.lib.paths import linkstar_paths
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,17 @@ def _sandbox(port: int) -> Iterator[str]:
     with running_sandbox(SandboxSettings(port=port)) as running:
         os.environ.update(sandbox_defaults.sandbox_environment(running.base_url))
         print(f"Sandbox API serving on {running.base_url}", flush=True)
+        _drop_sandbox_erp_exports(running)
         yield running.base_url
+
+
+def _drop_sandbox_erp_exports(running) -> None:
+    """Put the sandbox sellers' ERP exports in the inbox, as a seller would each morning."""
+    from sandbox.erp_exports import write_erp_exports
+
+    inbox = ErpFolders.under(linkstar_paths()).inbox
+    written = write_erp_exports(running.dataset, inbox, running.as_of())
+    print(f"Sandbox ERP exports dropped into {inbox}: {len(written)} files", flush=True)
 
 
 def _failure_messages(result) -> list[str]:

@@ -1,6 +1,7 @@
 """Threaded HTTP server around `TikTokShopApi`, for tests (`running_sandbox`) and the CLI (`serve`).
 
-Paths under `/stats/eurofxref/` go to `EcbFxApi` instead (the ECB rates, no auth).
+Paths under `/stats/eurofxref/` go to `EcbFxApi` instead (the ECB rates, no auth), and paths
+under `/open_api/` to `TikTokAdsApi` (the TikTok Marketing API over the same shops).
 
 Only byte plumbing lives here: parse the request line, headers and raw body, hand them to the
 API, sleep if a slow response was drawn, write the answer. The data clock lives here too: it
@@ -20,9 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox_defaults import SANDBOX_HOST
+from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
+from sandbox.ads_generator import AdsDataset, build_ads_dataset
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
+from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
+from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
 
 logger = logging.getLogger(__name__)
@@ -44,17 +49,33 @@ class SandboxSettings:
     fault_rate: float = 0.0
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
+    truncate_rate: float = 0.0
+    shop_count: int | None = None
     host: str = SANDBOX_HOST
+    # The ads API's own quota (reference: ~10/s on the basic tier); faults and slowness are
+    # shared with the shop API's knobs above.
+    ads_rate_limit_per_second: float = 10.0
+    ads_rate_limit_burst: int = 20
 
     def dataset_config(self) -> DatasetConfig:
         end = self.end_date or datetime.now(UTC).date()
         start = self.start_date or end - timedelta(days=29)
-        return DatasetConfig(self.seed, start, end, self.orders_per_shop_day)
+        return DatasetConfig(self.seed, start, end, self.orders_per_shop_day, self.shop_count)
 
     def api_settings(self) -> ApiSettings:
         """The gateway knobs, taken from the fields both settings classes share."""
         shared = {f.name for f in fields(ApiSettings)} & {f.name for f in fields(self)}
         return ApiSettings(**{name: getattr(self, name) for name in shared})
+
+    def ads_api_settings(self) -> AdsApiSettings:
+        return AdsApiSettings(
+            seed=self.seed,
+            rate_limit_per_second=self.ads_rate_limit_per_second,
+            rate_limit_burst=self.ads_rate_limit_burst,
+            fault_rate=self.fault_rate,
+            slow_rate=self.slow_rate,
+            slow_seconds=self.slow_seconds,
+        )
 
 
 def to_unix_seconds(value: datetime | int) -> int:
@@ -102,7 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
         )
-        api = self.server.fx_api if split.path.startswith(FX_PATH_PREFIX) else self.server.api
+        api = self.server.api_for(split.path)
         response = api.handle(request)
         if response.delay_seconds > 0:
             time.sleep(response.delay_seconds)
@@ -111,6 +132,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", _content_type_header(response.content_type))
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
+            truncate_at = getattr(response, "truncate_at", None)
+            if truncate_at is not None:
+                # Promise the whole body, send part of it, hang up: a connection cut mid-answer.
+                self.wfile.write(response.body[:truncate_at])
+                self.close_connection = True
+                return
             self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             logger.debug("client went away before the answer to %s", split.path)
@@ -131,10 +158,24 @@ def _content_type_header(content_type: str) -> str:
 class _SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], api: TikTokShopApi, fx_api: EcbFxApi) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        api: TikTokShopApi,
+        fx_api: EcbFxApi,
+        ads_api: TikTokAdsApi | None = None,
+    ) -> None:
         self.api = api
         self.fx_api = fx_api
+        self.ads_api = ads_api
         super().__init__(address, _Handler)
+
+    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi:
+        if path.startswith(FX_PATH_PREFIX):
+            return self.fx_api
+        if self.ads_api is not None and path.startswith(ADS_PATH_PREFIX):
+            return self.ads_api
+        return self.api
 
 
 class Sandbox:
@@ -148,8 +189,19 @@ class Sandbox:
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)
-        self._server = _SandboxHTTPServer((settings.host, settings.port), self.api, self.fx_api)
+        # The TikTok Marketing API: one advertiser per shop, on the same data clock.
+        self.ads_dataset: AdsDataset = build_ads_dataset(
+            self.dataset, seed=settings.seed, history_start=self._ads_history_start()
+        )
+        self.ads_api = TikTokAdsApi(self.ads_dataset, settings.ads_api_settings(), self._clock.now)
+        self._server = _SandboxHTTPServer(
+            (settings.host, settings.port), self.api, self.fx_api, self.ads_api
+        )
         self._thread: threading.Thread | None = None
+
+    def _ads_history_start(self) -> date:
+        config = self.dataset.config or self.settings.dataset_config()
+        return config.start_date - timedelta(days=ADS_HISTORY_LEAD_DAYS)
 
     @property
     def base_url(self) -> str:
@@ -160,6 +212,11 @@ class Sandbox:
     def request_log(self) -> list[tuple[str, str, int, int | None]]:
         """Snapshot of (method, path, http_status, api_code) per request, oldest first."""
         return self.api.request_log
+
+    @property
+    def ads_request_log(self) -> list[tuple[str, str, int, int | None]]:
+        """The same, for the ads API (`/open_api/...`)."""
+        return self.ads_api.request_log
 
     def as_of(self) -> int:
         return self._clock.now()

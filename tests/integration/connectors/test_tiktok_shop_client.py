@@ -232,6 +232,19 @@ def test_injected_faults_are_retried_and_lose_no_orders(clean_run):
     assert fetched == clean_ids == truth
 
 
+def test_bodies_cut_short_in_transit_are_retried_and_lose_no_orders(clean_run):
+    clean_ids, truth = clean_run
+    with sandbox(truncate_rate=0.3) as sb:
+        client = client_for(sb.base_url, retry=RetryPolicy(12, 0.01, 0.1))
+        fetched, pages = fetch_window_ids(client)
+        log = sb.request_log
+
+    calls = len(pages) + 1  # the pages plus the shops call
+    assert len(log) > calls, "some answers should have been cut short and fetched again"
+    assert any(p.attempts > 1 for p in pages)
+    assert fetched == clean_ids == truth
+
+
 def test_slow_responses_past_the_timeout_are_retried(clean_run):
     clean_ids, truth = clean_run
     with sandbox(slow_rate=0.3, slow_seconds=1.0) as sb:

@@ -1,0 +1,234 @@
+"""ERP export files: inbox → landed rows + archive, or → rejected with a report.
+
+Sellers drop 店小秘 / 马帮 / 领星 exports into an inbox folder. Each file is judged whole by the
+reader in `connectors.erp_files`: a readable file lands as canonical rows (one gzip JSONL file
+named by the file's SHA-256) and its original bytes move to the archive; an unreadable one
+moves to the rejected folder beside a report naming file, row and column, and nothing of it
+lands. The SHA-256 is the file's identity: a file already landed is archived as a duplicate
+and never loaded twice, while a changed file with the same name is a new version.
+
+Crash safety comes from the order of steps: rows land atomically, then the file's manifest,
+then the original moves. A crash in between leaves the file in the inbox with its manifest
+written, so the next run archives it as a duplicate instead of loading it twice.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from linkstar_pipeline.lib.paths import LinkstarPaths
+from linkstar_pipeline.lib.raw_landing import write_raw_file
+
+ENV_IMPORT_DIR = "ERP_IMPORT_DIR"
+SOURCE = "erp"
+# Files a copy tool is still writing, editors' lock files and hidden files are not exports.
+_NOT_EXPORTS = (".", "~$")
+_PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
+
+
+class ParsedFile(Protocol):
+    """What the ERP reader returns for a readable file (connectors.erp_files.ParsedErpFile)."""
+
+    sha256: str
+    vendor: str
+    kind: str
+    mapping_version: str
+    encoding: str
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ErpFolders:
+    """Where exports arrive, land, and end up; all but the inbox live under LINKSTAR_HOME."""
+
+    inbox: Path
+    landed: Path  # raw/erp/<kind>/<sha256>.jsonl.gz and raw/erp/files/<sha256>.json
+    archive: Path
+    rejected: Path
+
+    @classmethod
+    def under(cls, paths: LinkstarPaths, environ: dict[str, str] | None = None) -> ErpFolders:
+        env = os.environ if environ is None else environ
+        inbox = (env.get(ENV_IMPORT_DIR) or "").strip()
+        return cls(
+            inbox=Path(inbox).expanduser().resolve() if inbox else paths.home / "inbox" / "erp",
+            landed=paths.raw_dir / SOURCE,
+            archive=paths.home / "archive" / SOURCE,
+            rejected=paths.home / "rejected" / SOURCE,
+        )
+
+    def manifest_path(self, sha256: str) -> Path:
+        return self.landed / "files" / f"{sha256}.json"
+
+    def rows_path(self, kind: str, sha256: str) -> Path:
+        return self.landed / kind / f"{sha256}.jsonl.gz"
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    name: str
+    sha256: str
+    vendor: str
+    kind: str
+    rows: int
+    archived_to: Path
+
+
+@dataclass(frozen=True)
+class RejectedFile:
+    name: str
+    moved_to: Path
+    report: Path
+    reason: str
+
+
+@dataclass
+class ImportOutcome:
+    loaded: list[LoadedFile] = field(default_factory=list)
+    rejected: list[RejectedFile] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    def rows_by_kind(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for loaded in self.loaded:
+            totals[loaded.kind] = totals.get(loaded.kind, 0) + loaded.rows
+        return totals
+
+
+def pending_exports(inbox: Path) -> list[Path]:
+    """Export files waiting in the inbox (sub-folders included), oldest name first."""
+    if not inbox.exists():
+        return []
+    return sorted(
+        path
+        for path in inbox.rglob("*")
+        if path.is_file()
+        and not path.name.startswith(_NOT_EXPORTS)
+        and not path.name.endswith(_PARTIAL_SUFFIXES)
+    )
+
+
+def import_inbox(
+    folders: ErpFolders,
+    parse: Callable[[Path], ParsedFile],
+    rejection_types: tuple[type[Exception], ...],
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> ImportOutcome:
+    """Judge every pending export; `parse` raises one of `rejection_types` for a bad file.
+
+    Any other exception (a bug, a full disk) propagates: the file stays in the inbox.
+    """
+    outcome = ImportOutcome()
+    for path in pending_exports(folders.inbox):
+        sha256 = _sha256(path)
+        stamp = now()
+        if folders.manifest_path(sha256).exists():
+            _move(path, _archive_path(folders, path, sha256, stamp))
+            outcome.duplicates.append(path.name)
+            continue
+        try:
+            parsed = parse(path)
+        except rejection_types as rejection:
+            outcome.rejected.append(_reject(folders, path, str(rejection), stamp))
+            continue
+        outcome.loaded.append(_land(folders, path, sha256, parsed, stamp))
+    return outcome
+
+
+def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> None:
+    """dbt's sources read raw/erp/<kind>/*.jsonl.gz; a glob without files is an error, so an
+    empty file stands in until the first export of a kind arrives (it adds no rows)."""
+    for kind in kinds:
+        folder = folders.landed / kind
+        if not any(folder.glob("*.jsonl.gz")):
+            write_raw_file(folder / "_no_exports_yet.jsonl.gz", gzip.compress(b""))
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _land(
+    folders: ErpFolders, path: Path, sha256: str, parsed: ParsedFile, stamp: datetime
+) -> LoadedFile:
+    loaded_at = stamp.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    lines = []
+    for row in parsed.rows:
+        record = {
+            "file_sha256": sha256,
+            "file_name": path.name,
+            "vendor": parsed.vendor,
+            "mapping_version": parsed.mapping_version,
+            "loaded_at": loaded_at,
+            **{name: _json_value(value) for name, value in row.items()},
+        }
+        lines.append(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+    write_raw_file(folders.rows_path(parsed.kind, sha256), gzip.compress(b"".join(lines)))
+    archived_to = _archive_path(folders, path, sha256, stamp)
+    manifest = {
+        "file_name": path.name,
+        "sha256": sha256,
+        "size_bytes": path.stat().st_size,
+        "vendor": parsed.vendor,
+        "kind": parsed.kind,
+        "mapping_version": parsed.mapping_version,
+        "encoding": parsed.encoding,
+        "rows": len(parsed.rows),
+        "loaded_at": loaded_at,
+        "archived_to": str(archived_to),
+    }
+    write_raw_file(
+        folders.manifest_path(sha256),
+        json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
+    )
+    _move(path, archived_to)
+    return LoadedFile(path.name, sha256, parsed.vendor, parsed.kind, len(parsed.rows), archived_to)
+
+
+def _reject(folders: ErpFolders, path: Path, reason: str, stamp: datetime) -> RejectedFile:
+    prefix = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved_to = folders.rejected / f"{prefix}__{path.name}"
+    report = moved_to.with_name(moved_to.name + ".report.txt")
+    write_raw_file(report, (reason.rstrip("\n") + "\n").encode("utf-8"))
+    _move(path, moved_to)
+    return RejectedFile(path.name, moved_to, report, reason)
+
+
+def _archive_path(folders: ErpFolders, path: Path, sha256: str, stamp: datetime) -> Path:
+    """archive/erp/<UTC day>/<first 12 hex of the SHA-256>__<original name>."""
+    day = stamp.astimezone(UTC).date().isoformat()
+    return folders.archive / day / f"{sha256[:12]}__{path.name}"
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(source), str(target))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _json_value(value: object) -> object:
+    """Decimals as strings (never floats), times as UTC wall time DuckDB reads as TIMESTAMP."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC) if value.tzinfo else value
+        return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
