@@ -12,7 +12,11 @@ import duckdb
 import pytest
 
 from connectors import sandbox_defaults
+from linkstar_pipeline.lib.erp_inbox import ErpFolders
+from linkstar_pipeline.lib.paths import linkstar_paths
+from sandbox.ads_generator import advertiser_daily_truth
 from sandbox.ecb_fx import published_through
+from sandbox.erp_exports import erp_export_truth, write_erp_exports
 from sandbox.ground_truth import returns_truth, shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
@@ -95,6 +99,8 @@ def loaded_warehouse(tmp_path_factory):
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     with sandbox_running() as sandbox:
         point_connectors_at(monkeypatch, sandbox.base_url)
+        inbox = ErpFolders.under(linkstar_paths()).inbox
+        write_erp_exports(sandbox.dataset, inbox, sandbox.as_of())  # as a seller drops them
         result = refresh(HISTORY_START, AS_OF.date())
         yield home, sandbox, result, dagster_home
     monkeypatch.undo()
@@ -108,6 +114,64 @@ def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_base
 def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     assert_returns_match_truth(home, sandbox, sandbox.as_of())
+
+
+def test_fct_ads_daily_matches_the_ads_ground_truth_per_advertiser_and_local_day(
+    loaded_warehouse,
+):
+    home, sandbox, *_ = loaded_warehouse
+    rows = serving_rows(
+        home,
+        "select advertiser_id, stat_date, sum(spend_amount), sum(impressions), sum(clicks), "
+        "sum(conversions), sum(attributed_gmv_amount), count(distinct shop_id) "
+        "from marts.fct_ads_daily group by 1, 2",
+    )
+    marts = {(a, d): tuple(Decimal(str(v)) for v in values[:5]) for a, d, *values in rows}
+    assert all(row[-1] == 1 for row in rows), "each advertiser sells for exactly one shop"
+    first, last = min(d for _, d in marts), max(d for _, d in marts)
+    assert first <= HISTORY_START
+    truth = advertiser_daily_truth(sandbox.ads_dataset, sandbox.as_of(), first, last)
+    fields = ("spend", "impressions", "clicks", "conversion", "total_onsite_shopping_value")
+    expected = {
+        key: tuple(Decimal(str(totals[f] or 0)) for f in fields) for key, totals in truth.items()
+    }
+    assert len({a for a, _ in expected}) == len(sandbox.dataset.shops)
+    differences = [
+        (key, marts.get(key), expected.get(key))
+        for key in set(marts) | set(expected)
+        if marts.get(key) != expected.get(key)
+    ]
+    assert not differences, sorted(differences, key=str)[:10]
+    currencies = {
+        c for (c,) in serving_rows(home, "select distinct currency from marts.fct_ads_daily")
+    }
+    assert len(currencies) >= 2, "advertisers report in their own currencies"
+
+
+def test_erp_fulfilment_lines_match_the_exports_and_keep_their_discrepancies(loaded_warehouse):
+    home, sandbox, *_ = loaded_warehouse
+    truth = erp_export_truth(sandbox.dataset, sandbox.as_of())
+    expected = {
+        (row["platform_order_id"], row["erp_order_no"], row["seller_sku"]): row["quantity"]
+        for file in truth.files
+        if file.kind == "order_fulfilment"
+        for row in file.rows
+    }
+    warehouse = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = warehouse.execute(
+            "select order_id, erp_package_no, seller_sku, quantity "
+            "from staging.stg_erp__fulfilment_lines"
+        ).fetchall()
+        fct_orders = {
+            oid for (oid,) in warehouse.execute("select order_id from marts.fct_orders").fetchall()
+        }
+    finally:
+        warehouse.close()
+    assert {(o, p, s): q for o, p, s, q in rows} == expected
+    erp_orders = {o for o, *_ in rows}
+    assert truth.missing_orders and truth.missing_orders <= fct_orders - erp_orders
+    assert truth.split_orders
 
 
 def test_every_market_reports_in_its_own_currency(loaded_warehouse):

@@ -63,7 +63,24 @@ def test_assets_are_grouped_like_the_architecture():
         "reference/order_status_mapping",
         "reference/fx_supplementary_rates",
         "reference/after_sales_status_mapping",
+        "reference/advertiser_shops",
     }
+    assert groups["tiktok_ads"] == {
+        f"tiktok_ads/{name}"
+        for name in ["advertisers", "campaigns", "adgroups", "ads", "ad_report_daily"]
+    }
+    assert groups["erp"] == {
+        "erp/order_fulfilment",
+        "erp/sku_landed_cost",
+        "erp/inventory_snapshot",
+    }
+    assert {
+        "staging/stg_tiktok_ads__ad_daily_stats",
+        "staging/stg_erp__fulfilment_lines",
+        "staging/stg_erp__inventory_snapshots",
+        "staging/stg_erp__sku_landed_costs",
+    } <= groups["staging"]
+    assert "marts/fct_ads_daily" in groups["marts"]
     assert groups["fx"] == {"fx/ecb_history"}
     assert {"staging/stg_fx__ecb_rates"} <= groups["staging"]
     assert {"intermediate/int_fx_rates_daily"} <= groups["intermediate"]
@@ -91,6 +108,23 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         "orders_partitions_have_no_gaps",
         "orders_landed_match_api_total_count",
     } <= orders_checks
+    for model, source in [
+        ("stg_erp__fulfilment_lines", ["erp", "order_fulfilment"]),
+        ("stg_erp__inventory_snapshots", ["erp", "inventory_snapshot"]),
+        ("stg_tiktok_ads__ad_daily_stats", ["tiktok_ads", "ad_report_daily"]),
+        ("stg_tiktok_shop__cancellations", ["tiktok_shop", "cancellations"]),
+    ]:
+        assert dg.AssetKey(source) in graph.get(dg.AssetKey(["staging", model])).parent_keys
+
+
+def test_the_erp_inbox_sensor_runs_by_default_and_rebuilds_what_depends_on_erp():
+    defs = _defs()
+    sensor = defs.resolve_sensor_def("erp_inbox_sensor")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    job = defs.resolve_job_def(sensor.job_name)
+    selected = {key.to_user_string() for key in job.asset_layer.selected_asset_keys}
+    assert {"erp/order_fulfilment", "staging/stg_erp__fulfilment_lines"} <= selected
+    assert "tiktok_shop/orders" not in selected
 
 
 def test_warehouse_writers_share_one_pool():

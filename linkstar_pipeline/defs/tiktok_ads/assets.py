@@ -1,0 +1,189 @@
+"""TikTok Ads ingestion: advertisers, their ad structure and the daily ad report, landed raw.
+
+Report figures are in each advertiser's own currency and time zone, so windows are computed
+on the advertiser's clock (a UTC window misses the newest day of an account ahead of UTC).
+Recent days are restated as conversions arrive: every run re-pulls a look-back of
+TIKTOK_ADS_LOOKBACK_DAYS (default 7) whatever range it was asked for, and staging keeps the
+newest fetch of each ad and day.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+
+from connectors.tiktok_ads import advertiser_local_today, lookback_window
+from linkstar_pipeline.defs.tiktok_ads.landing import (
+    SOURCE,
+    advertisers_file,
+    landed_advertisers,
+    raw_page,
+)
+from linkstar_pipeline.defs.tiktok_ads.resources import TikTokAdsApiResource
+from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
+from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
+
+GROUP = "tiktok_ads"
+# What the warehouse keeps per ad and day: sums only (ratios are recomputed from them; reach
+# is kept at this grain only, as it cannot be summed across ads or days).
+REPORT_METRICS = (
+    "spend",
+    "impressions",
+    "reach",
+    "clicks",
+    "conversion",
+    "complete_payment",
+    "total_onsite_shopping_value",
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "likes",
+    "comments",
+    "shares",
+    "follows",
+)
+REPORT_DIMENSIONS = ("ad_id", "stat_time_day")
+
+
+@dg.asset(
+    key=[SOURCE, "advertisers"],
+    group_name=GROUP,
+    kinds={"python", "json"},
+    freshness_policy=DAILY_FRESHNESS,
+    description=(
+        "Advertisers the token reaches (TIKTOK_ADS_ADVERTISER_IDS, or discovered) with their "
+        "currency and time zone (GET /advertiser/info/), landed raw."
+    ),
+)
+def advertisers(
+    context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
+) -> dg.MaterializeResult:
+    client = tiktok_ads.client()
+    ids = client.advertiser_ids()
+    if not ids:
+        raise dg.Failure("The TikTok Ads token reaches no advertiser; nothing to load.")
+    responses = client.get_advertisers(ids)
+    pages = [raw_page(r, "advertisers", n, None) for n, r in enumerate(responses, start=1)]
+    path = advertisers_file(linkstar_paths().raw_dir)
+    write_raw_pages(path, pages)
+    rows = [row for r in responses for row in r.rows]
+    currencies = sorted({str(row.get("currency")) for row in rows})
+    context.log.info(f"Landed {len(rows)} advertisers ({', '.join(currencies)}) to {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "advertisers": len(rows),
+            "currencies": ", ".join(currencies),
+            "raw_file": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
+_STRUCTURE = {"campaigns": "iter_campaigns", "adgroups": "iter_adgroups", "ads": "iter_ads"}
+
+
+@dg.multi_asset(
+    name="tiktok_ads_structure",
+    specs=[
+        dg.AssetSpec(
+            [SOURCE, entity],
+            deps=[advertisers],
+            group_name=GROUP,
+            kinds={"python", "json"},
+            freshness_policy=DAILY_FRESHNESS,
+            description=(
+                f"Every advertiser's {entity} (GET /{entity[:-1]}/get/, all pages), a snapshot "
+                f"landed raw as raw/tiktok_ads/{entity}/<fetch day>.jsonl.gz."
+            ),
+        )
+        for entity in _STRUCTURE
+    ],
+)
+def structure(context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource):
+    client = tiktok_ads.client()
+    raw_dir = linkstar_paths().raw_dir
+    accounts = landed_advertisers(raw_dir)
+    fetch_day = datetime.now(UTC).date().isoformat()
+    for entity, method in _STRUCTURE.items():
+        pages: list[RawPage] = []
+        records = 0
+        for account in accounts:
+            for number, response in enumerate(getattr(client, method)(account.advertiser_id), 1):
+                pages.append(raw_page(response, entity, number, None))
+                records += len(response.rows)
+        path = raw_file_path(raw_dir, SOURCE, entity, fetch_day)
+        write_raw_pages(path, pages)
+        context.log.info(f"{entity}: {records} from {len(accounts)} advertisers to {path}")
+        yield dg.MaterializeResult(
+            asset_key=[SOURCE, entity],
+            metadata={
+                entity: records,
+                "pages": len(pages),
+                "raw_file": dg.MetadataValue.path(str(path)),
+            },
+        )
+
+
+@dg.asset(
+    key=[SOURCE, "ad_report_daily"],
+    deps=[advertisers],
+    group_name=GROUP,
+    kinds={"python", "json"},
+    freshness_policy=DAILY_FRESHNESS,
+    partitions_def=order_update_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    description=(
+        "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
+        "stat_time_day) for the partition range on each advertiser's own clock, widened to the "
+        "restatement look-back; one raw file per run range, replaced when the range is re-run."
+    ),
+)
+def ad_report_daily(
+    context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
+) -> dg.MaterializeResult:
+    client = tiktok_ads.client()
+    settings = client.settings
+    raw_dir = linkstar_paths().raw_dir
+    window = context.partition_time_window
+    first = window.start.date()
+    last = (window.end - timedelta(days=1)).date()
+    now = datetime.now(UTC)
+    pages: list[RawPage] = []
+    per_advertiser: dict[str, dict[str, object]] = {}
+    for account in landed_advertisers(raw_dir):
+        start, end = _local_window(first, last, account.timezone, settings.lookback_days, now)
+        if start > end:
+            continue
+        rows = 0
+        responses = client.iter_report_pages(
+            account.advertiser_id, "AUCTION_AD", start, end, REPORT_METRICS, REPORT_DIMENSIONS
+        )
+        for number, response in enumerate(responses, start=1):
+            pages.append(raw_page(response, "ad_report_daily", number, f"{first}..{last}"))
+            rows += len(response.rows)
+        per_advertiser[account.advertiser_id] = {
+            "days": f"{start}..{end}",
+            "rows": rows,
+            "currency": account.currency,
+        }
+        context.log.info(f"advertiser {account.advertiser_id}: {rows} ad-days, {start}..{end}")
+    path = raw_file_path(raw_dir, SOURCE, "ad_report_daily", f"{first}_{last}")
+    write_raw_pages(path, pages)
+    return dg.MaterializeResult(
+        metadata={
+            "ad_days_landed": sum(int(v["rows"]) for v in per_advertiser.values()),
+            "pages_landed": len(pages),
+            "advertisers": len(per_advertiser),
+            "per_advertiser": dg.MetadataValue.json(per_advertiser),
+            "raw_file": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
+def _local_window(
+    first: date, last: date, timezone: str, lookback_days: int, now: datetime
+) -> tuple[date, date]:
+    """The asked days, widened back to the look-back and capped at the advertiser's today."""
+    today = advertiser_local_today(timezone, now)
+    restated_from, _ = lookback_window(today, lookback_days)
+    return min(first, restated_from), min(last + timedelta(days=1), today)

@@ -1,0 +1,56 @@
+"""Turn ads client responses into raw pages, and read back the landed advertisers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.tiktok_ads import AdsResponse
+from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, read_raw_pages
+
+SOURCE = "tiktok_ads"
+
+
+def raw_page(response: AdsResponse, entity: str, page_number: int, partition_key: str | None):
+    """`shop_id` holds the advertiser id: the raw page schema is shared by every API source."""
+    return RawPage(
+        source=SOURCE,
+        entity=entity,
+        endpoint=f"GET {response.endpoint}",
+        shop_id=response.advertiser_id,
+        partition_key=partition_key,
+        page_number=page_number,
+        request_id=response.request_id,
+        fetched_at=response.fetched_at.replace(tzinfo=None).isoformat(timespec="microseconds"),
+        http_status=response.http_status,
+        request_query=dict(response.params),
+        request_body=None,
+        body=response.text,
+    )
+
+
+@dataclass(frozen=True)
+class LandedAdvertiser:
+    advertiser_id: str
+    currency: str
+    timezone: str
+
+
+def advertisers_file(raw_dir: Path) -> Path:
+    return raw_file_path(raw_dir, SOURCE, "advertisers", "advertisers")
+
+
+def landed_advertisers(raw_dir: Path) -> list[LandedAdvertiser]:
+    path = advertisers_file(raw_dir)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"No landed TikTok Ads advertisers at {path}: materialize tiktok_ads/advertisers first."
+        )
+    found = []
+    for page in read_raw_pages(path):
+        for row in json.loads(page.body)["data"].get("list") or []:
+            found.append(
+                LandedAdvertiser(str(row["advertiser_id"]), row["currency"], row["timezone"])
+            )
+    return found
