@@ -57,7 +57,10 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
     linkstar_home, monkeypatch
 ):
     bin_dir = os.path.dirname(sys.executable)
-    with sandbox_running(rate_limit_per_second=200.0, rate_limit_burst=200) as sandbox:
+    # Three shops: this test is about concurrent writers, not volume.
+    with sandbox_running(
+        rate_limit_per_second=200.0, rate_limit_burst=200, shop_count=3
+    ) as sandbox:
         point_connectors_at(monkeypatch, sandbox.base_url)
         env = dict(os.environ)
         day = AS_OF.date()
