@@ -30,6 +30,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
+from openpyxl.writer.excel import ExcelWriter
 
 from sandbox.generator import DAY, Dataset, Order, Shop
 
@@ -653,7 +654,10 @@ def _xlsx_bytes(header: list[str], rows: list[list[object]], written_at: datetim
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    # Not `workbook.save`: it re-stamps `modified` with the wall clock (to the second), so two
+    # writes a second apart would differ. The writer underneath keeps the pinned time.
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(workbook, archive).save()
     return _pin_zip_times(buffer.getvalue(), written_at)
 
 

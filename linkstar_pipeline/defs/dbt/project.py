@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from filelock import FileLock
 
 from linkstar_pipeline.lib.paths import export_linkstar_home
 
@@ -24,8 +25,15 @@ def dbt_executable() -> str:
 
 
 def parse_dbt_project(project: DbtProject) -> None:
-    cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
-    cli.cli(["--quiet", "parse"], target_path=project.target_path).wait()
+    """Parse under a file lock: processes importing the definitions at once (parallel test
+    workers, a CLI run beside `dagster dev`) must not write the same manifest together."""
+    target = Path(project.project_dir) / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target / "parse.lock")):
+        if not manifest_is_stale(project) and not os.environ.get("DAGSTER_IS_DEV_CLI"):
+            return  # another process parsed it while this one waited
+        cli = DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+        cli.cli(["--quiet", "parse"], target_path=project.target_path).wait()
 
 
 _PROJECT_FILE_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
