@@ -49,11 +49,13 @@ ORDER_SEARCH_PATH = "/order/202309/orders/search"
 ORDER_DETAIL_PATH = "/order/202309/orders"
 RETURN_SEARCH_PATH = "/return_refund/202309/returns/search"
 CANCELLATION_SEARCH_PATH = "/return_refund/202309/cancellations/search"
+PRODUCT_SEARCH_PATH = "/product/202309/products/search"
 
 ORDER_PAGE_SIZE_LIMITS = (1, 100)
 # Reference: returns 10-50. Cancellations are undocumented; assumed to match returns.
 RETURN_PAGE_SIZE_LIMITS = (10, 50)
 CANCELLATION_PAGE_SIZE_LIMITS = RETURN_PAGE_SIZE_LIMITS
+PRODUCT_PAGE_SIZE_LIMITS = (1, 100)
 ORDER_DETAIL_MAX_IDS = 50
 THROTTLED_CODE = 36009002
 # Never part of the signed string (reference, signing step 1).
@@ -346,6 +348,23 @@ class TikTokShopClient(SessionOwner):
             time_bounds,
         )
 
+    def search_products(
+        self, shop_cipher: str, *, page_size: int = 100, **time_bounds: int
+    ) -> Iterator[ApiResponse]:
+        """Every page of products with their SKUs, prices and stock (`data.products`).
+
+        Unlike orders, the upper bounds are INCLUSIVE: `update_time_le`, `create_time_le`
+        (reference); passing an `_lt` bound here is refused rather than silently ignored.
+        """
+        return self._search(
+            PRODUCT_SEARCH_PATH,
+            PRODUCT_PAGE_SIZE_LIMITS,
+            shop_cipher,
+            page_size,
+            time_bounds,
+            _INCLUSIVE_TIME_BOUNDS,
+        )
+
     def _search(
         self,
         path: str,
@@ -353,10 +372,11 @@ class TikTokShopClient(SessionOwner):
         shop_cipher: str,
         page_size: int,
         time_bounds: Mapping[str, int | None],
+        allowed_bounds: tuple[str, ...] | None = None,
     ) -> Iterator[ApiResponse]:
         _require_cipher(shop_cipher)
         _check_page_size(page_size, limits, path)
-        filters = _time_filters(path, time_bounds)
+        filters = _time_filters(path, time_bounds, allowed_bounds or _TIME_BOUNDS)
         return self._pages("POST", path, shop_cipher, page_size, filters)
 
     def get_order_details(self, shop_cipher: str, ids: Sequence[str]) -> list[ApiResponse]:
@@ -634,14 +654,17 @@ def _check_page_size(page_size: int, limits: tuple[int, int], path: str) -> None
 
 
 _TIME_BOUNDS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
+_INCLUSIVE_TIME_BOUNDS = ("create_time_ge", "create_time_le", "update_time_ge", "update_time_le")
 
 
-def _time_filters(path: str, time_bounds: Mapping[str, int | None]) -> dict[str, int]:
+def _time_filters(
+    path: str, time_bounds: Mapping[str, int | None], allowed: tuple[str, ...]
+) -> dict[str, int]:
     """The search body's time filters, checked; unset bounds are left out of the body."""
-    unknown = sorted(set(time_bounds) - set(_TIME_BOUNDS))
+    unknown = sorted(set(time_bounds) - set(allowed))
     if unknown:
         raise TypeError(
-            f"{path} takes the time bounds {', '.join(_TIME_BOUNDS)}; got {', '.join(unknown)}"
+            f"{path} takes the time bounds {', '.join(allowed)}; got {', '.join(unknown)}"
         )
     return {
         name: _unix_seconds(name, value) for name, value in time_bounds.items() if value is not None

@@ -39,6 +39,7 @@ from sandbox.after_sales import (
     build_after_sales,
 )
 from sandbox.generator import ORDER_STATUSES, Dataset, Order, Shop
+from sandbox.products import PRODUCT_STATUS, Product, build_products
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ ORDER_SEARCH_PATH = "/order/202309/orders/search"
 ORDER_DETAIL_PATH = "/order/202309/orders"
 RETURN_SEARCH_PATH = "/return_refund/202309/returns/search"
 CANCELLATION_SEARCH_PATH = "/return_refund/202309/cancellations/search"
+PRODUCT_SEARCH_PATH = "/product/202309/products/search"
 
 # Codes named by the reference, then the sandbox's own choices where it is silent.
 CODE_OK = 0
@@ -65,7 +67,7 @@ ORDER_PAGE_SIZE = (1, 100)
 RETURN_PAGE_SIZE = (10, 50)
 DETAIL_MAX_IDS = 50
 _SORT_FIELDS = ("create_time", "update_time")
-_SEARCH_FILTERS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
+_EXCLUSIVE_TIME_FILTERS = ("create_time_ge", "create_time_lt", "update_time_ge", "update_time_lt")
 
 _BAD_GATEWAY_HTML = (
     b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -174,6 +176,7 @@ class TikTokShopApi:
     ) -> None:
         self.dataset = dataset
         self.after_sales = after_sales or build_after_sales(dataset)
+        self.products = build_products(dataset)
         self.settings = settings
         self._data_clock = data_clock
         self._wall_clock = wall_clock
@@ -192,6 +195,7 @@ class TikTokShopApi:
             ORDER_DETAIL_PATH: ("GET", self._order_detail, True),
             RETURN_SEARCH_PATH: ("POST", self._search_returns, True),
             CANCELLATION_SEARCH_PATH: ("POST", self._search_cancellations, True),
+            PRODUCT_SEARCH_PATH: ("POST", self._search_products, True),
         }
 
     @property
@@ -326,6 +330,11 @@ class TikTokShopApi:
             request, shop, _CANCELLATION_SEARCH, "cancellations", cancellations, _cancel_row
         )
 
+    def _search_products(self, request: ApiRequest, shop: Shop | None) -> dict:
+        assert shop is not None
+        products = self.products.get(shop.shop_id, [])
+        return self._search(request, shop, _PRODUCT_SEARCH, "products", products, _product_row)
+
     def _search(
         self,
         request: ApiRequest,
@@ -385,6 +394,9 @@ class _SearchSpec:
     status_field: str
     statuses: tuple[str, ...]
     status_is_list: bool
+    # Orders, returns and cancellations bound time filters with an exclusive `_lt`; products
+    # with an inclusive `_le` (reference). A filter the endpoint does not know is ignored.
+    time_filters: tuple[str, ...] = _EXCLUSIVE_TIME_FILTERS
 
 
 # Reference: orders 1-100 newest first; returns 10-50 oldest first. Cancellations are not
@@ -393,6 +405,15 @@ _ORDER_SEARCH = _SearchSpec(ORDER_PAGE_SIZE, "DESC", "order_status", ORDER_STATU
 _RETURN_SEARCH = _SearchSpec(RETURN_PAGE_SIZE, "ASC", "return_status", RETURN_STATUSES, True)
 _CANCELLATION_SEARCH = _SearchSpec(
     RETURN_PAGE_SIZE, "ASC", "cancel_status", CANCELLATION_STATUSES, True
+)
+# Sort order and status filter of products are not in the reference: sandbox choices.
+_PRODUCT_SEARCH = _SearchSpec(
+    ORDER_PAGE_SIZE,
+    "DESC",
+    "status",
+    (PRODUCT_STATUS,),
+    False,
+    ("create_time_ge", "create_time_le", "update_time_ge", "update_time_le"),
 )
 
 
@@ -415,6 +436,13 @@ def _cancel_row(cancellation: Cancellation, as_of: int) -> _Searchable | None:
     if state is None:
         return None
     return _Searchable(cancellation.cancel_id, cancellation.create_time, state[1], state[0])
+
+
+def _product_row(product: Product, as_of: int) -> _Searchable | None:
+    update_time = product.update_time_at(as_of)
+    if update_time is None:
+        return None
+    return _Searchable(product.product_id, product.create_time, update_time, PRODUCT_STATUS)
 
 
 def _keyset_page(query: _SearchQuery, found: list, list_field: str) -> dict:
@@ -470,7 +498,7 @@ class _SearchQuery:
             )
         body = _json_body(request.body)
         filters = {}
-        for name in _SEARCH_FILTERS:
+        for name in spec.time_filters:
             value = body.get(name)
             if value is None:
                 continue
@@ -498,6 +526,10 @@ class _SearchQuery:
         if "update_time_ge" in f and row.update_time < f["update_time_ge"]:
             return False
         if "update_time_lt" in f and row.update_time >= f["update_time_lt"]:
+            return False
+        if "create_time_le" in f and row.create_time > f["create_time_le"]:
+            return False
+        if "update_time_le" in f and row.update_time > f["update_time_le"]:
             return False
         return self.statuses is None or row.status in self.statuses
 

@@ -174,6 +174,33 @@ def test_erp_fulfilment_lines_match_the_exports_and_keep_their_discrepancies(loa
     assert truth.split_orders
 
 
+def test_every_listed_sku_lands_with_its_price_and_stock(loaded_warehouse):
+    home, sandbox, *_ = loaded_warehouse
+    as_of = sandbox.as_of()
+    expected = {
+        sku.sku_id: (
+            product.shop.shop_id,
+            sku.seller_sku,
+            sku.original_price,
+            product.stock_at(sku, as_of),
+        )
+        for products in sandbox.api.products.values()
+        for product in products
+        for sku in product.skus
+    }
+    warehouse = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = warehouse.execute(
+            "select sku_id, shop_id, seller_sku, list_price_amount, units_in_stock "
+            "from staging.stg_tiktok_shop__skus"
+        ).fetchall()
+    finally:
+        warehouse.close()
+    assert {
+        sku: (shop, seller, Decimal(str(price)), stock) for sku, shop, seller, price, stock in rows
+    } == expected
+
+
 def test_every_market_reports_in_its_own_currency(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     rows = serving_rows(home, "select distinct shop_id, market, currency from marts.kpi_shop_daily")

@@ -40,7 +40,8 @@ def test_assets_are_grouped_like_the_architecture():
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
     assert groups["tiktok_shop"] == {
-        f"tiktok_shop/{name}" for name in ["shops", "orders", "returns", "cancellations"]
+        f"tiktok_shop/{name}"
+        for name in ["shops", "orders", "returns", "cancellations", "products"]
     }
     assert {
         f"staging/stg_tiktok_shop__{name}"
@@ -51,6 +52,8 @@ def test_assets_are_grouped_like_the_architecture():
             "returns",
             "return_line_items",
             "cancellations",
+            "products",
+            "skus",
         ]
     } <= groups["staging"]
     assert {"intermediate/int_orders_with_sales_basis"} <= groups["intermediate"]

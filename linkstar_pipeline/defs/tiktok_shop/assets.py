@@ -198,3 +198,53 @@ cancellations = _update_day_asset(
     "Cancellations changed on each UTC day (POST /return_refund/202309/cancellations/search on "
     "update_time), every shop, landed raw.",
 )
+
+
+@dg.asset(
+    key=[SOURCE, "products"],
+    deps=[shops],
+    group_name=GROUP,
+    kinds={"python", "json"},
+    freshness_policy=DAILY_FRESHNESS,
+    description=(
+        "Every shop's products with SKUs, prices and stock (POST /product/202309/products/search, "
+        "no filter): a full snapshot per run, landed raw as products/<fetch day>.jsonl.gz."
+    ),
+)
+def products(
+    context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
+) -> dg.MaterializeResult:
+    """A snapshot, not update-day partitions: most listings never change, so an update-time
+    feed would never load a product last edited before the loaded history began. Catalogues
+    are small next to orders; for a very large one the client's `search_products` takes the
+    endpoint's inclusive `update_time_ge`/`update_time_le` bounds."""
+    paths = linkstar_paths()
+    client = tiktok_shop.client()
+    pages: list[RawPage] = []
+    records = 0
+    shop_list = landed_shops(paths.raw_dir)
+    for shop in shop_list:
+        for number, response in enumerate(client.search_products(shop.cipher), start=1):
+            origin = PageOrigin(
+                endpoint=f"{response.method} {response.path}",
+                request_id=response.request_id,
+                shop_id=shop.shop_id,
+            )
+            found = records_in(response.data, "products", origin)
+            check_required_fields(found, ("id", "create_time", "update_time"), "products", origin)
+            records += len(found)
+            pages.append(
+                raw_page(response, "products", number, shop_id=shop.shop_id, partition_key=None)
+            )
+    fetch_day = datetime.now(UTC).date().isoformat()
+    path = raw_file_path(paths.raw_dir, SOURCE, "products", fetch_day)
+    write_raw_pages(path, pages)
+    context.log.info(f"products: {records} from {len(shop_list)} shops to {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "products": records,
+            "pages": len(pages),
+            "shops": len(shop_list),
+            "raw_file": dg.MetadataValue.path(str(path)),
+        }
+    )

@@ -3,6 +3,7 @@
 Orders, returns and cancellations page, filter and land the same way (update_time window,
 exclusive upper bound, page tokens); only the list key, the id field, the fields staging
 needs and the client method differ. One asset factory and one set of checks serve them all.
+(Products are a full snapshot instead: see `assets.products`.)
 """
 
 from __future__ import annotations

@@ -130,3 +130,30 @@ def test_a_later_clock_moves_returns_on_and_the_window_sees_it(sb):
         assert any(after.get(rid) != status for rid, status in before.items())
     finally:
         sb.set_as_of(AS_OF)
+
+
+def test_products_search_bounds_are_inclusive_and_a_full_walk_lists_every_product(sb):
+    """Products use `update_time_le` (inclusive), unlike orders: a product updated exactly at
+    the bound is in; an `_lt` bound is refused by the client rather than silently ignored."""
+    client = client_for(sb.base_url)
+    shop = client.get_authorized_shops().data["shops"][0]
+    products = sb.api.products[shop["id"]]
+    as_of = sb.as_of()
+    everything = {
+        p["id"]: p["update_time"]
+        for page in client.search_products(shop["cipher"], page_size=5)
+        for p in page.data["products"]
+    }
+    assert everything == {p.product_id: p.update_time_at(as_of) for p in products}
+    edited = next(p for p in products if p.update_time_at(as_of) != p.create_time)
+    at = edited.update_time_at(as_of)
+    exact = {
+        p["id"]
+        for page in client.search_products(shop["cipher"], update_time_ge=at, update_time_le=at)
+        for p in page.data["products"]
+    }
+    assert edited.product_id in exact
+    with pytest.raises(TypeError, match="update_time_le"):
+        client.search_products(shop["cipher"], update_time_lt=at)
+    skus = next(iter(client.search_products(shop["cipher"]))).data["products"][0]["skus"]
+    assert {"id", "seller_sku", "price", "inventory"} <= set(skus[0])
