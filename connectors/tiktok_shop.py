@@ -28,6 +28,7 @@ from connectors.envelope import looks_truncated, read_envelope
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
+from connectors.transport import send
 
 logger = logging.getLogger(__name__)
 
@@ -467,26 +468,16 @@ class TikTokShopClient(SessionOwner):
         headers = {ACCESS_TOKEN_HEADER: self.settings.access_token}
         if request.body is not None:
             headers["Content-Type"] = "application/json"
-        try:
-            return self._session.request(
-                request.method,
-                self.settings.base_url + request.path,
-                params={**query, "sign": sign},
-                data=request.body,
-                headers=headers,
-                timeout=self.timeout,
-                allow_redirects=False,  # a redirect would carry the token header to another host
-            )
-        except requests.exceptions.ConnectTimeout:
-            raise self._no_answer(request, "connect timeout", "could not be reached") from None
-        except requests.exceptions.Timeout:
-            what = f"gave no answer within {self.timeout:g}s"
-            raise self._no_answer(request, "read timeout", what) from None
-        except requests.exceptions.ChunkedEncodingError:
-            what = "dropped the connection mid-answer"
-            raise self._no_answer(request, "connection dropped", what) from None
-        except requests.exceptions.ConnectionError as err:
-            raise self._no_answer(request, type(err).__name__, "could not be reached") from None
+        return send(
+            self._session,
+            request.method,
+            self.settings.base_url + request.path,
+            timeout=self.timeout,
+            no_answer=lambda reason, what: self._no_answer(request, reason, what),
+            params={**query, "sign": sign},
+            data=request.body,
+            headers=headers,
+        )
 
     def _interpret(
         self, request: _Request, query: dict[str, str], http: requests.Response, attempt: int
