@@ -8,17 +8,15 @@ parameters, advertiser access. Figures come from `sandbox.ads_generator` at the 
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import math
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,6 +35,7 @@ from sandbox.ads_generator import (
     local_days,
     stats_as_of,
 )
+from sandbox.journal import RequestJournal
 from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -175,10 +174,7 @@ class TikTokAdsApi:
         )
         self._fault_rng = random.Random(f"{settings.seed}:ads-faults")
         self._fault_lock = threading.Lock()
-        self._counter = itertools.count(1)
-        self._instance = os.urandom(3).hex().upper()
-        self._log: list[tuple[str, str, int, int | None]] = []
-        self._log_lock = threading.Lock()
+        self._journal = RequestJournal()
         self._ordered_ids = sorted(a.advertiser_id for a in ads.advertisers)
         self._names = {c.campaign_id: c.name for c in ads.campaigns} | {
             g.adgroup_id: g.name for g in ads.adgroups
@@ -195,11 +191,10 @@ class TikTokAdsApi:
     @property
     def request_log(self) -> list[tuple[str, str, int, int | None]]:
         """Snapshot of (method, path, http_status, api_code) for every request so far."""
-        with self._log_lock:
-            return list(self._log)
+        return self._journal.entries()
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        request_id = self._request_id()
+        request_id = self._journal.next_request_id()
         handler = self._routes.get(request.path)
         if handler is None or request.method != "GET":
             # Outside the API's routes (a missing trailing slash included) the gateway answers
@@ -214,8 +209,7 @@ class TikTokAdsApi:
                 response = _envelope(CODE_OK, "OK", request_id, self._serve(request, handler))
             except ApiError as err:
                 response = _envelope(err.code, err.message, request_id, {})
-        with self._log_lock:
-            self._log.append((request.method, request.path, response.status, response.api_code))
+        self._journal.record(request.method, request.path, response.status, response.api_code)
         if response.api_code not in (CODE_OK, None):
             logger.debug("GET %s -> code %s", request.path, response.api_code)
         return replace(response, delay_seconds=delay) if delay else response
@@ -276,10 +270,6 @@ class TikTokAdsApi:
                     CODE_TOKEN_NOT_FOR_ADVERTISER,
                     f"Access token does not match advertiser {advertiser_id}",
                 )
-
-    def _request_id(self) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-        return f"{stamp}{self._instance}{next(self._counter):08d}"
 
     # ---------------------------------------------------------------- endpoints
 

@@ -12,16 +12,13 @@ import base64
 import binascii
 import hashlib
 import hmac
-import itertools
 import json
 import logging
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from connectors.sandbox_defaults import (
@@ -39,6 +36,7 @@ from sandbox.after_sales import (
     build_after_sales,
 )
 from sandbox.generator import ORDER_STATUSES, Dataset, Order, Shop
+from sandbox.journal import RequestJournal
 from sandbox.products import PRODUCT_STATUS, Product, build_products
 
 logger = logging.getLogger(__name__)
@@ -185,10 +183,7 @@ class TikTokShopApi:
         )
         self._fault_rng = random.Random(f"{settings.seed}:faults")
         self._fault_lock = threading.Lock()
-        self._counter = itertools.count(1)
-        self._instance = os.urandom(3).hex().upper()
-        self._log: list[tuple[str, str, int, int | None]] = []
-        self._log_lock = threading.Lock()
+        self._journal = RequestJournal()
         self._routes: dict[str, tuple[str, Callable[[ApiRequest, Shop | None], dict], bool]] = {
             SHOPS_PATH: ("GET", self._list_shops, False),
             ORDER_SEARCH_PATH: ("POST", self._search_orders, True),
@@ -201,11 +196,10 @@ class TikTokShopApi:
     @property
     def request_log(self) -> list[tuple[str, str, int, int | None]]:
         """Snapshot of (method, path, http_status, api_code) for every request so far."""
-        with self._log_lock:
-            return list(self._log)
+        return self._journal.entries()
 
     def handle(self, request: ApiRequest) -> ApiResponse:
-        request_id = self._request_id()
+        request_id = self._journal.next_request_id()
         delay, truncate = 0.0, False
         try:
             route = self._route(request)
@@ -218,8 +212,7 @@ class TikTokShopApi:
                 response = self._serve(request, request_id, *route)
         except ApiError as err:
             response = _envelope(err.http_status, err.code, err.message, request_id, {})
-        with self._log_lock:
-            self._log.append((request.method, request.path, response.status, response.api_code))
+        self._journal.record(request.method, request.path, response.status, response.api_code)
         if response.api_code not in (CODE_OK, None):
             logger.debug(
                 "%s %s -> %s %s", request.method, request.path, response.status, response.api_code
@@ -303,10 +296,6 @@ class TikTokShopApi:
         if shop is None:
             raise ApiError(400, CODE_UNKNOWN_SHOP, "shop_cipher missing or not authorized")
         return shop
-
-    def _request_id(self) -> str:
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-        return f"{stamp}{self._instance}{next(self._counter):08d}"
 
     # ---------------------------------------------------------------- endpoints
 
