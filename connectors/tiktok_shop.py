@@ -400,20 +400,56 @@ class TikTokShopClient(SessionOwner):
             for chunk in chunks
         ]
 
+    def get(
+        self, path: str, shop_cipher: str | None, params: Mapping[str, Any] | None = None
+    ) -> ApiResponse:
+        """One signed GET (shop-scoped when `shop_cipher` is given), retried like any call.
+
+        For endpoints described in their own modules (finance, analytics, ...): they name
+        the path and parameters, this client signs, paces, retries and checks the envelope.
+        """
+        if shop_cipher is not None:
+            _require_cipher(shop_cipher)
+        return self._call(_Request("GET", path, _query_values(params), None, shop_cipher))
+
+    def get_pages(
+        self,
+        path: str,
+        shop_cipher: str,
+        *,
+        page_size: int,
+        limits: tuple[int, int],
+        params: Mapping[str, Any] | None = None,
+    ) -> Iterator[ApiResponse]:
+        """Every page of a GET list endpoint whose filters travel in the query (finance,
+        analytics); paged by `page_token` like the searches. Checked before anything is sent."""
+        _require_cipher(shop_cipher)
+        _check_page_size(page_size, limits, path)
+        return self._pages("GET", path, shop_cipher, page_size, None, _query_values(params))
+
     # -- paging ----------------------------------------------------------------------------
 
     def _pages(
-        self, method: str, path: str, shop_cipher: str, page_size: int, body: dict[str, Any]
+        self,
+        method: str,
+        path: str,
+        shop_cipher: str,
+        page_size: int,
+        body: dict[str, Any] | None,
+        params: Mapping[str, str] | None = None,
     ) -> Iterator[ApiResponse]:
-        """Follow `next_page_token` until it is empty; a token seen before means a loop."""
-        body_bytes = _json_bytes(body)  # the filters go with every page, as the same bytes
+        """Follow `next_page_token` until it is empty; a token seen before means a loop.
+
+        Filters go in the JSON body (searches) or the query (GET lists), the same on every page.
+        """
+        body_bytes = None if body is None else _json_bytes(body)
         seen: set[str] = set()
         token = ""
         while True:
-            params = {"page_size": str(page_size)}
+            params_now = {**(params or {}), "page_size": str(page_size)}
             if token:
-                params["page_token"] = token
-            response = self._call(_Request(method, path, params, body_bytes, shop_cipher))
+                params_now["page_token"] = token
+            response = self._call(_Request(method, path, params_now, body_bytes, shop_cipher))
             yield response
             token = _next_page_token(response)
             if not token:
@@ -621,6 +657,11 @@ def _next_page_token(response: ApiResponse) -> str:
             response.request_id,
         )
     return token
+
+
+def _query_values(params: Mapping[str, Any] | None) -> dict[str, str]:
+    """Query parameters as the strings that are signed and sent; None values are left out."""
+    return {key: _as_text(value) for key, value in (params or {}).items() if value is not None}
 
 
 def _as_text(value: Any) -> str:

@@ -101,6 +101,8 @@ class ApiRequest:
     query: Mapping[str, str]
     headers: Mapping[str, str]
     body: bytes = b""
+    # Values of `{name}` segments of a templated route (e.g. a statement id), set by routing.
+    path_params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,18 +200,37 @@ class TikTokShopApi:
         """Snapshot of (method, path, http_status, api_code) for every request so far."""
         return self._journal.entries()
 
+    def as_of(self) -> int:
+        """The data clock's now: what handlers registered from other modules show data at."""
+        return self._data_clock()
+
+    def register_route(
+        self,
+        path: str,
+        method: str,
+        handler: Callable[[ApiRequest, Shop | None], dict],
+        shop_scoped: bool = True,
+    ) -> None:
+        """Serve one more endpoint behind the same gateway (signing, token, throttle, faults).
+
+        `path` may hold `{name}` segments (e.g. `/finance/202309/statements/{statement_id}/
+        statement_transactions`); their values reach the handler as `request.path_params`.
+        Endpoints of other domains (finance, analytics, service) register themselves this way.
+        """
+        self._routes[path] = (method, handler, shop_scoped)
+
     def handle(self, request: ApiRequest) -> ApiResponse:
         request_id = self._journal.next_request_id()
         delay, truncate = 0.0, False
         try:
-            route = self._route(request)
+            routed, handler, shop_scoped = self._route(request)
             fault, delay, truncate = self._draw_faults()
             if fault == 502:
                 response = ApiResponse(502, _BAD_GATEWAY_HTML, "text/html", None)
             elif fault == 500:
                 raise ApiError(500, CODE_INTERNAL, "Internal error, please retry (sandbox fault)")
             else:
-                response = self._serve(request, request_id, *route)
+                response = self._serve(routed, request_id, handler, shop_scoped)
         except ApiError as err:
             response = _envelope(err.http_status, err.code, err.message, request_id, {})
         self._journal.record(request.method, request.path, response.status, response.api_code)
@@ -223,14 +244,23 @@ class TikTokShopApi:
 
     # ---------------------------------------------------------------- pipeline
 
-    def _route(self, request: ApiRequest) -> tuple[Callable[[ApiRequest, Shop | None], dict], bool]:
-        route = self._routes.get(request.path)
+    def _route(
+        self, request: ApiRequest
+    ) -> tuple[ApiRequest, Callable[[ApiRequest, Shop | None], dict], bool]:
+        """The route serving this path, and the request with its path parameters filled in."""
+        route, params = self._routes.get(request.path), {}
+        if route is None:
+            for template, candidate in self._routes.items():
+                params = _match_template(template, request.path)
+                if params is not None:
+                    route = candidate
+                    break
         if route is None:
             raise ApiError(404, CODE_NOT_FOUND, f"Path not found: {request.path}")
         method, handler, shop_scoped = route
         if request.method != method:
             raise ApiError(405, CODE_METHOD, f"{request.path} expects {method}")
-        return handler, shop_scoped
+        return replace(request, path_params=params or {}), handler, shop_scoped
 
     def _serve(
         self,
@@ -571,6 +601,22 @@ def _statuses(body: dict, spec: _SearchSpec) -> tuple[str, ...] | None:
             f"{spec.status_field} must be {shape} {', '.join(spec.statuses)}",
         )
     return tuple(values)
+
+
+def _match_template(template: str, path: str) -> dict[str, str] | None:
+    """`{name}` segments of `template` bound to `path`'s segments, or None if it does not fit."""
+    if "{" not in template:
+        return None
+    want, got = template.split("/"), path.split("/")
+    if len(want) != len(got):
+        return None
+    params = {}
+    for pattern, segment in zip(want, got, strict=True):
+        if pattern.startswith("{") and pattern.endswith("}") and segment:
+            params[pattern[1:-1]] = segment
+        elif pattern != segment:
+            return None
+    return params
 
 
 def _json_body(body: bytes) -> dict:
