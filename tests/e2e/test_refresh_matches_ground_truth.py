@@ -12,11 +12,9 @@ import duckdb
 import pytest
 
 from connectors import sandbox_defaults
-from linkstar_pipeline.lib.erp_inbox import ErpFolders
-from linkstar_pipeline.lib.paths import linkstar_paths
 from sandbox.ads_generator import advertiser_daily_truth
 from sandbox.ecb_fx import published_through
-from sandbox.erp_exports import erp_export_truth, write_erp_exports
+from sandbox.erp_exports import erp_export_truth
 from sandbox.ground_truth import returns_truth, shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START, point_connectors_at, refresh, sandbox_running
 
@@ -87,23 +85,6 @@ def assert_returns_match_truth(home, sandbox, as_of: int) -> None:
         if marts.get(rid) != expected.get(rid)
     ]
     assert not differences, sorted(differences, key=str)[:20]
-
-
-@pytest.fixture(scope="module")
-def loaded_warehouse(tmp_path_factory):
-    """One full refresh of the sandbox's history, shared by the read-only tests below."""
-    monkeypatch = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("e2e") / "home"
-    dagster_home = tmp_path_factory.mktemp("dagster_home")
-    monkeypatch.setenv("LINKSTAR_HOME", str(home))
-    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
-    with sandbox_running() as sandbox:
-        point_connectors_at(monkeypatch, sandbox.base_url)
-        inbox = ErpFolders.under(linkstar_paths()).inbox
-        write_erp_exports(sandbox.dataset, inbox, sandbox.as_of())  # as a seller drops them
-        result = refresh(HISTORY_START, AS_OF.date())
-        yield home, sandbox, result, dagster_home
-    monkeypatch.undo()
 
 
 def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_bases(loaded_warehouse):
@@ -312,13 +293,14 @@ def test_marts_replay_from_landed_raw_files_without_calling_the_api(
     from linkstar_pipeline.definitions import defs
     from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
 
-    home, *_ = loaded_warehouse
+    home, _, _, dagster_home = loaded_warehouse
     replay_home = tmp_path / "replay"
     shutil.copytree(home / "raw", replay_home / "raw")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         dead_url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     monkeypatch.setenv("LINKSTAR_HOME", str(replay_home))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("TIKTOK_SHOP_BASE_URL", dead_url)
 
     result = defs.resolve_job_def(REBUILD_JOB_NAME).execute_in_process(
