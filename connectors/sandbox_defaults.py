@@ -29,6 +29,13 @@ TIKTOK_ADS_SANDBOX_SINGLE_ADVERTISER_TOKEN = "linkstar-sandbox-ads-one-advertise
 # The ECB needs no credentials; the sandbox serves its files under the ECB's own path.
 ECB_FX_SANDBOX_PATH = "/stats/eurofxref"
 
+# 领星 Lingxing open API, served under its own path prefix. The AppId keys the AES signature,
+# so it is 16 bytes like Lingxing's own. Pacing stays under the sandbox's 10/s bucket.
+LINGXING_SANDBOX_PATH = "/lingxing"
+LINGXING_SANDBOX_APP_ID = "ak_linkstar_sbx1"
+LINGXING_SANDBOX_APP_SECRET = "linkstar-sandbox-lingxing-secret"
+LINGXING_SANDBOX_REQUESTS_PER_MINUTE = "480"
+
 
 def sandbox_environment(base_url: str) -> dict[str, str]:
     """The environment variables that point every connector at a sandbox on `base_url`."""
@@ -44,4 +51,9 @@ def sandbox_environment(base_url: str) -> dict[str, str]:
         "TIKTOK_ADS_APP_ID": TIKTOK_ADS_SANDBOX_APP_ID,
         "TIKTOK_ADS_APP_SECRET": TIKTOK_ADS_SANDBOX_APP_SECRET,
         "TIKTOK_ADS_ADVERTISER_IDS": "",  # empty: discover them (overrides a stray value)
+        "ERP_API_VENDOR": "lingxing",
+        "ERP_API_BASE_URL": f"{base_url}{LINGXING_SANDBOX_PATH}",
+        "ERP_API_APP_ID": LINGXING_SANDBOX_APP_ID,
+        "ERP_API_APP_SECRET": LINGXING_SANDBOX_APP_SECRET,
+        "ERP_API_MAX_REQUESTS_PER_MINUTE": LINGXING_SANDBOX_REQUESTS_PER_MINUTE,
     }

@@ -1,7 +1,8 @@
 """Threaded HTTP server around `TikTokShopApi`, for tests (`running_sandbox`) and the CLI (`serve`).
 
-Paths under `/stats/eurofxref/` go to `EcbFxApi` instead (the ECB rates, no auth), and paths
-under `/open_api/` to `TikTokAdsApi` (the TikTok Marketing API over the same shops).
+Paths under `/stats/eurofxref/` go to `EcbFxApi` instead (the ECB rates, no auth), paths
+under `/open_api/` to `TikTokAdsApi` (the TikTok Marketing API over the same shops), and
+paths under `/lingxing/` to `LingxingApi` (the 领星 ERP open API over the same orders).
 
 Only byte plumbing lives here: parse the request line, headers and raw body, hand them to the
 API, sleep if a slow response was drawn, write the answer. The data clock lives here too: it
@@ -26,6 +27,8 @@ from sandbox.ads_generator import AdsDataset, build_ads_dataset
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
+from sandbox.lingxing_api import PATH_PREFIX as LINGXING_PATH_PREFIX
+from sandbox.lingxing_api import LingxingApi, LingxingApiSettings
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
@@ -164,15 +167,19 @@ class _SandboxHTTPServer(ThreadingHTTPServer):
         api: TikTokShopApi,
         fx_api: EcbFxApi,
         ads_api: TikTokAdsApi | None = None,
+        lingxing_api: LingxingApi | None = None,
     ) -> None:
         self.api = api
         self.fx_api = fx_api
         self.ads_api = ads_api
+        self.lingxing_api = lingxing_api
         super().__init__(address, _Handler)
 
-    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi:
+    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi | LingxingApi:
         if path.startswith(FX_PATH_PREFIX):
             return self.fx_api
+        if self.lingxing_api is not None and path.startswith(LINGXING_PATH_PREFIX + "/"):
+            return self.lingxing_api
         if self.ads_api is not None and path.startswith(ADS_PATH_PREFIX):
             return self.ads_api
         return self.api
@@ -194,8 +201,18 @@ class Sandbox:
             self.dataset, seed=settings.seed, history_start=self._ads_history_start()
         )
         self.ads_api = TikTokAdsApi(self.ads_dataset, settings.ads_api_settings(), self._clock.now)
+        # The 领星 Lingxing ERP open API under /lingxing, on the same orders and data clock.
+        self.lingxing_api = LingxingApi(
+            self.dataset,
+            LingxingApiSettings(
+                seed=settings.seed,
+                fault_rate=settings.fault_rate,
+                truncate_rate=settings.truncate_rate,
+            ),
+            self._clock.now,
+        )
         self._server = _SandboxHTTPServer(
-            (settings.host, settings.port), self.api, self.fx_api, self.ads_api
+            (settings.host, settings.port), self.api, self.fx_api, self.ads_api, self.lingxing_api
         )
         self._thread: threading.Thread | None = None
 

@@ -76,13 +76,19 @@ def test_assets_are_grouped_like_the_architecture():
         "erp/order_fulfilment",
         "erp/sku_landed_cost",
         "erp/inventory_snapshot",
+        "erp/api_orders",
+        "erp/api_inventory",
     }
     assert {
         "staging/stg_tiktok_ads__ad_daily_stats",
         "staging/stg_erp__fulfilment_lines",
         "staging/stg_erp__inventory_snapshots",
         "staging/stg_erp__sku_landed_costs",
+        "staging/stg_erp_api__orders",
+        "staging/stg_erp_api__order_items",
+        "staging/stg_erp_api__inventory_levels",
     } <= groups["staging"]
+    assert "intermediate/int_erp_fulfilment_lines" in groups["intermediate"]
     assert "marts/fct_ads_daily" in groups["marts"]
     assert groups["fx"] == {"fx/ecb_history"}
     assert {"staging/stg_fx__ecb_rates"} <= groups["staging"]

@@ -1,0 +1,140 @@
+"""The ERP open-API client against the 领星 Lingxing emulator over real HTTP.
+
+Expected counts come from the emulator's plain-Python truth (`lingxing_api_truth`) or from a
+second, undisturbed load, never from the client under test."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from connectors.erp_api.client import (
+    ErpApiAuthError,
+    ErpApiCallError,
+    ErpApiClient,
+    ErpApiSettings,
+)
+from connectors.rate_limit import RateLimiter
+from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
+from sandbox.lingxing_api import STATUS_SHIPPED, lingxing_api_truth
+from tests.conftest import AS_OF, HISTORY_START, sandbox_running
+
+START = int(datetime.combine(HISTORY_START, datetime.min.time(), UTC).timestamp())
+END = int(AS_OF.timestamp())
+FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.05, max_delay=0.4)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with sandbox_running() as running:
+        yield running
+
+
+def client_for(
+    sandbox, *, page_size: int = 500, secret: str | None = None, pace_per_second: float = 0
+):
+    env = sandbox_environment(sandbox.base_url)
+    env["ERP_API_PAGE_SIZE"] = str(page_size)
+    if secret is not None:
+        env["ERP_API_APP_SECRET"] = secret
+    settings = ErpApiSettings.from_env(env)
+    assert settings is not None
+    # Unpaced unless asked: the sandbox's bucket is what these tests exercise.
+    limiter = RateLimiter(pace_per_second)
+    return ErpApiClient(
+        settings, retry=FAST_RETRY, rng=random.Random(1), limiter_for=lambda path: limiter
+    )
+
+
+def shipped_pairs(pages) -> set[tuple[str, str]]:
+    return {
+        (item["platform_order_no"], order["global_order_no"])
+        for page in pages
+        for order in page.rows
+        if order["status"] == STATUS_SHIPPED
+        for item in order["item_info"]
+    }
+
+
+def test_orders_page_through_every_erp_order_the_truth_holds(sandbox):
+    truth = lingxing_api_truth(sandbox.dataset, sandbox.as_of())
+    with client_for(sandbox, page_size=200) as client:
+        pages = list(client.order_pages(START, END))
+    numbers = [order["global_order_no"] for page in pages for order in page.rows]
+    assert len(pages) > 3, "the window should need several pages of 200"
+    assert [p.offset for p in pages] == [200 * k for k in range(len(pages))]
+    assert len(numbers) == len(set(numbers)) == pages[0].total
+    assert set(numbers) == set(truth.statuses)
+    expected = {(line["order_id"], line["erp_package_no"]) for line in truth.shipped_lines}
+    assert shipped_pairs(pages) == expected
+    assert all("access_token" not in p.query and "sign" not in p.query for p in pages)
+
+
+def test_one_token_serves_every_call_until_it_expires_then_one_reauth(sandbox):
+    with client_for(sandbox) as client:
+        first = list(client.inventory_pages())
+        assert client.token_requests == 1
+        sandbox.lingxing_api.expire_tokens()
+        second = list(client.inventory_pages())
+        assert client.token_requests == 2
+    assert [p.rows for p in first] == [p.rows for p in second]
+    codes = [code for _, path, _, code in sandbox.lingxing_api.request_log if "inventory" in path]
+    assert 2001003 in codes
+
+
+def test_a_window_longer_than_31_days_is_split_into_allowed_requests(sandbox):
+    with client_for(sandbox) as client:
+        long_window = list(client.order_pages(START - 40 * 86400, END))
+        direct = list(client.order_pages(START, END))
+    bodies = [p.request_body for p in long_window]
+    assert len(set(bodies)) >= 3  # 40 days before + ~20 days: at least 3 windows
+    assert sum(len(p.rows) for p in long_window) == sum(len(p.rows) for p in direct)
+
+
+def test_the_emulator_refuses_a_window_over_31_days(sandbox):
+    with client_for(sandbox) as client:
+        body = {"date_type": "update_time", "start_time": START, "end_time": START + 32 * 86400}
+        with pytest.raises(ErpApiCallError, match="31 days") as raised:
+            client.call("/pb/mp/order/v2/list", {**body, "offset": 0, "length": 10})
+    assert raised.value.code == 1001 and raised.value.request_id
+
+
+def test_throttling_is_retried_and_loads_identical_counts(sandbox, caplog):
+    with client_for(sandbox, page_size=400) as client:
+        calm = list(client.order_pages(START, END))
+    sandbox.lingxing_api.set_rate_limit(per_second=4.0)
+    try:
+        with caplog.at_level(logging.WARNING), client_for(sandbox, page_size=400) as client:
+            throttled = list(client.order_pages(START, END))
+    finally:
+        sandbox.lingxing_api.set_rate_limit(per_second=10.0)
+    assert "3001008" in caplog.text
+    assert sum(p.attempts - 1 for p in throttled) > 0
+    assert [len(p.rows) for p in throttled] == [len(p.rows) for p in calm]
+    assert shipped_pairs(throttled) == shipped_pairs(calm)
+
+
+def test_a_wrong_secret_is_a_clear_error_without_the_secret(sandbox):
+    wrong = "not-the-real-secret-123"
+    with client_for(sandbox, secret=wrong) as client, pytest.raises(ErpApiAuthError) as raised:
+        list(client.inventory_pages())
+    text = str(raised.value)
+    assert "2001002" in text and "ERP_API_APP_SECRET" in text and "lingxing" in text
+    assert wrong not in text and wrong not in repr(client)
+
+
+def test_client_pacing_keeps_a_one_token_bucket_happy(sandbox):
+    sandbox.lingxing_api.set_rate_limit(per_second=5.0)
+    started = datetime.now(UTC)
+    try:
+        with client_for(sandbox, page_size=100, pace_per_second=4.0) as client:
+            pages = list(client.order_pages(START, START + 5 * 86400))
+    finally:
+        sandbox.lingxing_api.set_rate_limit(per_second=10.0)
+    assert len(pages) >= 3
+    assert all(p.attempts == 1 for p in pages), [p.attempts for p in pages]
+    assert datetime.now(UTC) - started >= timedelta(seconds=(len(pages) - 1) / 4.0 * 0.9)
