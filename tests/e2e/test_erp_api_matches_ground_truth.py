@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import duckdb
 
+from sandbox.erp_exports import erp_export_truth
 from sandbox.lingxing_api import STATUS_SHIPPED, lingxing_api_truth
 
 LINE_COLUMNS = (
@@ -69,18 +70,20 @@ def test_erp_order_statuses_match_and_missing_orders_stay_missing(loaded_warehou
     assert truth.missing_orders and not truth.missing_orders & loaded_orders
 
 
-def test_orders_from_both_channels_keep_only_the_api_lines(loaded_warehouse):
-    home, _, _, _ = loaded_warehouse
-    both = warehouse_rows(
-        home,
-        "select order_id from intermediate.int_erp_fulfilment_lines "
-        "group by order_id having count(distinct erp_channel) > 1",
-    )
-    assert both == []
-    channels = dict(
-        warehouse_rows(
+def test_file_drop_lines_stay_only_for_orders_the_api_does_not_have(loaded_warehouse):
+    home, sandbox, _, _ = loaded_warehouse
+    api_orders = {
+        line["order_id"]
+        for line in lingxing_api_truth(sandbox.dataset, sandbox.as_of()).shipped_lines
+    }
+    exported = erp_export_truth(sandbox.dataset, sandbox.as_of()).exported_orders
+    file_orders = {
+        order_id
+        for (order_id,) in warehouse_rows(
             home,
-            "select erp_channel, count(*) from intermediate.int_erp_fulfilment_lines group by 1",
+            "select distinct order_id from intermediate.int_erp_fulfilment_lines "
+            "where erp_channel = 'file'",
         )
-    )
-    assert channels.get("api", 0) > 0 and channels.get("file", 0) >= 0
+    }
+    assert file_orders == exported - api_orders
+    assert file_orders, "some exported orders never reached the ERP API in the sandbox"
