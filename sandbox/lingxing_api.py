@@ -488,6 +488,8 @@ class LingxingApi:
         if end - start > MAX_WINDOW_SECONDS:
             raise _Rejected(CODE_BAD_PARAM, "the time range cannot exceed 31 days")
         codes = body.get("platform_code") or [TIKTOK_PLATFORM_CODE]
+        if not isinstance(codes, list) or not all(str(c).isdigit() for c in codes):
+            raise _Rejected(CODE_BAD_PARAM, "platform_code must be a list of platform codes")
         if TIKTOK_PLATFORM_CODE not in [int(c) for c in codes]:
             return self._page(body, [], MAX_LENGTH[ORDERS_PATH])
         found = [

@@ -174,10 +174,11 @@ class ErpApiSettings:
             app_id=value[ENV_APP_ID],
             app_secret=value[ENV_APP_SECRET],
             vendor=value[ENV_VENDOR] or lingxing.VENDOR,
-            max_requests_per_minute=_number(value, ENV_MAX_REQUESTS_PER_MINUTE, float)
-            or DEFAULT_MAX_REQUESTS_PER_MINUTE,
-            page_size=_number(value, ENV_PAGE_SIZE, int) or DEFAULT_PAGE_SIZE,
-            window_days=_number(value, ENV_WINDOW_DAYS, int) or DEFAULT_WINDOW_DAYS,
+            max_requests_per_minute=_number(
+                value, ENV_MAX_REQUESTS_PER_MINUTE, float, DEFAULT_MAX_REQUESTS_PER_MINUTE
+            ),
+            page_size=_number(value, ENV_PAGE_SIZE, int, DEFAULT_PAGE_SIZE),
+            window_days=_number(value, ENV_WINDOW_DAYS, int, DEFAULT_WINDOW_DAYS),
             platform_codes=_codes(value[ENV_PLATFORM_CODES]) or (lingxing.TIKTOK_PLATFORM_CODE,),
         )
 
@@ -194,10 +195,12 @@ _ALL_VARIABLES = (
 )
 
 
-def _number(values: Mapping[str, str], name: str, kind: type) -> Any:
+def _number(values: Mapping[str, str], name: str, kind: type, default: Any) -> Any:
+    """A number from the environment; unset means the default (0 requests per minute turns
+    pacing off, as for every other client)."""
     raw = values[name]
     if not raw:
-        return None
+        return default
     try:
         return kind(raw)
     except ValueError:

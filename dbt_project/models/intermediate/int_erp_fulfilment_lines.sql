@@ -5,7 +5,8 @@
     shipments. The package's logistics cost sits on its first item only (as in the exports),
     so it can be summed. The API carries no buyer signed-for time and no per-unit first-leg
     freight on orders: both are null there. When an order arrives through both channels the
-    API's lines win (structured, and fetched rather than dropped by hand). -#}
+    API's lines win (structured, and fetched rather than dropped by hand). The raw pages do not
+    name the vendor: var `erp_api_vendor` does (default lingxing, the only adapter so far). -#}
 
 with file_lines as (
     select
@@ -52,7 +53,7 @@ api_lines as (
         orders.shipping_cost_currency,
         items.unit_purchase_cost_cny,
         cast(null as decimal(18, 2)) as unit_first_leg_freight_cny,
-        'lingxing' as erp_vendor,
+        '{{ var("erp_api_vendor", "lingxing") }}' as erp_vendor,
         {{ dbt.concat(["'raw/erp_api/orders/'", 'orders.landed_partition', "'.jsonl.gz'"]) }} as loaded_from_file,
         cast(null as integer) as loaded_from_row,
         orders.fetched_at_utc as loaded_at_utc,

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
+from connectors.erp_api import lingxing
 from connectors.erp_api.client import (
     ErpApiAuthError,
     ErpApiCallError,
@@ -138,3 +141,41 @@ def test_client_pacing_keeps_a_one_token_bucket_happy(sandbox):
     assert len(pages) >= 3
     assert all(p.attempts == 1 for p in pages), [p.attempts for p in pages]
     assert datetime.now(UTC) - started >= timedelta(seconds=(len(pages) - 1) / 4.0 * 0.9)
+
+
+def post_signed(sandbox, body: dict, sign: str | None = None) -> dict:
+    """One hand-made call with a real token: the emulator's checks, not the client's."""
+    with client_for(sandbox) as client:
+        token = client.access_token()
+    query = {"access_token": token, "app_key": client.settings.app_id}
+    query["timestamp"] = str(int(datetime.now(UTC).timestamp()))
+    query["sign"] = sign or lingxing.sign({**query, **body}, client.settings.app_id)
+    url = f"{client.settings.base_url}{lingxing.ORDERS_PATH}"
+    for _ in range(20):  # unpaced: wait out the one-token bucket rather than assert on it
+        answer = requests.post(url, params=query, json=body, timeout=10).json()
+        if answer["code"] != 3001008:
+            return answer
+        time.sleep(0.1)
+    raise AssertionError("still throttled after 2 s")
+
+
+def test_the_emulator_checks_signature_and_paging_parameters(sandbox):
+    body = {"date_type": "update_time", "start_time": START, "end_time": START + 86400}
+    assert post_signed(sandbox, {**body, "offset": 0, "length": 5})["code"] == 0
+    assert (
+        post_signed(sandbox, {**body, "offset": 0, "length": 5}, sign="bm90LWEtc2lnbg==")["code"]
+        == 2001006
+    )
+    assert post_signed(sandbox, {**body, "offset": 0, "length": 501})["code"] == 1001
+    assert post_signed(sandbox, {**body, "offset": -1, "length": 5})["code"] == 1001
+
+
+def test_server_errors_and_cut_bodies_are_retried_to_identical_counts():
+    with sandbox_running(fault_rate=0.2, truncate_rate=0.2) as faulty:
+        with client_for(faulty, page_size=300) as client:
+            pages = list(client.order_pages(START, END))
+        truth = lingxing_api_truth(faulty.dataset, faulty.as_of())
+        assert 502 in [status for _, _, status, _ in faulty.lingxing_api.request_log]
+    numbers = {order["global_order_no"] for page in pages for order in page.rows}
+    assert numbers == set(truth.statuses)
+    assert sum(p.attempts - 1 for p in pages) > 0

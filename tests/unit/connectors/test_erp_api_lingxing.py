@@ -98,6 +98,11 @@ def test_no_base_url_means_no_erp_api():
     assert ErpApiSettings.from_env({"ERP_API_APP_ID": APP_ID}) is None
 
 
+def test_zero_requests_per_minute_turns_pacing_off_instead_of_the_default():
+    settings = ErpApiSettings.from_env({**BASE, "ERP_API_MAX_REQUESTS_PER_MINUTE": "0"})
+    assert settings is not None and settings.max_requests_per_minute == 0
+
+
 def test_settings_read_every_variable_and_hide_the_secret():
     env = {
         **BASE,
