@@ -699,11 +699,11 @@ def _time_filters(
             f"{path} takes the time bounds {', '.join(allowed)}; got {', '.join(unknown)}"
         )
     return {
-        name: _unix_seconds(name, value) for name, value in time_bounds.items() if value is not None
+        name: unix_seconds(name, value) for name, value in time_bounds.items() if value is not None
     }
 
 
-def _unix_seconds(name: str, value: int) -> int:
+def unix_seconds(name: str, value: int) -> int:
     """The API wants integer Unix seconds; a float or datetime here is a caller bug."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be Unix seconds as an int, got {value!r}")

@@ -25,10 +25,12 @@ from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
 from sandbox.ads_generator import AdsDataset, build_ads_dataset
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
+from sandbox.finance import Finance, build_finance
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+from sandbox.tiktok_shop_finance_api import register_finance_routes
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +188,9 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
+        # Settlement of the same orders, served by the shop API's gateway.
+        self.finance: Finance = build_finance(self.dataset, self.api.after_sales)
+        register_finance_routes(self.api, self.finance, self.dataset)
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)
