@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox_defaults import SANDBOX_HOST
+from connectors.tiktok_shop_token import redact_secret_query_values
 from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
 from sandbox.ads_generator import AdsDataset, build_ads_dataset
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
@@ -30,6 +31,8 @@ from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+from sandbox.tiktok_shop_auth import PATH_PREFIX as TOKEN_PATH_PREFIX
+from sandbox.tiktok_shop_auth import TokenAuthority
 from sandbox.tiktok_shop_finance_api import register_finance_routes
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,8 @@ class SandboxSettings:
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
     truncate_rate: float = 0.0
+    # The configured TikTok Shop access token answers 105002 until the client renews it.
+    expire_access_token: bool = False
     shop_count: int | None = None
     host: str = SANDBOX_HOST
     # The ads API's own quota (reference: ~10/s on the basic tier); faults and slowness are
@@ -147,7 +152,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
     def log_message(self, format: str, *args: object) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        line = redact_secret_query_values(format % args)  # the token refresh's query
+        logger.debug("%s %s", self.address_string(), line)
 
 
 def _content_type_header(content_type: str) -> str:
@@ -170,11 +176,14 @@ class _SandboxHTTPServer(ThreadingHTTPServer):
         self.api = api
         self.fx_api = fx_api
         self.ads_api = ads_api
+        self.token_authority = TokenAuthority(api, time.time)
         super().__init__(address, _Handler)
 
-    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi:
+    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi | TokenAuthority:
         if path.startswith(FX_PATH_PREFIX):
             return self.fx_api
+        if path.startswith(TOKEN_PATH_PREFIX):
+            return self.token_authority
         if self.ads_api is not None and path.startswith(ADS_PATH_PREFIX):
             return self.ads_api
         return self.api
@@ -217,6 +226,11 @@ class Sandbox:
     def request_log(self) -> list[tuple[str, str, int, int | None]]:
         """Snapshot of (method, path, http_status, api_code) per request, oldest first."""
         return self.api.request_log
+
+    @property
+    def token_authority(self) -> TokenAuthority:
+        """The TikTok Shop token refresh endpoint (what it has issued, for tests)."""
+        return self._server.token_authority
 
     @property
     def ads_request_log(self) -> list[tuple[str, str, int, int | None]]:
