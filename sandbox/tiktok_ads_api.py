@@ -31,7 +31,9 @@ from sandbox.ads_generator import (
     Ad,
     AdDayStats,
     AdsDataset,
+    GmvMaxDay,
     combined_reach,
+    gmv_max_as_of,
     local_days,
     stats_as_of,
 )
@@ -49,6 +51,7 @@ CAMPAIGN_GET_PATH = f"{API_ROOT}/campaign/get/"
 ADGROUP_GET_PATH = f"{API_ROOT}/adgroup/get/"
 AD_GET_PATH = f"{API_ROOT}/ad/get/"
 REPORT_PATH = f"{API_ROOT}/report/integrated/get/"
+GMV_MAX_REPORT_PATH = f"{API_ROOT}/gmv_max/report/get/"
 REPORT_TASK_CREATE_PATH = f"{API_ROOT}/report/task/create/"
 REPORT_TASK_CHECK_PATH = f"{API_ROOT}/report/task/check/"
 REPORT_TASK_CANCEL_PATH = f"{API_ROOT}/report/task/cancel/"
@@ -134,6 +137,11 @@ _FILTERS = {
     ADGROUP_GET_PATH: ("campaign_ids", "adgroup_ids"),
     AD_GET_PATH: ("campaign_ids", "adgroup_ids", "ad_ids"),
 }
+# GMV Max report (reference: one store_id per call, up to 3 dimensions; metric names are
+# unconfirmed and mirrored in the client's GMV_MAX_METRICS).
+GMV_MAX_DIMENSIONS = ("advertiser_id", "campaign_id", "stat_time_day")
+GMV_MAX_METRICS = ("cost", "orders", "gross_revenue", "roi")
+GMV_MAX_MAX_DIMENSIONS = 3
 _CENT = Decimal("0.01")
 _NOT_FOUND = b"404 page not found"
 
@@ -209,6 +217,7 @@ class TikTokAdsApi:
             ADGROUP_GET_PATH: ("GET", self._adgroups),
             AD_GET_PATH: ("GET", self._ads),
             REPORT_PATH: ("GET", self._report),
+            GMV_MAX_REPORT_PATH: ("GET", self._gmv_max_report),
             REPORT_TASK_CREATE_PATH: ("POST", self._create_report_task),
             REPORT_TASK_CHECK_PATH: ("GET", self._check_report_task),
             REPORT_TASK_CANCEL_PATH: ("POST", self._cancel_report_task),
@@ -416,6 +425,59 @@ class TikTokAdsApi:
             for key, cells in sorted(groups.items(), key=_group_order)
         ]
 
+    # ---------------------------------------------------------------- GMV Max
+
+    def _gmv_max_report(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
+        """GMV Max figures of one store, grouped by up to 3 dimensions, in the advertiser's
+        currency and on its days; a store the advertiser does not sell for is a 40002."""
+        query = request.query
+        page, page_size = self._paging(query)
+        advertiser_id = self._advertiser_id(query, reachable)
+        store_ids = _json_list(query, "store_ids", required=True)
+        if len(store_ids) != 1:
+            raise ApiError(200, CODE_BAD_PARAMETER, "store_ids must name exactly one store")
+        advertiser = self.ads.advertiser(advertiser_id)
+        if advertiser is None or advertiser.shop_id != store_ids[0]:
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"store {store_ids[0]} is not linked to advertiser {advertiser_id}",
+            )
+        dimensions = _json_list(query, "dimensions", required=True)
+        unknown = [d for d in dimensions if d not in GMV_MAX_DIMENSIONS]
+        if not 1 <= len(dimensions) <= GMV_MAX_MAX_DIMENSIONS or unknown:
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"dimensions: 1-{GMV_MAX_MAX_DIMENSIONS} of {', '.join(GMV_MAX_DIMENSIONS)}",
+            )
+        metrics = _json_list(query, "metrics", required=True)
+        if not metrics or any(m not in GMV_MAX_METRICS for m in metrics):
+            raise ApiError(
+                200, CODE_BAD_PARAMETER, f"metrics must be among {', '.join(GMV_MAX_METRICS)}"
+            )
+        start, end = _date_range(query, self.settings.max_report_days)
+        as_of = self._data_clock()
+        groups: dict[tuple[str, ...], list[GmvMaxDay]] = {}
+        for campaign in self.ads.gmv_max_campaigns:
+            if campaign.advertiser is not advertiser or campaign.store_id != store_ids[0]:
+                continue
+            for day in local_days(start, end):
+                figures = gmv_max_as_of(campaign, day, as_of)
+                if figures is None:
+                    continue
+                values = {
+                    "advertiser_id": advertiser_id,
+                    "campaign_id": campaign.campaign_id,
+                    "stat_time_day": f"{day.isoformat()} 00:00:00",
+                }
+                groups.setdefault(tuple(values[d] for d in dimensions), []).append(figures)
+        rows = [
+            {"dimensions": dict(zip(dimensions, key)), "metrics": _gmv_max_figures(days, metrics)}
+            for key, days in sorted(groups.items())
+        ]
+        return _page(rows, page, page_size)
+
     # ---------------------------------------------------------------- report tasks
 
     def _create_report_task(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
@@ -587,6 +649,21 @@ def _figures(stats: list[AdDayStats], reach_key: str) -> dict[str, str]:
         average_video_play="-" if plays is None else _ratio(sums["video_play_seconds"], plays),
     )
     return out
+
+
+def _gmv_max_figures(days: list[GmvMaxDay], metrics: list[str]) -> dict[str, str]:
+    total = GmvMaxDay(
+        sum((d.cost for d in days), Decimal("0.00")),
+        sum(d.orders for d in days),
+        sum((d.gross_revenue for d in days), Decimal("0.00")),
+    )
+    figures = {
+        "cost": f"{total.cost:.2f}",
+        "orders": str(total.orders),
+        "gross_revenue": f"{total.gross_revenue:.2f}",
+        "roi": str(total.roi),
+    }
+    return {m: figures[m] for m in metrics}
 
 
 def _text(value: Any, money: bool) -> str:

@@ -22,7 +22,9 @@ from connectors.tiktok_ads import (
     TikTokAdsReportTaskError,
     TikTokAdsSettings,
     parse_metrics,
+    parse_stat_day,
 )
+from sandbox.ads_generator import gmv_max_daily_truth
 from tests.conftest import sandbox_running
 
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -175,3 +177,41 @@ def test_a_task_that_never_finishes_times_out_and_is_cancelled(sb):
         cancels = [e for e in slow.ads_request_log if e[1] == TASK_CANCEL and e[3] == 0]
     assert "TIKTOK_ADS_REPORT_TASK_TIMEOUT_SECONDS" in str(caught.value)
     assert caught.value.status in ("QUEUING", "PROCESSING") and len(cancels) == 1
+
+
+# ------------------------------------------------------------------------------- GMV Max
+
+
+def test_gmv_max_report_per_store_equals_the_ground_truth(sb):
+    sb.set_as_of(AS_OF)
+    client = client_for(sb.base_url, page_size=5)
+    truth = gmv_max_daily_truth(sb.ads_dataset, sb.as_of(), START, END)
+    assert len({key[1] for key in truth}) >= 2, "several shops run GMV Max"
+    got = {}
+    for advertiser in sb.ads_dataset.advertisers:
+        pages = client.iter_gmv_max_report_pages(
+            advertiser.advertiser_id, advertiser.shop_id, START, END
+        )
+        for page in pages:
+            for row in page.rows:
+                day = parse_stat_day(row["dimensions"]["stat_time_day"])
+                key = (advertiser.advertiser_id, advertiser.shop_id)
+                got[(*key, row["dimensions"]["campaign_id"], day)] = parse_metrics(row["metrics"])
+    expected = {
+        key: {
+            "cost": day.cost,
+            "orders": day.orders,
+            "gross_revenue": day.gross_revenue,
+            "roi": day.roi,
+        }
+        for key, day in truth.items()
+    }
+    assert got == expected
+
+
+def test_gmv_max_for_a_store_the_advertiser_does_not_sell_for_is_a_clear_error(sb):
+    first, second = sb.ads_dataset.advertisers[:2]
+    client = client_for(sb.base_url)
+    with pytest.raises(TikTokAdsApiError) as caught:
+        list(client.iter_gmv_max_report_pages(first.advertiser_id, second.shop_id, END, END))
+    assert caught.value.code == 40002 and second.shop_id in str(caught.value)
