@@ -63,6 +63,10 @@ class SandboxSettings:
     # shared with the shop API's knobs above.
     ads_rate_limit_per_second: float = 10.0
     ads_rate_limit_burst: int = 20
+    # A synchronous ads report over more ads than this answers 40067 (reference: ~10,000).
+    ads_max_report_entities: int = 10_000
+    ads_report_task_checks_to_finish: int = 3
+    ads_report_task_failure_rate: float = 0.0
 
     def dataset_config(self) -> DatasetConfig:
         end = self.end_date or datetime.now(UTC).date()
@@ -79,6 +83,9 @@ class SandboxSettings:
             seed=self.seed,
             rate_limit_per_second=self.ads_rate_limit_per_second,
             rate_limit_burst=self.ads_rate_limit_burst,
+            max_report_entities=self.ads_max_report_entities,
+            report_task_checks_to_finish=self.ads_report_task_checks_to_finish,
+            report_task_failure_rate=self.ads_report_task_failure_rate,
             fault_rate=self.fault_rate,
             slow_rate=self.slow_rate,
             slow_seconds=self.slow_seconds,

@@ -80,7 +80,14 @@ def test_assets_are_grouped_like_the_architecture():
     }
     assert groups["tiktok_ads"] == {
         f"tiktok_ads/{name}"
-        for name in ["advertisers", "campaigns", "adgroups", "ads", "ad_report_daily"]
+        for name in [
+            "advertisers",
+            "campaigns",
+            "adgroups",
+            "ads",
+            "ad_report_daily",
+            "gmv_max_report_daily",
+        ]
     }
     assert groups["erp"] == {
         "erp/order_fulfilment",
