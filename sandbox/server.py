@@ -23,12 +23,14 @@ from urllib.parse import parse_qsl, urlsplit
 from connectors.sandbox_defaults import SANDBOX_HOST
 from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
 from sandbox.ads_generator import AdsDataset, build_ads_dataset
+from sandbox.content import ContentWorld
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+from sandbox.tiktok_shop_content_api import register_content_routes
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +188,8 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
+        self.content = ContentWorld(self.dataset)  # videos, LIVEs, creators, analytics
+        register_content_routes(self.api, self.content)
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)
