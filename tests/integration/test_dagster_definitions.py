@@ -42,6 +42,7 @@ def test_assets_are_grouped_like_the_architecture():
     assert groups["tiktok_shop"] == {
         f"tiktok_shop/{name}"
         for name in ["shops", "orders", "returns", "cancellations", "products"]
+        + ["shop_performance_daily", "video_performance_daily", "live_sessions", "affiliate_orders"]
     }
     assert {
         f"staging/stg_tiktok_shop__{name}"
