@@ -66,7 +66,10 @@ def _landed(
         partition_key=key,
     )
     found = records(_ENTITY_RECORDS[entity], response)
-    check_required_fields(found, REQUIRED[entity], LIST_KEYS[_ENTITY_RECORDS[entity]], origin)
+    id_field = REQUIRED[entity][0]  # names the record in an error (a day for shop intervals)
+    check_required_fields(
+        found, REQUIRED[entity], LIST_KEYS[_ENTITY_RECORDS[entity]], origin, id_field
+    )
     return raw_page(response, entity, number, shop_id=shop_id, partition_key=key), len(found)
 
 
