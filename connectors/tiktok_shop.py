@@ -389,6 +389,18 @@ class TikTokShopClient(SessionOwner):
             _INCLUSIVE_TIME_BOUNDS,
         )
 
+    def search_pages(
+        self,
+        path: str,
+        limits: tuple[int, int],
+        shop_cipher: str,
+        page_size: int,
+        time_bounds: Mapping[str, int | None],
+    ) -> Iterator[ApiResponse]:
+        """Every page of a POST search described in its own module (e.g. affiliate orders):
+        time bounds in the body with exclusive `_lt` upper bounds, like orders."""
+        return self._search(path, limits, shop_cipher, page_size, time_bounds)
+
     def _search(
         self,
         path: str,

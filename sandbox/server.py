@@ -24,6 +24,7 @@ from connectors.sandbox_defaults import SANDBOX_HOST
 from connectors.tiktok_shop_token import redact_secret_query_values
 from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
 from sandbox.ads_generator import AdsDataset, build_ads_dataset
+from sandbox.content import ContentWorld
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.finance import Finance, build_finance
@@ -33,6 +34,7 @@ from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
 from sandbox.tiktok_shop_auth import PATH_PREFIX as TOKEN_PATH_PREFIX
 from sandbox.tiktok_shop_auth import TokenAuthority
+from sandbox.tiktok_shop_content_api import register_content_routes
 from sandbox.tiktok_shop_finance_api import register_finance_routes
 
 logger = logging.getLogger(__name__)
@@ -207,6 +209,8 @@ class Sandbox:
         # Settlement of the same orders, served by the shop API's gateway.
         self.finance: Finance = build_finance(self.dataset, self.api.after_sales)
         register_finance_routes(self.api, self.finance, self.dataset)
+        self.content = ContentWorld(self.dataset)  # videos, LIVEs, creators, analytics
+        register_content_routes(self.api, self.content)
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)

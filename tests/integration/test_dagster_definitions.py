@@ -50,6 +50,10 @@ def test_assets_are_grouped_like_the_architecture():
             "finance_statements",
             "finance_payments",
             "unsettled_orders",
+            "shop_performance_daily",
+            "video_performance_daily",
+            "live_sessions",
+            "affiliate_orders",
         ]
     } <= groups["tiktok_shop"]
     assert all(key.startswith("tiktok_shop/") for key in groups["tiktok_shop"])
