@@ -29,6 +29,7 @@ from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+from sandbox.tiktok_shop_service_api import register_service_routes
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
+        self.service = register_service_routes(self.api)  # CS conversations, reviews
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)

@@ -41,7 +41,15 @@ def test_assets_are_grouped_like_the_architecture():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
     assert groups["tiktok_shop"] == {
         f"tiktok_shop/{name}"
-        for name in ["shops", "orders", "returns", "cancellations", "products"]
+        for name in [
+            "shops",
+            "orders",
+            "returns",
+            "cancellations",
+            "products",
+            "cs_conversations",
+            "product_reviews",
+        ]
     }
     assert {
         f"staging/stg_tiktok_shop__{name}"
