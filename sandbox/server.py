@@ -36,6 +36,7 @@ from sandbox.tiktok_shop_auth import PATH_PREFIX as TOKEN_PATH_PREFIX
 from sandbox.tiktok_shop_auth import TokenAuthority
 from sandbox.tiktok_shop_content_api import register_content_routes
 from sandbox.tiktok_shop_finance_api import register_finance_routes
+from sandbox.tiktok_shop_service_api import register_service_routes
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class Sandbox:
         register_finance_routes(self.api, self.finance, self.dataset)
         self.content = ContentWorld(self.dataset)  # videos, LIVEs, creators, analytics
         register_content_routes(self.api, self.content)
+        self.service = register_service_routes(self.api)  # CS conversations, reviews
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)

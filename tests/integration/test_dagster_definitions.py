@@ -54,6 +54,8 @@ def test_assets_are_grouped_like_the_architecture():
             "video_performance_daily",
             "live_sessions",
             "affiliate_orders",
+            "cs_conversations",
+            "product_reviews",
         ]
     } <= groups["tiktok_shop"]
     assert all(key.startswith("tiktok_shop/") for key in groups["tiktok_shop"])
