@@ -14,6 +14,8 @@ TIKTOK_SHOP_SANDBOX_APP_SECRET = "linkstar-sandbox-secret"
 TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN = "linkstar-sandbox-token"
 # Accepted as a known token whose validity has lapsed: the sandbox answers 105002 for it.
 TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN = "linkstar-sandbox-expired-token"
+# Renews an access token at the sandbox's `/api/v2/token/refresh` (same host and port).
+TIKTOK_SHOP_SANDBOX_REFRESH_TOKEN = "linkstar-sandbox-refresh-token"
 
 # TikTok Marketing API (ads). The sandbox environment leaves TIKTOK_ADS_ADVERTISER_IDS empty:
 # the client then discovers the advertisers through oauth2/advertiser/get with the app id and
@@ -44,6 +46,8 @@ def sandbox_environment(base_url: str) -> dict[str, str]:
         "TIKTOK_SHOP_APP_KEY": TIKTOK_SHOP_SANDBOX_APP_KEY,
         "TIKTOK_SHOP_APP_SECRET": TIKTOK_SHOP_SANDBOX_APP_SECRET,
         "TIKTOK_SHOP_ACCESS_TOKEN": TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
+        "TIKTOK_SHOP_REFRESH_TOKEN": TIKTOK_SHOP_SANDBOX_REFRESH_TOKEN,
+        "TIKTOK_SHOP_AUTH_BASE_URL": base_url,
         "FX_ECB_BASE_URL": f"{base_url}{ECB_FX_SANDBOX_PATH}",
         # The ads client appends /open_api/v1.3 itself.
         "TIKTOK_ADS_BASE_URL": base_url,

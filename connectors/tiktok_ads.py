@@ -11,6 +11,8 @@ reprs.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import os
@@ -46,6 +48,9 @@ ENV_PAGE_SIZE = "TIKTOK_ADS_PAGE_SIZE"
 ENV_REPORT_WINDOW_DAYS = "TIKTOK_ADS_REPORT_WINDOW_DAYS"
 ENV_LOOKBACK_DAYS = "TIKTOK_ADS_LOOKBACK_DAYS"
 ENV_MAX_REQUESTS_PER_SECOND = "TIKTOK_ADS_MAX_REQUESTS_PER_SECOND"
+ENV_REPORT_MODE = "TIKTOK_ADS_REPORT_MODE"
+ENV_TOO_LARGE_FALLBACK = "TIKTOK_ADS_TOO_LARGE_FALLBACK"
+ENV_REPORT_TASK_TIMEOUT_SECONDS = "TIKTOK_ADS_REPORT_TASK_TIMEOUT_SECONDS"
 CREDENTIAL_VARIABLES = (ENV_ACCESS_TOKEN, ENV_ADVERTISER_IDS, ENV_APP_ID, ENV_APP_SECRET)
 
 # Unconfirmed limits (reference): page size 1-1000, report windows of 29-30 days, ~10
@@ -57,6 +62,15 @@ DEFAULT_MAX_REQUESTS_PER_SECOND = 8.0
 # After a rate-limit code, wait at least this long: the limit may be per minute, and the API
 # sends no header saying which.
 DEFAULT_RATE_LIMIT_BACKOFF_SECONDS = 60.0
+# Reports: `sync` (report/integrated/get) or `async` (report/task/*). A synchronous report over
+# more than ~10,000 ads answers 40067; then `split` re-requests it in batches of campaign (then
+# ad group, then ad) ids, or `async` runs it as a task.
+REPORT_MODES = ("sync", "async")
+TOO_LARGE_FALLBACKS = ("split", "async")
+DEFAULT_REPORT_TASK_TIMEOUT_SECONDS = 1800
+DEFAULT_REPORT_TASK_POLL_SECONDS = 2.0
+MAX_REPORT_TASK_POLL_SECONDS = 30.0
+REPORT_TASK_RATE_PER_SECOND = 2.0  # reference: ~2/s for async report creation (unconfirmed)
 
 ACCESS_TOKEN_HEADER = "Access-Token"
 AUTHORIZED_ADVERTISERS_PATH = f"{API_ROOT}/oauth2/advertiser/get/"
@@ -65,8 +79,47 @@ CAMPAIGN_GET_PATH = f"{API_ROOT}/campaign/get/"
 ADGROUP_GET_PATH = f"{API_ROOT}/adgroup/get/"
 AD_GET_PATH = f"{API_ROOT}/ad/get/"
 REPORT_PATH = f"{API_ROOT}/report/integrated/get/"
+GMV_MAX_REPORT_PATH = f"{API_ROOT}/gmv_max/report/get/"
+REPORT_TASK_CREATE_PATH = f"{API_ROOT}/report/task/create/"
+REPORT_TASK_CHECK_PATH = f"{API_ROOT}/report/task/check/"
+REPORT_TASK_CANCEL_PATH = f"{API_ROOT}/report/task/cancel/"
 ADVERTISER_INFO_MAX_IDS = 100
+REPORT_FILTER_MAX_IDS = 100  # reference: filter by up to 100 campaign/ad group/ad ids a call
+CODE_QUERY_TOO_LARGE = 40067
 DATA_LEVELS = ("AUCTION_ADVERTISER", "AUCTION_CAMPAIGN", "AUCTION_ADGROUP", "AUCTION_AD")
+
+
+@dataclass(frozen=True)
+class ReportTaskFields:
+    """How report/task/check answers, in one place: public sources disagree on the status
+    values (QUEUING/PROCESSING/SUCCESS/FAILED vs PENDING/RUNNING/DONE) and on where the file
+    is (a URL in the check answer vs a separate download call). *Unconfirmed*: adjust here."""
+
+    status: str = "status"
+    done: frozenset[str] = frozenset({"SUCCESS", "DONE"})
+    failed: frozenset[str] = frozenset({"FAILED", "FAIL", "CANCELED", "CANCELLED"})
+    download_url: tuple[str, ...] = ("download_url", "file_url", "url")
+    message: tuple[str, ...] = ("message", "fail_reason", "error_message")
+    # Body fields of report/task/create beyond the synchronous report's (official SDK names).
+    create_extras: tuple[tuple[str, Any], ...] = (
+        ("output_format", "CSV_DOWNLOAD"),
+        ("enable_report_title_translation", False),  # CSV headers = field names, not titles
+    )
+
+
+REPORT_TASK_FIELDS = ReportTaskFields()
+
+# GMV Max report (`/gmv_max/report/get/`): one `store_ids` entry per call, up to 3 dimensions.
+# Its metric names are *unconfirmed* (reference): this table is the one place they live, with
+# what each holds. Amounts are in the advertiser's currency, days on its time zone.
+GMV_MAX_METRICS: dict[str, str] = {
+    "cost": "spend of the GMV Max campaign (money)",
+    "orders": "orders attributed to it (count)",
+    "gross_revenue": "attributed gross revenue (money)",
+    "roi": "gross_revenue / cost as the API reports it (display only)",
+}
+GMV_MAX_DIMENSIONS = ("campaign_id", "stat_time_day")
+GMV_MAX_MAX_DIMENSIONS = 3
 
 _SECRET_PARAMS = frozenset({"secret"})
 _REDACTED = "[REDACTED]"
@@ -185,6 +238,23 @@ class TikTokAdsApiError(TikTokAdsError):
         return (type(self), args)
 
 
+class TikTokAdsReportTaskError(TikTokAdsError):
+    """An asynchronous report task that failed, was cancelled or did not finish in time."""
+
+    def __init__(
+        self, message: str, advertiser_id: str, task_id: str, request_id: str, status: str
+    ) -> None:
+        super().__init__(message)
+        self.advertiser_id = advertiser_id
+        self.task_id = task_id
+        self.request_id = request_id
+        self.status = status
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        args = (str(self), self.advertiser_id, self.task_id, self.request_id, self.status)
+        return (type(self), args)
+
+
 class TikTokAdsResponseError(TikTokAdsError):
     """An answer that is not a well-formed envelope (or paging that makes no sense)."""
 
@@ -239,6 +309,10 @@ class TikTokAdsSettings:
     report_window_days: int = DEFAULT_REPORT_WINDOW_DAYS
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
     max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND
+    report_mode: str = "sync"
+    too_large_fallback: str = "split"
+    report_task_timeout_seconds: float = DEFAULT_REPORT_TASK_TIMEOUT_SECONDS
+    report_task_poll_seconds: float = DEFAULT_REPORT_TASK_POLL_SECONDS
 
     def __post_init__(self) -> None:
         base_url = self.base_url.strip().rstrip("/").removesuffix(API_ROOT)
@@ -261,6 +335,19 @@ class TikTokAdsSettings:
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise TikTokAdsConfigError(f"{name} must be a whole number of at least 1")
+        if self.report_mode not in REPORT_MODES:
+            raise TikTokAdsConfigError(
+                f"{ENV_REPORT_MODE}={self.report_mode!r} must be one of {', '.join(REPORT_MODES)}"
+            )
+        if self.too_large_fallback not in TOO_LARGE_FALLBACKS:
+            raise TikTokAdsConfigError(
+                f"{ENV_TOO_LARGE_FALLBACK}={self.too_large_fallback!r} must be one of "
+                f"{', '.join(TOO_LARGE_FALLBACKS)}"
+            )
+        if self.report_task_timeout_seconds <= 0 or self.report_task_poll_seconds <= 0:
+            raise TikTokAdsConfigError(
+                f"{ENV_REPORT_TASK_TIMEOUT_SECONDS} and the task poll interval must be positive"
+            )
 
     @property
     def discovers_advertisers(self) -> bool:
@@ -336,6 +423,11 @@ def _limits_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         ),
         "lookback_days": _int_from_env(env, ENV_LOOKBACK_DAYS, DEFAULT_LOOKBACK_DAYS),
         "max_requests_per_second": pace,
+        "report_mode": (env.get(ENV_REPORT_MODE) or "sync").strip().lower(),
+        "too_large_fallback": (env.get(ENV_TOO_LARGE_FALLBACK) or "split").strip().lower(),
+        "report_task_timeout_seconds": _int_from_env(
+            env, ENV_REPORT_TASK_TIMEOUT_SECONDS, DEFAULT_REPORT_TASK_TIMEOUT_SECONDS
+        ),
     }
 
 
@@ -381,6 +473,8 @@ class _Request:
     path: str
     params: Mapping[str, str]
     advertiser_id: str | None
+    method: str = "GET"
+    body: Mapping[str, Any] | None = None  # JSON body of POST calls
 
 
 class _RateLimitFloor:
@@ -417,6 +511,8 @@ class TikTokAdsClient(SessionOwner):
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         limiter: RateLimiter | None = None,
+        task_limiter: RateLimiter | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.timeout = timeout
@@ -429,6 +525,10 @@ class TikTokAdsClient(SessionOwner):
         self._limiter = limiter or shared_limiter(
             "tiktok_ads", settings.base_url, rate, max(1, int(rate))
         )
+        self._task_limiter = task_limiter or shared_limiter(
+            "tiktok_ads_report_task", settings.base_url, REPORT_TASK_RATE_PER_SECOND, 1
+        )
+        self._monotonic = monotonic
 
     def __repr__(self) -> str:
         return f"TikTokAdsClient(base_url={self.settings.base_url!r})"
@@ -500,27 +600,303 @@ class TikTokAdsClient(SessionOwner):
         *,
         report_type: str = "BASIC",
     ) -> Iterator[AdsResponse]:
-        """Every page of a synchronous report over advertiser-local days `start`..`end`
-        (inclusive), cut into windows of at most `report_window_days` days."""
+        """Every page of a report over advertiser-local days `start`..`end` (inclusive), cut
+        into windows of at most `report_window_days` days; rows have the same shape whichever
+        way they were fetched (`report_mode`, and the 40067 fallback)."""
         if data_level not in DATA_LEVELS:
             raise ValueError(f"data_level must be one of {', '.join(DATA_LEVELS)}")
         if not metrics or not dimensions:
             raise ValueError("metrics and dimensions must each name at least one field")
+        if not isinstance(advertiser_id, str) or not advertiser_id.isdigit():
+            raise ValueError(f"advertiser_id must be a numeric string, got {advertiser_id!r}")
+        query = ReportQuery(report_type, data_level, tuple(dimensions), tuple(metrics))
         windows = split_date_range(start, end, self.settings.report_window_days)
+        return self._report_windows(advertiser_id, query, windows)
+
+    def _report_windows(
+        self, advertiser_id: str, query: ReportQuery, windows: list[tuple[date, date]]
+    ) -> Iterator[AdsResponse]:
+        for first, last in windows:
+            if self.settings.report_mode == "async":
+                yield self.run_report_task(advertiser_id, query, first, last)
+            else:
+                yield from self._sync_report(advertiser_id, query, first, last)
+
+    def _sync_report(
+        self, advertiser_id: str, query: ReportQuery, first: date, last: date
+    ) -> Iterator[AdsResponse]:
+        params = query.params(first, last)
+        try:
+            page_one = self._page(REPORT_PATH, advertiser_id, params, 1)
+        except TikTokAdsApiError as err:
+            if err.code != CODE_QUERY_TOO_LARGE:
+                raise
+            logger.info(
+                "TikTok Ads report for advertiser %s, %s..%s is too large for one synchronous "
+                "report (request_id %s): %s",
+                advertiser_id,
+                first,
+                last,
+                err.request_id,
+                "splitting it by ids" if self.settings.too_large_fallback == "split" else "async",
+            )
+            if self.settings.too_large_fallback == "async":
+                yield self.run_report_task(advertiser_id, query, first, last)
+                return
+            levels = _SPLIT_LEVELS[: _SPLITTABLE_DEPTH.get(query.data_level, 0)]
+            if not levels:
+                raise
+            yield from self._split_report(advertiser_id, params, levels, None, err)
+            return
+        yield from self._walk(REPORT_PATH, advertiser_id, params, page_one)
+
+    def _split_report(
+        self,
+        advertiser_id: str,
+        params: Mapping[str, str],
+        levels: Sequence[_SplitLevel],
+        parent_ids: list[str] | None,
+        too_large: TikTokAdsApiError,
+    ) -> Iterator[AdsResponse]:
+        """The report again, filtered by batches of up to 100 ids of `levels[0]` (within
+        `parent_ids` of the level above). Every row belongs to exactly one batch, so the union
+        is the unsplit report."""
+        level = levels[0]
+        parent = {level.parent_filter: parent_ids} if parent_ids else None
+        listing = getattr(self, level.lister)(advertiser_id, filtering=parent)
+        ids = list(dict.fromkeys(str(row[level.id_field]) for page in listing for row in page.rows))
+        for i in range(0, len(ids), REPORT_FILTER_MAX_IDS):
+            batch = ids[i : i + REPORT_FILTER_MAX_IDS]
+            yield from self._report_for_ids(advertiser_id, params, levels, batch)
+
+    def _report_for_ids(
+        self,
+        advertiser_id: str,
+        params: Mapping[str, str],
+        levels: Sequence[_SplitLevel],
+        batch: list[str],
+    ) -> Iterator[AdsResponse]:
+        """One filtered report; still too large, it is halved, and a single id too large is
+        split by the level below (a campaign by its ad groups, an ad group by its ads)."""
+        filtered = {**params, "filtering": report_id_filtering(levels[0].filter_field, batch)}
+        try:
+            page_one = self._page(REPORT_PATH, advertiser_id, filtered, 1)
+        except TikTokAdsApiError as err:
+            if err.code != CODE_QUERY_TOO_LARGE:
+                raise
+            if len(batch) > 1:
+                half = len(batch) // 2
+                yield from self._report_for_ids(advertiser_id, params, levels, batch[:half])
+                yield from self._report_for_ids(advertiser_id, params, levels, batch[half:])
+                return
+            if len(levels) == 1:
+                raise
+            yield from self._split_report(advertiser_id, params, levels[1:], batch, err)
+            return
+        yield from self._walk(REPORT_PATH, advertiser_id, filtered, page_one)
+
+    def iter_gmv_max_report_pages(
+        self,
+        advertiser_id: str,
+        store_id: str,
+        start: date,
+        end: date,
+        *,
+        metrics: Sequence[str] = tuple(GMV_MAX_METRICS),
+        dimensions: Sequence[str] = GMV_MAX_DIMENSIONS,
+    ) -> Iterator[AdsResponse]:
+        """Every page of the GMV Max report of one store (the API takes one per call) over
+        advertiser-local days `start`..`end`, in windows of `report_window_days`."""
+        if not str(store_id).isdigit():
+            raise ValueError(f"store_id must be a numeric string, got {store_id!r}")
+        if not 1 <= len(dimensions) <= GMV_MAX_MAX_DIMENSIONS or not metrics:
+            raise ValueError(f"GMV Max reports take 1-{GMV_MAX_MAX_DIMENSIONS} dimensions")
         base = {
-            "report_type": report_type,
-            "data_level": data_level,
+            "store_ids": compact_json([str(store_id)]),
             "dimensions": compact_json(list(dimensions)),
             "metrics": compact_json(list(metrics)),
         }
-        return self._report_pages(advertiser_id, base, windows)
-
-    def _report_pages(
-        self, advertiser_id: str, base: dict[str, str], windows: list[tuple[date, date]]
-    ) -> Iterator[AdsResponse]:
-        for first, last in windows:
+        for first, last in split_date_range(start, end, self.settings.report_window_days):
             params = {**base, "start_date": first.isoformat(), "end_date": last.isoformat()}
-            yield from self._pages(REPORT_PATH, advertiser_id, params)
+            yield from self._pages(GMV_MAX_REPORT_PATH, advertiser_id, params)
+
+    # -- asynchronous report tasks -------------------------------------------------------------
+
+    def run_report_task(
+        self, advertiser_id: str, query: ReportQuery, first: date, last: date
+    ) -> AdsResponse:
+        """create → check with back-off until done (or `report_task_timeout_seconds`, then
+        cancel) → download the CSV → one response whose rows have the synchronous shape."""
+        body: dict[str, Any] = {
+            "advertiser_id": advertiser_id,
+            "report_type": query.report_type,
+            "data_level": query.data_level,
+            "dimensions": list(query.dimensions),
+            "metrics": list(query.metrics),
+            "start_date": first.isoformat(),
+            "end_date": last.isoformat(),
+            **dict(REPORT_TASK_FIELDS.create_extras),
+        }
+        self._task_limiter.acquire()
+        created = self._call(
+            _Request(REPORT_TASK_CREATE_PATH, {}, advertiser_id, method="POST", body=body)
+        )
+        task_id = str(created.data.get("task_id") or "")
+        if not task_id:
+            raise TikTokAdsResponseError(
+                f"TikTok Ads POST {REPORT_TASK_CREATE_PATH} for advertiser {advertiser_id} "
+                f"(request_id {created.request_id or 'none'}) returned no task_id.",
+                REPORT_TASK_CREATE_PATH,
+                created.http_status,
+                created.request_id,
+                advertiser_id,
+            )
+        check = self._wait_for_task(advertiser_id, task_id)
+        url = next(
+            (str(check.data[f]) for f in REPORT_TASK_FIELDS.download_url if check.data.get(f)),
+            "",
+        )
+        if not url:
+            raise self._task_error(advertiser_id, task_id, check, "finished without a file URL")
+        return self._download_task_file(advertiser_id, task_id, query, url, check)
+
+    def _wait_for_task(self, advertiser_id: str, task_id: str) -> AdsResponse:
+        fields_ = REPORT_TASK_FIELDS
+        deadline = self._monotonic() + self.settings.report_task_timeout_seconds
+        wait = self.settings.report_task_poll_seconds
+        params = {"advertiser_id": advertiser_id, "task_id": task_id}
+        while True:
+            check = self._call(_Request(REPORT_TASK_CHECK_PATH, params, advertiser_id))
+            status = str(check.data.get(fields_.status) or "")
+            if status in fields_.done:
+                return check
+            if status in fields_.failed:
+                raise self._task_error(advertiser_id, task_id, check, f"ended {status}")
+            if self._monotonic() + wait > deadline:
+                self._cancel_quietly(advertiser_id, task_id)
+                limit = self.settings.report_task_timeout_seconds
+                raise self._task_error(
+                    advertiser_id,
+                    task_id,
+                    check,
+                    f"was still {status or 'unknown'} after {limit:g}s (cancelled; raise "
+                    f"{ENV_REPORT_TASK_TIMEOUT_SECONDS} or use {ENV_REPORT_MODE}=sync)",
+                )
+            self._sleep(wait)
+            wait = min(wait * 2, MAX_REPORT_TASK_POLL_SECONDS)
+
+    def cancel_report_task(self, advertiser_id: str, task_id: str) -> AdsResponse:
+        body = {"advertiser_id": advertiser_id, "task_id": task_id}
+        return self._call(
+            _Request(REPORT_TASK_CANCEL_PATH, {}, advertiser_id, method="POST", body=body)
+        )
+
+    def _cancel_quietly(self, advertiser_id: str, task_id: str) -> None:
+        try:
+            self.cancel_report_task(advertiser_id, task_id)
+        except TikTokAdsError as err:
+            logger.warning("Could not cancel TikTok Ads report task %s: %s", task_id, err)
+
+    def _task_error(
+        self, advertiser_id: str, task_id: str, check: AdsResponse, what: str
+    ) -> TikTokAdsReportTaskError:
+        status = str(check.data.get(REPORT_TASK_FIELDS.status) or "")
+        reason = next(
+            (str(check.data[f]) for f in REPORT_TASK_FIELDS.message if check.data.get(f)), ""
+        )
+        return TikTokAdsReportTaskError(
+            f"TikTok Ads report task {task_id} for advertiser {advertiser_id} {what} "
+            f"(request_id {check.request_id or 'none'}){f': {reason}' if reason else ''}. "
+            "Run the load again; if it keeps failing, shorten the range or use "
+            f"{ENV_REPORT_MODE}=sync.",
+            advertiser_id,
+            task_id,
+            check.request_id,
+            status,
+        )
+
+    def _download_task_file(
+        self,
+        advertiser_id: str,
+        task_id: str,
+        query: ReportQuery,
+        url: str,
+        check: AdsResponse,
+    ) -> AdsResponse:
+        """The file is fetched without the token (a signed link, maybe on another host)."""
+
+        def attempt(_: int) -> requests.Response:
+            http = send(
+                self._session,
+                "GET",
+                url,
+                timeout=self.timeout,
+                no_answer=lambda reason, what: RetryableError(
+                    reason,
+                    TikTokAdsUnreachableError(
+                        f"The report file of task {task_id} (advertiser {advertiser_id}) "
+                        f"{what}: {reason}",
+                        url.split("?")[0],
+                        REPORT_TASK_CHECK_PATH,
+                    ),
+                ),
+            )
+            if http.status_code != 200:
+                error = self._task_error(
+                    advertiser_id, task_id, check, f"file download answered HTTP {http.status_code}"
+                )
+                if http.status_code == 429 or http.status_code >= 500:
+                    raise RetryableError(f"HTTP {http.status_code}", error)
+                raise error
+            return http
+
+        http = run_with_retries(
+            attempt,
+            self.retry,
+            rng=self._rng,
+            sleep=self._sleep,
+            describe=f"TikTok Ads report file of task {task_id}",
+            log=logger,
+        )
+        text = http.content.decode("utf-8-sig")
+        rows = self._csv_rows(advertiser_id, task_id, query, text, check)
+        data = {
+            "list": rows,
+            "page_info": {"page": 1, "page_size": len(rows), "total_number": len(rows)},
+            "task_id": task_id,
+        }
+        data["page_info"]["total_page"] = 1
+        envelope = {"code": 0, "message": "OK", "request_id": check.request_id, "data": data}
+        return AdsResponse(
+            endpoint=REPORT_TASK_CHECK_PATH,
+            advertiser_id=advertiser_id,
+            params={**query.params_for_log(), "task_id": task_id},
+            http_status=http.status_code,
+            request_id=check.request_id,
+            fetched_at=datetime.now(UTC),
+            text=compact_json(envelope),
+            data=data,
+            attempts=1,
+        )
+
+    def _csv_rows(
+        self, advertiser_id: str, task_id: str, query: ReportQuery, text: str, check: AdsResponse
+    ) -> list[dict[str, Any]]:
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [
+            c for c in query.dimensions + query.metrics if c not in (reader.fieldnames or [])
+        ]
+        if missing:
+            raise self._task_error(
+                advertiser_id, task_id, check, f"file lacks the columns {', '.join(missing)}"
+            )
+        return [
+            {
+                "dimensions": {name: row[name] for name in query.dimensions},
+                "metrics": {name: row[name] for name in query.metrics},
+            }
+            for row in reader
+        ]
 
     # -- paging ----------------------------------------------------------------------------
 
@@ -532,22 +908,32 @@ class TikTokAdsClient(SessionOwner):
             raise ValueError(f"advertiser_id must be a numeric string, got {advertiser_id!r}")
         return self._walk(path, advertiser_id, extra)
 
+    def _page(
+        self, path: str, advertiser_id: str, extra: Mapping[str, str], page: int
+    ) -> AdsResponse:
+        params = {
+            "advertiser_id": advertiser_id,
+            **extra,
+            "page": str(page),
+            "page_size": str(self.settings.page_size),
+        }
+        return self._call(_Request(path, params, advertiser_id))
+
     def _walk(
-        self, path: str, advertiser_id: str, extra: Mapping[str, str]
+        self,
+        path: str,
+        advertiser_id: str,
+        extra: Mapping[str, str],
+        first: AdsResponse | None = None,
     ) -> Iterator[AdsResponse]:
         page = 1
+        response = first or self._page(path, advertiser_id, extra, page)
         while True:
-            params = {
-                "advertiser_id": advertiser_id,
-                **extra,
-                "page": str(page),
-                "page_size": str(self.settings.page_size),
-            }
-            response = self._call(_Request(path, params, advertiser_id))
             yield response
             if page >= _total_pages(response) or not response.rows:
                 return
             page += 1
+            response = self._page(path, advertiser_id, extra, page)
 
     # -- retries ---------------------------------------------------------------------------
 
@@ -560,7 +946,7 @@ class TikTokAdsClient(SessionOwner):
             self.retry,
             rng=self._rng,
             sleep=lambda delay: self._sleep(delay + floor.take(request)),
-            describe=f"TikTok Ads GET {request.path}",
+            describe=f"TikTok Ads {request.method} {request.path}",
             log=logger,
         )
 
@@ -570,7 +956,8 @@ class TikTokAdsClient(SessionOwner):
         text, envelope, problem = read_envelope(http.content)
         request_id = str(envelope.get("request_id") or "") if envelope else ""
         logger.debug(
-            "TikTok Ads GET %s advertiser=%s -> HTTP %d code=%s request_id=%s attempt=%d",
+            "TikTok Ads %s %s advertiser=%s -> HTTP %d code=%s request_id=%s attempt=%d",
+            request.method,
             request.path,
             request.advertiser_id or "-",
             http.status_code,
@@ -598,14 +985,17 @@ class TikTokAdsClient(SessionOwner):
         headers = (
             {ACCESS_TOKEN_HEADER: self.settings.access_token} if self.settings.access_token else {}
         )
+        extra: dict[str, Any] = {"params": dict(request.params)} if request.params else {}
+        if request.body is not None:
+            extra["json"] = dict(request.body)
         return send(
             self._session,
-            "GET",
+            request.method,
             self.settings.base_url + request.path,
             timeout=self.timeout,
             no_answer=lambda reason, what: self._no_answer(request, reason, what),
-            params=dict(request.params),
             headers=headers,
+            **extra,
         )
 
     # -- error construction --------------------------------------------------------------------
@@ -705,6 +1095,60 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class ReportQuery:
+    """What a BASIC report asks for, whichever way (sync page, filtered batch, async task)."""
+
+    report_type: str
+    data_level: str
+    dimensions: tuple[str, ...]
+    metrics: tuple[str, ...]
+
+    def params(self, first: date, last: date) -> dict[str, str]:
+        return {
+            "report_type": self.report_type,
+            "data_level": self.data_level,
+            "dimensions": compact_json(list(self.dimensions)),
+            "metrics": compact_json(list(self.metrics)),
+            "start_date": first.isoformat(),
+            "end_date": last.isoformat(),
+        }
+
+    def params_for_log(self) -> dict[str, str]:
+        return {
+            "report_type": self.report_type,
+            "data_level": self.data_level,
+            "dimensions": compact_json(list(self.dimensions)),
+            "metrics": compact_json(list(self.metrics)),
+        }
+
+
+class _SplitLevel(NamedTuple):
+    filter_field: str  # report `filtering` field_name
+    lister: str  # client method listing the ids
+    id_field: str
+    parent_filter: str  # entity `filtering` key naming the level above
+
+
+_SPLIT_LEVELS = (
+    _SplitLevel("campaign_ids", "iter_campaigns", "campaign_id", ""),
+    _SplitLevel("adgroup_ids", "iter_adgroups", "adgroup_id", "campaign_ids"),
+    _SplitLevel("ad_ids", "iter_ads", "ad_id", "adgroup_ids"),
+)
+# How many split levels keep rows whole at each data level (an advertiser-level row would be
+# cut into parts by any id filter, so it is never split).
+_SPLITTABLE_DEPTH = {"AUCTION_CAMPAIGN": 1, "AUCTION_ADGROUP": 2, "AUCTION_AD": 3}
+
+
+def report_id_filtering(field_name: str, ids: Sequence[str]) -> str:
+    """A report's `filtering` by ids, as TikTok's official SDK writes it: a list of
+    {field_name, filter_type "IN", filter_value (the ids as JSON text)}."""
+    if not 1 <= len(ids) <= REPORT_FILTER_MAX_IDS:
+        raise ValueError(f"a report filter names 1-{REPORT_FILTER_MAX_IDS} ids, got {len(ids)}")
+    entry = {"field_name": field_name, "filter_type": "IN", "filter_value": compact_json(list(ids))}
+    return compact_json([entry])
+
+
 def _filtering(filtering: Mapping[str, Any] | None) -> dict[str, str]:
     return {"filtering": compact_json(dict(filtering))} if filtering else {}
 
@@ -776,6 +1220,7 @@ COUNT_METRICS = frozenset(
         "real_time_conversion",
         "complete_payment",
         "onsite_shopping",
+        "orders",
         "video_play_actions",
         "video_watched_2s",
         "video_watched_6s",

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ from connectors.envelope import looks_truncated, read_envelope
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
+from connectors.tiktok_shop_token import (
+    PRODUCTION_AUTH_BASE_URL,
+    refresh_access_token,
+)
 from connectors.transport import send
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,8 @@ ENV_BASE_URL = "TIKTOK_SHOP_BASE_URL"
 ENV_APP_KEY = "TIKTOK_SHOP_APP_KEY"
 ENV_APP_SECRET = "TIKTOK_SHOP_APP_SECRET"
 ENV_ACCESS_TOKEN = "TIKTOK_SHOP_ACCESS_TOKEN"
+ENV_REFRESH_TOKEN = "TIKTOK_SHOP_REFRESH_TOKEN"
+ENV_AUTH_BASE_URL = "TIKTOK_SHOP_AUTH_BASE_URL"
 ENV_MAX_REQUESTS_PER_SECOND = "TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND"
 # The reference's (old, unconfirmed) figure is ~50 requests/second per app and endpoint;
 # pacing a little below it leaves room for other tools using the same app.
@@ -59,6 +66,7 @@ CANCELLATION_PAGE_SIZE_LIMITS = RETURN_PAGE_SIZE_LIMITS
 PRODUCT_PAGE_SIZE_LIMITS = (1, 100)
 ORDER_DETAIL_MAX_IDS = 50
 THROTTLED_CODE = 36009002
+EXPIRED_TOKEN_CODE = 105002
 # Never part of the signed string (reference, signing step 1).
 _UNSIGNED_PARAMS = frozenset({"sign", "access_token"})
 _SNIPPET_CHARS = 200
@@ -107,7 +115,10 @@ class TikTokShopConfigError(TikTokShopError):
 # What to do next for the codes the reference names; other codes only carry the API's message.
 _NEXT_STEPS = {
     106001: f"Check {ENV_APP_KEY} and {ENV_APP_SECRET} belong to the same app.",
-    105002: f"The access token has expired: refresh it and update {ENV_ACCESS_TOKEN}.",
+    EXPIRED_TOKEN_CODE: (
+        f"The access token has expired: set {ENV_REFRESH_TOKEN} so the client renews it, "
+        f"or re-authorize and update {ENV_ACCESS_TOKEN}."
+    ),
     105005: "The app lacks the scope for this endpoint: add it in the Partner Center.",
     THROTTLED_CODE: "Throttled: lower the request rate or raise the retry back-off.",
     36009004: "Timestamp or request reused: check the machine's clock is in sync (UTC).",
@@ -184,6 +195,9 @@ class TikTokShopSettings:
     app_secret: str = field(repr=False)
     access_token: str = field(repr=False)
     max_requests_per_second: float = DEFAULT_MAX_REQUESTS_PER_SECOND
+    # Optional: with it, an expired access token (105002) is renewed once and the call retried.
+    refresh_token: str = field(default="", repr=False)
+    auth_base_url: str = PRODUCTION_AUTH_BASE_URL
 
     def __post_init__(self) -> None:
         base_url = self.base_url.strip().rstrip("/")
@@ -206,6 +220,7 @@ class TikTokShopSettings:
         names = (ENV_BASE_URL, *CREDENTIAL_VARIABLES)
         values = {name: (env.get(name) or "").strip() for name in names}
         base_url = values[ENV_BASE_URL]
+        auth_base_url = (env.get(ENV_AUTH_BASE_URL) or "").strip()
         try:
             pace = rate_from_env(ENV_MAX_REQUESTS_PER_SECOND, DEFAULT_MAX_REQUESTS_PER_SECOND, env)
         except ValueError as err:
@@ -217,6 +232,8 @@ class TikTokShopSettings:
                 app_secret=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET,
                 access_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
                 max_requests_per_second=pace,
+                refresh_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_REFRESH_TOKEN,
+                auth_base_url=auth_base_url or base_url or sandbox_defaults.SANDBOX_BASE_URL,
             )
         missing = [name for name in CREDENTIAL_VARIABLES if not values[name]]
         if missing:
@@ -233,6 +250,8 @@ class TikTokShopSettings:
             app_secret=values[ENV_APP_SECRET],
             access_token=values[ENV_ACCESS_TOKEN],
             max_requests_per_second=pace,
+            refresh_token=(env.get(ENV_REFRESH_TOKEN) or "").strip(),
+            auth_base_url=auth_base_url or PRODUCTION_AUTH_BASE_URL,
         )
 
 
@@ -296,6 +315,10 @@ class TikTokShopClient(SessionOwner):
         self._clock = clock
         self._rng = rng or random.Random()
         self._limiter_for = limiter_for or self._shared_limiter
+        # The token in use: the configured one until a refresh replaces it (memory only).
+        self._access_token = settings.access_token
+        self._refresh_token = settings.refresh_token
+        self._token_lock = threading.Lock()
 
     def _shared_limiter(self, path: str) -> RateLimiter:
         """Limits are per app and endpoint: one process-wide bucket per (base URL, path)."""
@@ -365,6 +388,18 @@ class TikTokShopClient(SessionOwner):
             time_bounds,
             _INCLUSIVE_TIME_BOUNDS,
         )
+
+    def search_pages(
+        self,
+        path: str,
+        limits: tuple[int, int],
+        shop_cipher: str,
+        page_size: int,
+        time_bounds: Mapping[str, int | None],
+    ) -> Iterator[ApiResponse]:
+        """Every page of a POST search described in its own module (e.g. affiliate orders):
+        time bounds in the body with exclusive `_lt` upper bounds, like orders."""
+        return self._search(path, limits, shop_cipher, page_size, time_bounds)
 
     def _search(
         self,
@@ -469,7 +504,21 @@ class TikTokShopClient(SessionOwner):
     # -- retries ---------------------------------------------------------------------------
 
     def _call(self, request: _Request) -> ApiResponse:
-        """One logical call with bounded, jittered retries; the typed error after the last try."""
+        """One logical call with bounded, jittered retries; the typed error after the last try.
+
+        An expired access token (105002) is renewed once with the refresh token, if one is
+        configured, and the call made again; without one the error says what to set.
+        """
+        token_used = self._access_token
+        try:
+            return self._call_with_retries(request)
+        except TikTokShopApiError as error:
+            if error.code != EXPIRED_TOKEN_CODE or not self._refresh_token:
+                raise
+        self._renew_access_token(token_used)
+        return self._call_with_retries(request)
+
+    def _call_with_retries(self, request: _Request) -> ApiResponse:
         return run_with_retries(
             lambda attempt: self._attempt(request, attempt),
             self.retry,
@@ -478,6 +527,33 @@ class TikTokShopClient(SessionOwner):
             describe=f"TikTok Shop {request.method} {request.path}",
             log=logger,
         )
+
+    def _renew_access_token(self, expired: str) -> None:
+        """Refresh once for all threads: whoever comes second finds the token already new."""
+        with self._token_lock:
+            if self._access_token != expired:
+                return
+            issued = run_with_retries(
+                lambda attempt: refresh_access_token(
+                    self._session,
+                    self.settings.auth_base_url,
+                    app_key=self.settings.app_key,
+                    app_secret=self.settings.app_secret,
+                    refresh_token=self._refresh_token,
+                    timeout=self.timeout,
+                ),
+                self.retry,
+                rng=self._rng,
+                sleep=self._sleep,
+                describe="TikTok Shop token refresh",
+                log=logger,
+            )
+            self._access_token = issued.access_token
+            self._refresh_token = issued.refresh_token
+            logger.info(
+                "TikTok Shop access token renewed; valid until %s (Unix seconds)",
+                issued.access_token_expires_at,
+            )
 
     # -- one attempt -------------------------------------------------------------------------
 
@@ -501,7 +577,7 @@ class TikTokShopClient(SessionOwner):
         """Sign and send; no answer at all becomes a retryable `TikTokShopUnreachableError`."""
         self._limiter_for(request.path).acquire()
         sign = sign_request(self.settings.app_secret, request.path, query, request.body)
-        headers = {ACCESS_TOKEN_HEADER: self.settings.access_token}
+        headers = {ACCESS_TOKEN_HEADER: self._access_token}
         if request.body is not None:
             headers["Content-Type"] = "application/json"
         return send(
@@ -609,7 +685,14 @@ class TikTokShopClient(SessionOwner):
 
     def _redact(self, text: str) -> str:
         """Servers may echo what they were sent; the secret and the token must not travel on."""
-        for secret in (self.settings.app_secret, self.settings.access_token):
+        secrets = (
+            self.settings.app_secret,
+            self.settings.access_token,
+            self.settings.refresh_token,
+            self._access_token,
+            self._refresh_token,
+        )
+        for secret in secrets:
             if secret:
                 text = text.replace(secret, _REDACTED)
         return text
@@ -699,11 +782,11 @@ def _time_filters(
             f"{path} takes the time bounds {', '.join(allowed)}; got {', '.join(unknown)}"
         )
     return {
-        name: _unix_seconds(name, value) for name, value in time_bounds.items() if value is not None
+        name: unix_seconds(name, value) for name, value in time_bounds.items() if value is not None
     }
 
 
-def _unix_seconds(name: str, value: int) -> int:
+def unix_seconds(name: str, value: int) -> int:
     """The API wants integer Unix seconds; a float or datetime here is a caller bug."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be Unix seconds as an int, got {value!r}")

@@ -10,6 +10,9 @@ window is asked for, and of the moment they are looked at (`as_of`): nothing sho
 after the local day starts, delivery then fills in over the rest of the day, spend is reported
 slightly high until it is restated 48 h after the day ends, and conversions (credited to the
 day the ad was shown) keep arriving for up to about 7 days.
+
+Some advertisers also run one GMV Max campaign for their shop (`store_id`), reported per store
+and day through its own endpoint with cost, orders, gross revenue and ROI (`gmv_max_as_of`).
 """
 
 from __future__ import annotations
@@ -236,6 +239,22 @@ def api_time(unix_seconds: int | None) -> str | None:
     return datetime.fromtimestamp(unix_seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@dataclass(frozen=True)
+class GmvMaxCampaign:
+    """A shop's GMV Max campaign: TikTok optimises spend for the store's GMV on its own."""
+
+    campaign_id: str
+    advertiser: Advertiser
+    store_id: str
+    name: str
+    create_time: int
+    first_day: date  # advertiser-local day delivery starts
+    daily_cost_usd: float
+    roi: float  # what a typical day returns per unit of cost
+    order_value_usd: float
+    seed: int = field(repr=False)
+
+
 # ------------------------------------------------------------------------------- dataset
 
 
@@ -249,6 +268,7 @@ class AdsDataset:
     campaigns: list[Campaign]
     adgroups: list[AdGroup]
     ads: list[Ad]
+    gmv_max_campaigns: list[GmvMaxCampaign] = field(default_factory=list)
 
     def advertiser(self, advertiser_id: str) -> Advertiser | None:
         return next((a for a in self.advertisers if a.advertiser_id == advertiser_id), None)
@@ -286,7 +306,34 @@ def build_ads_dataset(
         ads.advertisers.append(advertiser)
         products = _promotable_products(dataset, shop)
         _add_structure(ads, advertiser, shop, products)
+        _add_gmv_max(ads, advertiser, shop)
     return ads
+
+
+GMV_MAX_SHARE = 0.5  # share of shops that run a GMV Max campaign
+
+
+def _add_gmv_max(ads: AdsDataset, advertiser: Advertiser, shop: Shop) -> None:
+    """Half the shops (seeded per advertiser; always the first) run one GMV Max campaign from a
+    few days into the history, on its own random stream so the rest of the world is unchanged."""
+    rng = random.Random(f"{ads.seed}:{advertiser.advertiser_id}:gmv_max")
+    if ads.advertisers[0] is not advertiser and rng.random() >= GMV_MAX_SHARE:
+        return
+    created = advertiser.local_midnight(ads.history_start) + rng.randint(2, 8) * DAY
+    ads.gmv_max_campaigns.append(
+        GmvMaxCampaign(
+            campaign_id="18" + _digits(rng, 17),
+            advertiser=advertiser,
+            store_id=shop.shop_id,
+            name=f"{shop.code[:2]} GMV Max",
+            create_time=created,
+            first_day=advertiser.local_day(created) + timedelta(days=1),
+            daily_cost_usd=rng.uniform(40.0, 250.0),
+            roi=rng.uniform(2.0, 6.0),
+            order_value_usd=rng.uniform(15.0, 40.0),
+            seed=ads.seed,
+        )
+    )
 
 
 def _advertiser(seed: int, shop: Shop, history_start: date) -> Advertiser:
@@ -590,7 +637,66 @@ def _overlap(key: str) -> float:
     return random.Random(f"reach-overlap:{key}").uniform(0.7, 0.9)
 
 
+@dataclass(frozen=True)
+class GmvMaxDay:
+    """One GMV Max campaign on one advertiser-local day, in the advertiser's currency."""
+
+    cost: Decimal
+    orders: int
+    gross_revenue: Decimal
+
+    @property
+    def roi(self) -> Decimal:
+        """Gross revenue per unit of cost, two decimals (0 when nothing was spent)."""
+        if not self.cost:
+            return Decimal("0.00")
+        return (self.gross_revenue / self.cost).quantize(_CENT, ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=16384)
+def _gmv_max_settled(campaign: GmvMaxCampaign, day: date) -> GmvMaxDay:
+    rng = random.Random(f"{campaign.seed}:{campaign.campaign_id}:{day.isoformat()}")
+    units = units_per_usd(campaign.advertiser.currency)
+    cost_usd = campaign.daily_cost_usd * _WEEKDAY_FACTOR[day.weekday()] * rng.uniform(0.7, 1.3)
+    revenue_usd = cost_usd * campaign.roi * rng.uniform(0.6, 1.4)
+    orders = max(0, round(revenue_usd / campaign.order_value_usd))
+    return GmvMaxDay(_money(cost_usd * units), orders, _money(revenue_usd * units))
+
+
+def gmv_max_as_of(campaign: GmvMaxCampaign, local_day: date, as_of: int) -> GmvMaxDay | None:
+    """The campaign's figures for an advertiser-local day as reported at `as_of`: nothing for
+    the first 11 h, then filling in over the day like the ad report (None: no row)."""
+    if local_day < campaign.first_day or campaign.create_time > as_of:
+        return None
+    elapsed = as_of - campaign.advertiser.local_midnight(local_day)
+    if elapsed < FIRST_VISIBLE_HOURS * HOUR:
+        return None
+    settled = _gmv_max_settled(campaign, local_day)
+    share = min(1.0, max(0.0, (elapsed - DELIVERY_LAG_HOURS * HOUR) / DAY))
+    if share >= 1.0:
+        return settled
+    return GmvMaxDay(
+        (settled.cost * Decimal(share)).quantize(_CENT, ROUND_DOWN),
+        math.floor(settled.orders * share),
+        (settled.gross_revenue * Decimal(share)).quantize(_CENT, ROUND_DOWN),
+    )
+
+
 # ------------------------------------------------------------------------- ground truth
+
+
+def gmv_max_daily_truth(
+    ads: AdsDataset, as_of: int, start: date, end: date
+) -> dict[tuple[str, str, str, date], GmvMaxDay]:
+    """(advertiser_id, store_id, campaign_id, local day) -> GMV Max figures at `as_of`."""
+    truth = {}
+    for campaign in ads.gmv_max_campaigns:
+        for day in local_days(start, end):
+            figures = gmv_max_as_of(campaign, day, as_of)
+            if figures is not None:
+                key = (campaign.advertiser.advertiser_id, campaign.store_id, campaign.campaign_id)
+                truth[(*key, day)] = figures
+    return truth
 
 
 def ad_daily_truth(

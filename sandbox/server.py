@@ -22,16 +22,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox_defaults import SANDBOX_HOST
+from connectors.tiktok_shop_token import redact_secret_query_values
 from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_HISTORY_LEAD_DAYS
 from sandbox.ads_generator import AdsDataset, build_ads_dataset
+from sandbox.content import ContentWorld
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
+from sandbox.finance import Finance, build_finance
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.lingxing_api import PATH_PREFIX as LINGXING_PATH_PREFIX
 from sandbox.lingxing_api import LingxingApi, LingxingApiSettings
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
+from sandbox.tiktok_shop_auth import PATH_PREFIX as TOKEN_PATH_PREFIX
+from sandbox.tiktok_shop_auth import TokenAuthority
+from sandbox.tiktok_shop_content_api import register_content_routes
+from sandbox.tiktok_shop_finance_api import register_finance_routes
+from sandbox.tiktok_shop_service_api import register_service_routes
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +61,18 @@ class SandboxSettings:
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
     truncate_rate: float = 0.0
+    # The configured TikTok Shop access token answers 105002 until the client renews it.
+    expire_access_token: bool = False
     shop_count: int | None = None
     host: str = SANDBOX_HOST
     # The ads API's own quota (reference: ~10/s on the basic tier); faults and slowness are
     # shared with the shop API's knobs above.
     ads_rate_limit_per_second: float = 10.0
     ads_rate_limit_burst: int = 20
+    # A synchronous ads report over more ads than this answers 40067 (reference: ~10,000).
+    ads_max_report_entities: int = 10_000
+    ads_report_task_checks_to_finish: int = 3
+    ads_report_task_failure_rate: float = 0.0
 
     def dataset_config(self) -> DatasetConfig:
         end = self.end_date or datetime.now(UTC).date()
@@ -75,6 +89,9 @@ class SandboxSettings:
             seed=self.seed,
             rate_limit_per_second=self.ads_rate_limit_per_second,
             rate_limit_burst=self.ads_rate_limit_burst,
+            max_report_entities=self.ads_max_report_entities,
+            report_task_checks_to_finish=self.ads_report_task_checks_to_finish,
+            report_task_failure_rate=self.ads_report_task_failure_rate,
             fault_rate=self.fault_rate,
             slow_rate=self.slow_rate,
             slow_seconds=self.slow_seconds,
@@ -148,7 +165,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
     def log_message(self, format: str, *args: object) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        line = redact_secret_query_values(format % args)  # the token refresh's query
+        logger.debug("%s %s", self.address_string(), line)
 
 
 def _content_type_header(content_type: str) -> str:
@@ -173,11 +191,16 @@ class _SandboxHTTPServer(ThreadingHTTPServer):
         self.fx_api = fx_api
         self.ads_api = ads_api
         self.lingxing_api = lingxing_api
+        self.token_authority = TokenAuthority(api, time.time)
         super().__init__(address, _Handler)
 
-    def api_for(self, path: str) -> TikTokShopApi | EcbFxApi | TikTokAdsApi | LingxingApi:
+    def api_for(
+        self, path: str
+    ) -> TikTokShopApi | EcbFxApi | TikTokAdsApi | TokenAuthority | LingxingApi:
         if path.startswith(FX_PATH_PREFIX):
             return self.fx_api
+        if path.startswith(TOKEN_PATH_PREFIX):
+            return self.token_authority
         if self.lingxing_api is not None and path.startswith(LINGXING_PATH_PREFIX + "/"):
             return self.lingxing_api
         if self.ads_api is not None and path.startswith(ADS_PATH_PREFIX):
@@ -193,6 +216,12 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
+        # Settlement of the same orders, served by the shop API's gateway.
+        self.finance: Finance = build_finance(self.dataset, self.api.after_sales)
+        register_finance_routes(self.api, self.finance, self.dataset)
+        self.content = ContentWorld(self.dataset)  # videos, LIVEs, creators, analytics
+        register_content_routes(self.api, self.content)
+        self.service = register_service_routes(self.api)  # CS conversations, reviews
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())
         self.fx_api = EcbFxApi(self.fx_rates, self._clock.now)
@@ -229,6 +258,11 @@ class Sandbox:
     def request_log(self) -> list[tuple[str, str, int, int | None]]:
         """Snapshot of (method, path, http_status, api_code) per request, oldest first."""
         return self.api.request_log
+
+    @property
+    def token_authority(self) -> TokenAuthority:
+        """The TikTok Shop token refresh endpoint (what it has issued, for tests)."""
+        return self._server.token_authority
 
     @property
     def ads_request_log(self) -> list[tuple[str, str, int, int | None]]:

@@ -31,11 +31,14 @@ from sandbox.ads_generator import (
     Ad,
     AdDayStats,
     AdsDataset,
+    GmvMaxDay,
     combined_reach,
+    gmv_max_as_of,
     local_days,
     stats_as_of,
 )
 from sandbox.journal import RequestJournal
+from sandbox.tiktok_ads_tasks import ReportTasks, TaskNotFound
 from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,13 @@ CAMPAIGN_GET_PATH = f"{API_ROOT}/campaign/get/"
 ADGROUP_GET_PATH = f"{API_ROOT}/adgroup/get/"
 AD_GET_PATH = f"{API_ROOT}/ad/get/"
 REPORT_PATH = f"{API_ROOT}/report/integrated/get/"
+GMV_MAX_REPORT_PATH = f"{API_ROOT}/gmv_max/report/get/"
+REPORT_TASK_CREATE_PATH = f"{API_ROOT}/report/task/create/"
+REPORT_TASK_CHECK_PATH = f"{API_ROOT}/report/task/check/"
+REPORT_TASK_CANCEL_PATH = f"{API_ROOT}/report/task/cancel/"
+# Where finished task files are served. The real API hands out a download URL whose host and
+# shape are unconfirmed; the sandbox serves the file itself, signed, without the token.
+REPORT_FILE_PATH = f"{API_ROOT}/sandbox_files/report/"
 
 # Codes from the reference's return-code list.
 CODE_OK = 0
@@ -65,6 +75,10 @@ CODE_SYSTEM_BUSY = 50002
 CODE_MAINTENANCE = 60001
 
 ADVERTISER_INFO_MAX_IDS = 100
+REPORT_FILTER_MAX_IDS = 100  # a report `filtering` entry names up to 100 ids
+# Report `filtering` as the official SDK writes it: a list of
+# {"field_name", "filter_type": "IN", "filter_value": "<JSON list of ids>"}.
+REPORT_ID_FILTERS = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
 PAGE_SIZE_DEFAULT = 10
 LEVEL_ID_DIMENSION = {
     "AUCTION_ADVERTISER": "advertiser_id",
@@ -123,6 +137,11 @@ _FILTERS = {
     ADGROUP_GET_PATH: ("campaign_ids", "adgroup_ids"),
     AD_GET_PATH: ("campaign_ids", "adgroup_ids", "ad_ids"),
 }
+# GMV Max report (reference: one store_id per call, up to 3 dimensions; metric names are
+# unconfirmed and mirrored in the client's GMV_MAX_METRICS).
+GMV_MAX_DIMENSIONS = ("advertiser_id", "campaign_id", "stat_time_day")
+GMV_MAX_METRICS = ("cost", "orders", "gross_revenue", "roi")
+GMV_MAX_MAX_DIMENSIONS = 3
 _CENT = Decimal("0.01")
 _NOT_FOUND = b"404 page not found"
 
@@ -140,6 +159,12 @@ class AdsApiSettings:
     max_report_days: int = 30  # unconfirmed: public connectors use 29-30
     max_page_size: int = 1000  # unconfirmed
     max_report_entities: int = 10_000  # a synchronous report returns at most ~10,000 ads
+    # Asynchronous report tasks: ~2 creations/second (unconfirmed); a task answers QUEUING,
+    # then PROCESSING, and SUCCESS on the Nth check; a share of tasks FAIL (tests set it).
+    report_task_rate_per_second: float = 2.0
+    report_task_burst: int = 2
+    report_task_checks_to_finish: int = 3
+    report_task_failure_rate: float = 0.0
     app_secrets: Mapping[str, str] = field(
         default_factory=lambda: {TIKTOK_ADS_SANDBOX_APP_ID: TIKTOK_ADS_SANDBOX_APP_SECRET}
     )
@@ -179,13 +204,23 @@ class TikTokAdsApi:
         self._names = {c.campaign_id: c.name for c in ads.campaigns} | {
             g.adgroup_id: g.name for g in ads.adgroups
         }
-        self._routes: dict[str, Handler] = {
-            AUTHORIZED_ADVERTISERS_PATH: self._authorized_advertisers,
-            ADVERTISER_INFO_PATH: self._advertiser_info,
-            CAMPAIGN_GET_PATH: self._campaigns,
-            ADGROUP_GET_PATH: self._adgroups,
-            AD_GET_PATH: self._ads,
-            REPORT_PATH: self._report,
+        self._task_bucket = TokenBucket(
+            settings.report_task_rate_per_second, settings.report_task_burst, monotonic
+        )
+        self.tasks = ReportTasks(
+            settings.seed, settings.report_task_checks_to_finish, settings.report_task_failure_rate
+        )
+        self._routes: dict[str, tuple[str, Handler]] = {
+            AUTHORIZED_ADVERTISERS_PATH: ("GET", self._authorized_advertisers),
+            ADVERTISER_INFO_PATH: ("GET", self._advertiser_info),
+            CAMPAIGN_GET_PATH: ("GET", self._campaigns),
+            ADGROUP_GET_PATH: ("GET", self._adgroups),
+            AD_GET_PATH: ("GET", self._ads),
+            REPORT_PATH: ("GET", self._report),
+            GMV_MAX_REPORT_PATH: ("GET", self._gmv_max_report),
+            REPORT_TASK_CREATE_PATH: ("POST", self._create_report_task),
+            REPORT_TASK_CHECK_PATH: ("GET", self._check_report_task),
+            REPORT_TASK_CANCEL_PATH: ("POST", self._cancel_report_task),
         }
 
     @property
@@ -195,8 +230,12 @@ class TikTokAdsApi:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         request_id = self._journal.next_request_id()
-        handler = self._routes.get(request.path)
-        if handler is None or request.method != "GET":
+        if request.path == REPORT_FILE_PATH:
+            response = self._report_file(request)
+            self._journal.record(request.method, request.path, response.status, None)
+            return response
+        method, handler = self._routes.get(request.path, ("GET", None))
+        if handler is None or request.method != method:
             # Outside the API's routes (a missing trailing slash included) the gateway answers
             # like a plain web server, not with the JSON envelope.
             response = ApiResponse(404 if handler is None else 405, _NOT_FOUND, "text/plain", None)
@@ -348,30 +387,139 @@ class TikTokAdsApi:
         return page, page_size
 
     def _report(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
-        spec = _ReportSpec.parse(request.query, self.settings.max_report_days)
         page, page_size = self._paging(request.query)
-        advertiser_id = self._advertiser_id(request.query, reachable)
+        rows = self._report_rows(request.query, reachable, synchronous=True)
+        return _page(rows, page, page_size)
+
+    def _report_rows(
+        self, query: Mapping[str, str], reachable: frozenset[str], *, synchronous: bool
+    ) -> list[dict]:
+        """Every row of a BASIC report; a synchronous one over too many ads answers 40067."""
+        spec = _ReportSpec.parse(query, self.settings.max_report_days)
+        wanted = _report_filter(query)
+        advertiser_id = self._advertiser_id(query, reachable)
         as_of = self._data_clock()
         groups: dict[tuple[str, date | None], list[tuple[Ad, AdDayStats]]] = {}
+        reported_ads: set[str] = set()
         for ad in self.ads.ads_of(advertiser_id):
             if ad.create_time > as_of:
+                continue
+            if any(getattr(ad, key) not in ids for key, ids in wanted.items()):
                 continue
             for day in local_days(spec.start, spec.end):
                 stats = stats_as_of(ad, day, as_of)
                 if stats is not None:
                     key = (_entity_id(ad, spec.level), day if spec.daily else None)
                     groups.setdefault(key, []).append((ad, stats))
-        if len({entity for entity, _ in groups}) > self.settings.max_report_entities:
+                    reported_ads.add(ad.ad_id)
+        if synchronous and len(reported_ads) > self.settings.max_report_entities:
             raise ApiError(
                 200,
                 CODE_QUERY_TOO_LARGE,
-                "Too many rows for a synchronous report: filter or use the async report task",
+                f"The report covers {len(reported_ads)} ads, more than a synchronous report "
+                f"returns ({self.settings.max_report_entities}): filter by up to "
+                f"{REPORT_FILTER_MAX_IDS} campaign, ad group or ad ids, or use /report/task/",
             )
-        rows = [
+        return [
             spec.row(key, cells, self._attributes(cells[0][0]))
             for key, cells in sorted(groups.items(), key=_group_order)
         ]
+
+    # ---------------------------------------------------------------- GMV Max
+
+    def _gmv_max_report(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
+        """GMV Max figures of one store, grouped by up to 3 dimensions, in the advertiser's
+        currency and on its days; a store the advertiser does not sell for is a 40002."""
+        query = request.query
+        page, page_size = self._paging(query)
+        advertiser_id = self._advertiser_id(query, reachable)
+        store_ids = _json_list(query, "store_ids", required=True)
+        if len(store_ids) != 1:
+            raise ApiError(200, CODE_BAD_PARAMETER, "store_ids must name exactly one store")
+        advertiser = self.ads.advertiser(advertiser_id)
+        if advertiser is None or advertiser.shop_id != store_ids[0]:
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"store {store_ids[0]} is not linked to advertiser {advertiser_id}",
+            )
+        dimensions = _json_list(query, "dimensions", required=True)
+        unknown = [d for d in dimensions if d not in GMV_MAX_DIMENSIONS]
+        if not 1 <= len(dimensions) <= GMV_MAX_MAX_DIMENSIONS or unknown:
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"dimensions: 1-{GMV_MAX_MAX_DIMENSIONS} of {', '.join(GMV_MAX_DIMENSIONS)}",
+            )
+        metrics = _json_list(query, "metrics", required=True)
+        if not metrics or any(m not in GMV_MAX_METRICS for m in metrics):
+            raise ApiError(
+                200, CODE_BAD_PARAMETER, f"metrics must be among {', '.join(GMV_MAX_METRICS)}"
+            )
+        start, end = _date_range(query, self.settings.max_report_days)
+        as_of = self._data_clock()
+        groups: dict[tuple[str, ...], list[GmvMaxDay]] = {}
+        for campaign in self.ads.gmv_max_campaigns:
+            if campaign.advertiser is not advertiser or campaign.store_id != store_ids[0]:
+                continue
+            for day in local_days(start, end):
+                figures = gmv_max_as_of(campaign, day, as_of)
+                if figures is None:
+                    continue
+                values = {
+                    "advertiser_id": advertiser_id,
+                    "campaign_id": campaign.campaign_id,
+                    "stat_time_day": f"{day.isoformat()} 00:00:00",
+                }
+                groups.setdefault(tuple(values[d] for d in dimensions), []).append(figures)
+        rows = [
+            {"dimensions": dict(zip(dimensions, key)), "metrics": _gmv_max_figures(days, metrics)}
+            for key, days in sorted(groups.items())
+        ]
         return _page(rows, page, page_size)
+
+    # ---------------------------------------------------------------- report tasks
+
+    def _create_report_task(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
+        """The synchronous report's parameters in a JSON body; ~2 creations a second."""
+        query = _body_as_query(request.body)
+        token = request.headers.get("access-token", "")
+        if not self._task_bucket.allow((token, "report_task")):
+            raise ApiError(200, CODE_RATE_LIMITED, "Too many report tasks: about 2 a second")
+        rows = self._report_rows(query, reachable, synchronous=False)
+        dimensions = _json_list(query, "dimensions", required=True)
+        metrics = _json_list(query, "metrics", required=True)
+        task_id = self.tasks.create(query["advertiser_id"], token, dimensions, metrics, rows)
+        return {"task_id": task_id}
+
+    def _check_report_task(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
+        advertiser_id = self._advertiser_id(request.query, reachable)
+        host = request.headers.get("host", "127.0.0.1")
+        try:
+            return self.tasks.check(
+                advertiser_id,
+                request.headers.get("access-token", ""),
+                request.query.get("task_id", ""),
+                f"http://{host}{REPORT_FILE_PATH}",
+            )
+        except TaskNotFound as err:
+            raise ApiError(200, CODE_BAD_PARAMETER, f"task_id {err} does not exist") from None
+
+    def _cancel_report_task(self, request: ApiRequest, reachable: frozenset[str]) -> dict:
+        query = _body_as_query(request.body)
+        advertiser_id = self._advertiser_id(query, reachable)
+        token = request.headers.get("access-token", "")
+        try:
+            return self.tasks.cancel(advertiser_id, token, query.get("task_id", ""))
+        except TaskNotFound as err:
+            raise ApiError(200, CODE_BAD_PARAMETER, f"task_id {err} does not exist") from None
+
+    def _report_file(self, request: ApiRequest) -> ApiResponse:
+        """A finished task's CSV; signed URL, no token (like a storage link)."""
+        body = self.tasks.file(request.query.get("task_id", ""), request.query.get("signature", ""))
+        if request.method != "GET" or body is None:
+            return ApiResponse(404, _NOT_FOUND, "text/plain", None)
+        return ApiResponse(200, body, "text/csv", None)
 
     def _attributes(self, ad: Ad) -> dict[str, str]:
         """Text metrics for a row whose cells include `ad` (all of a row's ads share them)."""
@@ -503,6 +651,21 @@ def _figures(stats: list[AdDayStats], reach_key: str) -> dict[str, str]:
     return out
 
 
+def _gmv_max_figures(days: list[GmvMaxDay], metrics: list[str]) -> dict[str, str]:
+    total = GmvMaxDay(
+        sum((d.cost for d in days), Decimal("0.00")),
+        sum(d.orders for d in days),
+        sum((d.gross_revenue for d in days), Decimal("0.00")),
+    )
+    figures = {
+        "cost": f"{total.cost:.2f}",
+        "orders": str(total.orders),
+        "gross_revenue": f"{total.gross_revenue:.2f}",
+        "roi": str(total.roi),
+    }
+    return {m: figures[m] for m in metrics}
+
+
 def _text(value: Any, money: bool) -> str:
     if value is None:
         return "-"
@@ -550,6 +713,57 @@ def _page(rows: list[dict], page: int, page_size: int) -> dict:
 
 
 # ------------------------------------------------------------------ query parameters
+
+
+def _report_filter(query: Mapping[str, str]) -> dict[str, set[str]]:
+    """Ad attribute -> wanted ids, from `filtering` as the official SDK writes it for reports."""
+    value = _json_value(query, "filtering")
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        raise ApiError(200, CODE_BAD_PARAMETER, "filtering must be a JSON list of filters")
+    wanted: dict[str, set[str]] = {}
+    for entry in value:
+        name = entry.get("field_name") if isinstance(entry, dict) else None
+        if name not in REPORT_ID_FILTERS or entry.get("filter_type") != "IN":
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"filtering supports field_name {', '.join(REPORT_ID_FILTERS)} with filter_type "
+                "IN in the sandbox",
+            )
+        raw = entry.get("filter_value")
+        try:
+            ids = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            ids = None
+        if (
+            not isinstance(ids, list)
+            or not 1 <= len(ids) <= REPORT_FILTER_MAX_IDS
+            or not all(isinstance(i, str) for i in ids)
+        ):
+            raise ApiError(
+                200,
+                CODE_BAD_PARAMETER,
+                f"filtering {name}: filter_value must list 1-{REPORT_FILTER_MAX_IDS} id strings",
+            )
+        wanted[REPORT_ID_FILTERS[name]] = set(ids)
+    return wanted
+
+
+def _body_as_query(body: bytes) -> dict[str, str]:
+    """A POST body's parameters in the shape GET query values have (lists as JSON text)."""
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        raise ApiError(200, CODE_BAD_PARAMETER, "the body must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise ApiError(200, CODE_BAD_PARAMETER, "the body must be a JSON object")
+    return {
+        key: item if isinstance(item, str) else json.dumps(item)
+        for key, item in value.items()
+        if item is not None
+    }
 
 
 def _json_value(query: Mapping[str, str], name: str) -> Any:

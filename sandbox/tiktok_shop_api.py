@@ -90,6 +90,9 @@ class ApiSettings:
     )
     access_tokens: frozenset[str] = frozenset({TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN})
     expired_tokens: frozenset[str] = frozenset({TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN})
+    # Fault knob: the configured access tokens answer 105002 (expired) from the start, so a
+    # client must renew its token at `/api/v2/token/refresh` (sandbox/tiktok_shop_auth.py).
+    expire_access_token: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ class TikTokShopApi:
         self._fault_rng = random.Random(f"{settings.seed}:faults")
         self._fault_lock = threading.Lock()
         self._journal = RequestJournal()
+        self._issued_tokens: frozenset[str] = frozenset()
         self._routes: dict[str, tuple[str, Callable[[ApiRequest, Shop | None], dict], bool]] = {
             SHOPS_PATH: ("GET", self._list_shops, False),
             ORDER_SEARCH_PATH: ("POST", self._search_orders, True),
@@ -313,9 +317,19 @@ class TikTokShopApi:
                 f"Invalid timestamp: must be Unix seconds within {window}s of now",
             )
 
+    def accept_access_token(self, token: str) -> None:
+        """A token the sandbox's token endpoint has just issued."""
+        with self._fault_lock:
+            self._issued_tokens = self._issued_tokens | {token}
+
     def _check_token(self, request: ApiRequest) -> None:
         token = request.headers.get("x-tts-access-token", "")
-        if token in self.settings.expired_tokens:
+        if token in self._issued_tokens:
+            return
+        expired = self.settings.expired_tokens
+        if self.settings.expire_access_token:
+            expired = expired | self.settings.access_tokens
+        if token in expired:
             raise ApiError(401, CODE_EXPIRED_TOKEN, "Access token expired, refresh it")
         if token not in self.settings.access_tokens:
             raise ApiError(401, CODE_BAD_TOKEN, "Access token missing or invalid")

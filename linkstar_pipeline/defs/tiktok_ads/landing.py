@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.tiktok_ads import AdsResponse
+from linkstar_pipeline.defs.dbt import project as dbt_project
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, read_raw_pages
 
 SOURCE = "tiktok_ads"
@@ -54,3 +57,26 @@ def landed_advertisers(raw_dir: Path) -> list[LandedAdvertiser]:
                 LandedAdvertiser(str(row["advertiser_id"]), row["currency"], row["timezone"])
             )
     return found
+
+
+def advertiser_shops_file() -> Path:
+    """The advertiser ↔ shop link: the dbt seed `advertiser_shops`, the one configuration
+    both the GMV Max ingestion (which store to ask for) and the marts read."""
+    return dbt_project.DBT_PROJECT_DIR / "seeds" / "advertiser_shops.csv"
+
+
+def stores_by_advertiser(path: Path | None = None) -> dict[str, list[str]]:
+    """advertiser id -> the shop (store) ids it sells for, in file order."""
+    path = path or advertiser_shops_file()
+    stores: dict[str, list[str]] = defaultdict(list)
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            advertiser_id = (row.get("advertiser_id") or "").strip()
+            shop_id = (row.get("shop_id") or "").strip()
+            if not advertiser_id.isdigit() or not shop_id.isdigit():
+                raise ValueError(
+                    f"{path}, line {line}: advertiser_id and shop_id must be numeric ids, "
+                    f"got {advertiser_id!r} and {shop_id!r}"
+                )
+            stores[advertiser_id].append(shop_id)
+    return dict(stores)

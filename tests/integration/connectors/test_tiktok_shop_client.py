@@ -158,7 +158,10 @@ def test_wrong_secret_is_106001_naming_code_request_id_and_endpoint_not_secret()
 
 def test_expired_token_is_a_clear_105002_error_without_retry():
     with sandbox() as sb:
-        client = client_for(sb.base_url, access_token=TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN)
+        # No refresh token configured: nothing can renew it (renewal: test_tiktok_shop_token_refresh).
+        client = client_for(
+            sb.base_url, access_token=TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN, refresh_token=""
+        )
 
         with pytest.raises(TikTokShopApiError) as caught:
             client.get_authorized_shops()
@@ -293,7 +296,9 @@ def test_logs_never_show_secret_or_token(caplog):
         fetch_window_ids(client_for(sb.base_url, retry=RetryPolicy(40, 0.01, 0.2)))
         with pytest.raises(TikTokShopApiError):
             client_for(
-                sb.base_url, access_token=TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN
+                sb.base_url,
+                access_token=TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN,
+                refresh_token="",
             ).get_authorized_shops()
 
     connector_records = [r for r in caplog.records if r.name == "connectors.tiktok_shop"]

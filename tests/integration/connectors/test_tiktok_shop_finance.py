@@ -1,0 +1,144 @@
+"""Finance endpoints, client against the sandbox over real HTTP: paging, limits, the
+templated transactions path, payouts and unsettled orders. Expected values come from the
+sandbox's settlement model (sandbox/finance.py) in plain Python."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connectors import tiktok_shop_finance as finance
+from connectors.retry import RetryPolicy
+from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
+from tests.conftest import sandbox_running
+
+AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+GE = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
+LT = int(datetime(2026, 11, 21, tzinfo=UTC).timestamp())
+FAST_RETRY = RetryPolicy(max_attempts=8, base_delay=0.01, max_delay=0.2)
+
+
+@pytest.fixture(scope="module")
+def sb():
+    with sandbox_running(
+        start_date=date(2026, 10, 20), end_date=AS_OF.date(), as_of=AS_OF, shop_count=3
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client(sb):
+    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": sb.base_url})
+    return TikTokShopClient(settings, retry=FAST_RETRY)
+
+
+@pytest.fixture(scope="module")
+def shop(sb):
+    return sb.dataset.shops[0]
+
+
+def test_statements_page_through_the_window_oldest_first_as_the_model_cuts_them(sb, client, shop):
+    pages = list(
+        finance.search_statements(
+            client, shop.cipher, statement_time_ge=GE, statement_time_lt=LT, page_size=3
+        )
+    )
+    statements = [s for page in pages for s in page.data["statements"]]
+    as_of = sb.as_of()
+    expected = [
+        s
+        for s in sb.finance.statements_for_shop(shop.shop_id)
+        if GE <= s.statement_time < LT and s.statement_time <= as_of
+    ]
+    assert len(pages) > 2, "page_size=3 must make the client follow page tokens"
+    assert [s["id"] for s in statements] == [s.statement_id for s in expected]
+    assert [s["statement_time"] for s in statements] == sorted(
+        s["statement_time"] for s in statements
+    )
+    assert all(s["statement_time"] % 86400 == 0 for s in statements), "cut at 00:00 UTC"
+    assert [Decimal(s["settlement_amount"]) for s in statements] == [
+        s.total("settlement") for s in expected
+    ]
+
+
+def test_a_statements_transactions_add_up_to_it(sb, client, shop):
+    statement = next(
+        s
+        for s in sb.finance.statements_for_shop(shop.shop_id)
+        if len(s.transactions) > 5 and s.statement_time <= sb.as_of()
+    )
+    pages = list(
+        finance.get_statement_transactions(client, shop.cipher, statement.statement_id, page_size=2)
+    )
+    rows = [t for page in pages for t in page.data["statement_transactions"]]
+    assert {t["id"] for t in rows} == {t.transaction_id for t in statement.transactions}
+    for row in rows:
+        parts = ("revenue_amount", "fee_amount", "shipping_cost_amount", "adjustment_amount")
+        assert sum(Decimal(row[p]) for p in parts) == Decimal(row["settlement_amount"])
+    assert sum(Decimal(t["settlement_amount"]) for t in rows) == statement.total("settlement")
+    assert pages[0].data["statement_id"] == statement.statement_id
+
+
+def test_a_statement_of_another_shop_or_not_yet_cut_is_not_found(sb, client, shop):
+    other = sb.finance.statements_for_shop(sb.dataset.shops[1].shop_id)[0]
+    with pytest.raises(TikTokShopApiError) as error:
+        list(finance.get_statement_transactions(client, shop.cipher, other.statement_id))
+    assert error.value.http_status == 404 and other.statement_id in str(error.value)
+    future = [
+        s for s in sb.finance.statements_for_shop(shop.shop_id) if s.statement_time > sb.as_of()
+    ]
+    with pytest.raises(TikTokShopApiError):
+        list(finance.get_statement_transactions(client, shop.cipher, future[0].statement_id))
+
+
+def test_limits_are_checked_before_anything_is_sent(client, shop):
+    with pytest.raises(ValueError, match="between 1 and 100"):
+        finance.search_payments(
+            client, shop.cipher, create_time_ge=GE, create_time_lt=LT, page_size=101
+        )
+    with pytest.raises(ValueError, match="digits"):
+        finance.get_statement_transactions(client, shop.cipher, "../orders")
+    with pytest.raises(TypeError):
+        finance.search_statements(
+            client, shop.cipher, statement_time_ge=float(GE), statement_time_lt=LT
+        )
+
+
+def test_payouts_show_processing_until_paid(sb, client, shop):
+    rows = [
+        p
+        for page in finance.search_payments(
+            client, shop.cipher, create_time_ge=GE, create_time_lt=LT
+        )
+        for p in page.data["payments"]
+    ]
+    as_of = sb.as_of()
+    expected = {
+        p.payment_id: p.status_at(as_of)
+        for p in sb.finance.payments_for_shop(shop.shop_id)
+        if GE <= p.create_time < LT and p.create_time <= as_of
+    }
+    assert {p["id"]: p["status"] for p in rows} == expected
+    assert {"PAID", "PROCESSING"} == set(expected.values())
+    assert all(("paid_time" in p) == (p["status"] == "PAID") for p in rows)
+
+
+def test_unsettled_orders_are_the_paid_orders_not_yet_settled(sb, client, shop):
+    pages = list(finance.get_unsettled_orders(client, shop.cipher, page_size=100))
+    rows = [r for page in pages for r in page.data[finance.unsettled_list_key(page)]]
+    expected = sb.finance.unsettled_orders(sb.dataset, shop.shop_id, sb.as_of())
+    assert len(pages) > 1
+    assert [r["order_id"] for r in rows] == [o.order_id for o in expected]
+    assert {r["unsettled_reason"] for r in rows} == {"NOT_DELIVERED", "IN_SETTLEMENT_PERIOD"}
+
+
+def test_the_emulator_refuses_a_transactions_call_without_its_sort_field(sb, client, shop):
+    statement = sb.finance.statements_for_shop(shop.shop_id)[0]
+    with pytest.raises(TikTokShopApiError, match="sort_field"):
+        client.get(
+            finance.statement_transactions_path(statement.statement_id),
+            shop.cipher,
+            {"page_size": 10},
+        )
