@@ -1,0 +1,164 @@
+{#- Ads KPIs per level (advertiser, campaign, ad group, ad), entity and advertiser-local day,
+    in the advertiser's currency and converted to the reporting currency at that day's rate.
+    Sums come from fct_ads_daily; every ratio is recomputed from the sums at its own level
+    (macros in ads_formulas.sql), never averaged. Reporting amounts are null on days before the
+    first rate of the advertiser's currency is known. Reach is kept only at the ad × day grain it
+    was reported at: unique people cannot be summed, so it is null at every roll-up. -#}
+
+with ads as (
+    select * from {{ ref('fct_ads_daily') }}
+),
+
+fx as (
+    select rate_day, currency, reporting_per_unit
+    from {{ ref('fct_fx_rates_daily') }}
+),
+
+reporting_rate as (
+    -- The reporting currency converts at 1 on every day, even before the first rate is known.
+    select
+        all_days.rate_day,
+        all_days.currency,
+        case
+            when all_days.currency = '{{ var("reporting_currency") }}' then cast(1 as decimal(38, 10))
+            else fx.reporting_per_unit
+        end as reporting_per_unit
+    from (select distinct stat_date as rate_day, currency from ads) as all_days
+    left join fx on all_days.rate_day = fx.rate_day and all_days.currency = fx.currency
+),
+
+{%- set sums -%}
+        sum(spend_amount) as spend_amount,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks,
+        sum(conversions) as conversions,
+        sum(purchases) as orders,
+        sum(attributed_gmv_amount) as attributed_gmv_amount
+{%- endset %}
+
+{%- set one_shop -%}
+        case when min(shop_id) = max(shop_id) then min(shop_id) end as shop_id
+{%- endset %}
+
+by_ad as (
+    select
+        'ad' as level,
+        ad_id as entity_id,
+        stat_date,
+        advertiser_id,
+        campaign_id,
+        adgroup_id,
+        ad_id,
+        shop_id,
+        currency,
+        time_zone,
+        spend_amount,
+        impressions,
+        clicks,
+        conversions,
+        purchases as orders,
+        attributed_gmv_amount,
+        reach
+    from ads
+),
+
+by_adgroup as (
+    select
+        'adgroup' as level,
+        adgroup_id as entity_id,
+        stat_date,
+        advertiser_id,
+        campaign_id,
+        adgroup_id,
+        cast(null as varchar) as ad_id,
+        {{ one_shop }},
+        currency,
+        time_zone,
+        {{ sums }},
+        cast(null as bigint) as reach
+    from ads
+    group by adgroup_id, stat_date, advertiser_id, campaign_id, currency, time_zone
+),
+
+by_campaign as (
+    select
+        'campaign' as level,
+        campaign_id as entity_id,
+        stat_date,
+        advertiser_id,
+        campaign_id,
+        cast(null as varchar) as adgroup_id,
+        cast(null as varchar) as ad_id,
+        {{ one_shop }},
+        currency,
+        time_zone,
+        {{ sums }},
+        cast(null as bigint) as reach
+    from ads
+    group by campaign_id, stat_date, advertiser_id, currency, time_zone
+),
+
+by_advertiser as (
+    select
+        'advertiser' as level,
+        advertiser_id as entity_id,
+        stat_date,
+        advertiser_id,
+        cast(null as varchar) as campaign_id,
+        cast(null as varchar) as adgroup_id,
+        cast(null as varchar) as ad_id,
+        {{ one_shop }},
+        currency,
+        time_zone,
+        {{ sums }},
+        cast(null as bigint) as reach
+    from ads
+    group by stat_date, advertiser_id, currency, time_zone
+),
+
+all_levels as (
+    select * from by_ad
+    union all
+    select * from by_adgroup
+    union all
+    select * from by_campaign
+    union all
+    select * from by_advertiser
+),
+
+final as (
+    select
+        all_levels.level,
+        all_levels.entity_id,
+        all_levels.stat_date,
+        all_levels.advertiser_id,
+        all_levels.campaign_id,
+        all_levels.adgroup_id,
+        all_levels.ad_id,
+        all_levels.shop_id,
+        all_levels.time_zone,
+        all_levels.currency,
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        {{ to_money('all_levels.spend_amount') }} as spend_amount,
+        {{ to_money('all_levels.spend_amount * reporting_rate.reporting_per_unit') }} as spend_amount_reporting,
+        cast(all_levels.impressions as bigint) as impressions,
+        cast(all_levels.reach as bigint) as reach,
+        cast(all_levels.clicks as bigint) as clicks,
+        cast(all_levels.conversions as bigint) as conversions,
+        cast(all_levels.orders as bigint) as orders,
+        {{ to_money('all_levels.attributed_gmv_amount') }} as attributed_gmv_amount,
+        {{ to_money('all_levels.attributed_gmv_amount * reporting_rate.reporting_per_unit') }} as attributed_gmv_amount_reporting,
+        {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as ctr,
+        {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cpc,
+        {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cpm,
+        {{ cvr('all_levels.conversions', 'all_levels.clicks') }} as cvr,
+        {{ cost_per_conversion('all_levels.spend_amount', 'all_levels.conversions') }} as cost_per_conversion,
+        {{ cost_per_order('all_levels.spend_amount', 'all_levels.orders') }} as cost_per_order,
+        {{ roas('all_levels.attributed_gmv_amount', 'all_levels.spend_amount') }} as roas
+    from all_levels
+    left join reporting_rate
+        on all_levels.stat_date = reporting_rate.rate_day
+        and all_levels.currency = reporting_rate.currency
+)
+
+select * from final
