@@ -4,6 +4,7 @@ linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebu
 linkstar sandbox [--port N]                          serve the API emulator alone
 linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
 linkstar summary                                     print recent GMV and orders per shop
+linkstar kpi-dictionary [--check]                    regenerate (or check) the KPI dictionary pages
 """
 
 from __future__ import annotations
@@ -139,6 +140,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kpi_dictionary(args: argparse.Namespace) -> int:
+    from linkstar_pipeline.lib import kpi_dictionary_docs
+
+    return kpi_dictionary_docs.main(check=args.check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkstar", description="LinkStar data warehouse pipeline"
@@ -169,6 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="print recent GMV and orders per shop")
     summary.add_argument("--days", type=int, default=7)
     summary.set_defaults(handler=cmd_summary)
+
+    kpi_dictionary = commands.add_parser(
+        "kpi-dictionary",
+        help="write docs/kpi_dictionary.md and the dbt docs blocks from dbt_project/kpis/*.yml",
+    )
+    kpi_dictionary.add_argument(
+        "--check", action="store_true", help="only report stale pages and untagged KPIs"
+    )
+    kpi_dictionary.set_defaults(handler=cmd_kpi_dictionary)
     return parser
 
 

@@ -9,6 +9,12 @@ are the contract the dbt marts implement independently:
 - units = line items that are not gifts (one line is one unit).
 - placed: local date of create_time. paid: local date of paid_time, only while the order is
   not cancelled. delivered: local date of delivery_time. cancelled: local date of cancel_time.
+- completed: delivered and RETURN_WINDOW_DAYS past delivery by the newest change visible
+  (the data's watermark), dated by the end of that window.
+- cancellation cohort: orders placed that day that are cancelled by `as_of`.
+- refunds: refund subtotal (goods) of requests refunded by `as_of`, dated by the refund's
+  local day and, separately, by the refunded order's payment day; orders with a return
+  request: distinct paid orders (by payment day) with any visible request.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sandbox.after_sales import AfterSales
-from sandbox.generator import CANCELLED, Dataset, Order, Shop
+from sandbox.generator import CANCELLED, DAY, Dataset, Order, Shop
+
+# The return window the warehouse's default (dbt var `return_window_days`) also uses.
+RETURN_WINDOW_DAYS = 15
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,12 @@ class ShopDayTruth:
     orders_delivered: int = 0
     gmv_delivered: Decimal = Decimal(0)
     orders_cancelled: int = 0
+    orders_completed: int = 0
+    gmv_completed: Decimal = Decimal(0)
+    orders_placed_later_cancelled: int = 0
+    refund_amount_by_refund_date: Decimal = Decimal(0)
+    refund_amount_by_order_date: Decimal = Decimal(0)
+    orders_with_return_request: int = 0
 
 
 def order_gmv(order: Order) -> Decimal:
@@ -44,7 +59,9 @@ def local_date(shop: Shop, unix_seconds: int) -> date:
     return datetime.fromtimestamp(unix_seconds, ZoneInfo(shop.time_zone)).date()
 
 
-def shop_daily_truth(ds: Dataset, as_of: int) -> dict[tuple[str, date], ShopDayTruth]:
+def shop_daily_truth(
+    ds: Dataset, as_of: int, after_sales: AfterSales | None = None
+) -> dict[tuple[str, date], ShopDayTruth]:
     """Truth keyed by (shop_id, shop-local date); only days with some activity appear.
 
     Days at the edges of the generated window are partial in local time (the window is in
@@ -58,12 +75,14 @@ def shop_daily_truth(ds: Dataset, as_of: int) -> dict[tuple[str, date], ShopDayT
         for name, value in amounts.items():
             day[name] = day.get(name, 0) + value
 
+    states = {o.order_id: o.state_at(as_of) for o in ds.orders}
+    watermark = max((s.update_time for s in states.values() if s is not None), default=0)
     for order in ds.orders:
-        state = order.state_at(as_of)
+        state = states[order.order_id]
         if state is None:
             continue
-        add(order, order.create_time, orders_placed=1)
         cancelled = state.status == CANCELLED
+        add(order, order.create_time, orders_placed=1, orders_placed_later_cancelled=int(cancelled))
         if "paid_time" in state.times and not cancelled:
             add(
                 order,
@@ -79,21 +98,34 @@ def shop_daily_truth(ds: Dataset, as_of: int) -> dict[tuple[str, date], ShopDayT
                 orders_delivered=1,
                 gmv_delivered=order_gmv(order),
             )
+            completed_at = state.times["delivery_time"] + RETURN_WINDOW_DAYS * DAY
+            if completed_at <= watermark:
+                add(order, completed_at, orders_completed=1, gmv_completed=order_gmv(order))
         if cancelled:
             add(order, state.times["cancel_time"], orders_cancelled=1)
+    requested: set[str] = set()
+    for request in after_sales.returns if after_sales else ():
+        order = request.order
+        paid = states.get(order.order_id)
+        if request.state_at(as_of) is None or paid is None or "paid_time" not in paid.times:
+            continue
+        if order.order_id not in requested:
+            requested.add(order.order_id)
+            add(order, paid.times["paid_time"], orders_with_return_request=1)
+        if request.refund_time is not None and request.refund_time <= as_of:
+            add(order, request.refund_time, refund_amount_by_refund_date=request.refund_subtotal)
+            add(order, paid.times["paid_time"], refund_amount_by_order_date=request.refund_subtotal)
     return {key: _freeze(values) for key, values in totals.items()}
 
 
 def _freeze(values: dict[str, int | Decimal]) -> ShopDayTruth:
+    """Missing measures are zero, typed like the field's default (int or Decimal)."""
     base = ShopDayTruth()
     return ShopDayTruth(
-        orders_placed=int(values.get("orders_placed", 0)),
-        orders_paid=int(values.get("orders_paid", 0)),
-        gmv_paid=Decimal(values.get("gmv_paid", base.gmv_paid)),
-        units_paid=int(values.get("units_paid", 0)),
-        orders_delivered=int(values.get("orders_delivered", 0)),
-        gmv_delivered=Decimal(values.get("gmv_delivered", base.gmv_delivered)),
-        orders_cancelled=int(values.get("orders_cancelled", 0)),
+        **{
+            name: type(getattr(base, name))(values.get(name, getattr(base, name)))
+            for name in base.__dataclass_fields__
+        }
     )
 
 

@@ -28,6 +28,11 @@ TRUTH_FIELDS = [
     "orders_delivered",
     "gmv_delivered",
     "orders_cancelled",
+    "orders_completed",
+    "gmv_completed",
+    "refund_amount_by_refund_date",
+    "refund_amount_by_order_date",
+    "orders_with_return_request",
 ]
 
 
@@ -45,8 +50,8 @@ def kpi_by_shop_day(home) -> dict[tuple[str, date], dict[str, object]]:
     return {(shop, day): dict(zip(TRUTH_FIELDS, values)) for shop, day, *values in rows}
 
 
-def assert_marts_match_truth(home, dataset, as_of: int) -> None:
-    truth = shop_daily_truth(dataset, as_of)
+def assert_marts_match_truth(home, dataset, as_of: int, after_sales=None) -> None:
+    truth = shop_daily_truth(dataset, as_of, after_sales)
     marts = kpi_by_shop_day(home)
     zero = dict.fromkeys(TRUTH_FIELDS, 0)
     differences = []
@@ -89,7 +94,43 @@ def assert_returns_match_truth(home, sandbox, as_of: int) -> None:
 
 def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_bases(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
-    assert_marts_match_truth(home, sandbox.dataset, sandbox.as_of())
+    assert_marts_match_truth(home, sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
+
+
+def test_cancellation_rate_and_reporting_gmv_follow_the_truth_and_published_rates(
+    loaded_warehouse,
+):
+    """The cancellation cohort rate from the generator's orders; GMV in USD at the newest rate
+    published on or before each shop-local day (plain-Python carry-forward)."""
+    home, sandbox, *_ = loaded_warehouse
+    truth = shop_daily_truth(sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
+    rows = serving_rows(
+        home,
+        "select shop_id, local_date, currency, cancellation_rate, gmv_paid, gmv_paid_reporting "
+        "from marts.kpi_shop_daily",
+    )
+    published = {
+        day: rates for day, rates in sandbox.fx_rates.items() if day <= published_through(AS_OF)
+    }
+    converted = 0
+    for shop_id, day, currency, rate, gmv_paid, gmv_usd in rows:
+        t = truth.get((shop_id, day))
+        placed = t.orders_placed if t else 0
+        expected_rate = Decimal(t.orders_placed_later_cancelled) / placed if t and placed else None
+        if expected_rate is None:
+            assert rate is None, (shop_id, day)
+        else:
+            assert abs(Decimal(str(rate)) - expected_rate) < Decimal("0.000001"), (shop_id, day)
+        if currency in ("USD", "VND") or not any(d <= day for d in published):
+            continue
+        usd_per_unit = newest_rate_on(published, day, "USD") / newest_rate_on(
+            published, day, currency
+        )
+        assert abs(Decimal(str(gmv_usd)) - Decimal(str(gmv_paid)) * usd_per_unit) <= Decimal(
+            "0.01"
+        ), (shop_id, day)
+        converted += 1
+    assert converted > 100
 
 
 def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):
@@ -245,7 +286,9 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
         refresh(AS_OF.date(), later.date())
         refresh(AS_OF.date(), later.date())
 
-        assert_marts_match_truth(linkstar_home, sandbox.dataset, sandbox.as_of())
+        assert_marts_match_truth(
+            linkstar_home, sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales
+        )
         assert_returns_match_truth(linkstar_home, sandbox, sandbox.as_of())
         assert kpi_by_shop_day(linkstar_home) != first, (
             "moving the clock must change some day's numbers"

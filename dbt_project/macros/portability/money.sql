@@ -3,3 +3,8 @@
 {% macro to_money(expression) -%}
     cast({{ expression }} as decimal(18, 2))
 {%- endmacro %}
+
+{#- An amount converted with a `reporting_per_unit` rate (fct_fx_rates_daily), still decimal. -#}
+{% macro in_reporting_currency(amount, reporting_per_unit) -%}
+    cast({{ amount }} * {{ reporting_per_unit }} as decimal(18, 2))
+{%- endmacro %}

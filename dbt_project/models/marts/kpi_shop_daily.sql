@@ -1,8 +1,12 @@
 {#- Headline sales KPIs per shop and shop-local day, on each sales basis side by side.
     A sale is dated by its own event: paid orders on the day of payment, delivered orders on
-    the day of delivery, cancellations on the day of cancellation. Every shop has a row for
-    every day from its first order to the shop-local date of the newest change landed,
-    zeros included. -#}
+    the day of delivery, completed orders on the day their return window ended,
+    cancellations on the day of cancellation. Refunds are dated both ways: by the day the
+    money went back (what the day's cash saw) and by the order's payment day (what the day's
+    sales turned out to be worth). Money is in the shop's currency and, at the rate of the
+    local day (last known rate carried forward), in the reporting currency. Every shop has a
+    row for every day from its first order to the shop-local date of the newest change
+    landed, zeros included. -#}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
@@ -12,8 +16,27 @@ shops as (
     select shop_id, market, currency, time_zone from {{ ref('dim_shops') }}
 ),
 
+returns as (
+    select * from {{ ref('fct_returns') }}
+),
+
+fx as (
+    select rate_day, currency, reporting_currency, reporting_per_unit
+    from {{ ref('fct_fx_rates_daily') }}
+),
+
+platform_view as (
+    -- TikTok's own analytics of the shop day (traffic the orders cannot tell).
+    select shop_id, performance_date as local_date, product_impressions, product_page_views, visitors
+    from {{ ref('stg_tiktok_shop__shop_performance_days') }}
+),
+
 placed as (
-    select shop_id, created_local_date as local_date, count(*) as orders_placed
+    select
+        shop_id,
+        created_local_date as local_date,
+        count(*) as orders_placed,
+        sum(case when is_cancelled then 1 else 0 end) as orders_placed_later_cancelled
     from orders
     group by shop_id, created_local_date
 ),
@@ -41,6 +64,39 @@ delivered as (
     from orders
     where counts_as_delivered
     group by shop_id, delivered_local_date
+),
+
+completed as (
+    select
+        shop_id,
+        completed_local_date as local_date,
+        count(*) as orders_completed,
+        sum(gmv) as gmv_completed,
+        sum(units) as units_completed
+    from orders
+    where counts_as_completed
+    group by shop_id, completed_local_date
+),
+
+refunds_by_refund_date as (
+    select shop_id, refunded_local_date as local_date, sum(refund_subtotal_amount) as refund_amount
+    from returns
+    where is_refunded
+    group by shop_id, refunded_local_date
+),
+
+refunds_by_order_date as (
+    select shop_id, order_paid_local_date as local_date, sum(refund_subtotal_amount) as refund_amount
+    from returns
+    where is_refunded and order_paid_local_date is not null
+    group by shop_id, order_paid_local_date
+),
+
+return_requests_by_order_date as (
+    select shop_id, order_paid_local_date as local_date, count(distinct order_id) as orders_with_return_request
+    from returns
+    where order_paid_local_date is not null
+    group by shop_id, order_paid_local_date
 ),
 
 cancelled as (
@@ -89,13 +145,35 @@ daily as (
         cast(coalesce(delivered.orders_delivered, 0) as bigint) as orders_delivered,
         {{ to_money('coalesce(delivered.gmv_delivered, 0)') }} as gmv_delivered,
         cast(coalesce(delivered.units_delivered, 0) as bigint) as units_delivered,
-        cast(coalesce(cancelled.orders_cancelled, 0) as bigint) as orders_cancelled
+        cast(coalesce(completed.orders_completed, 0) as bigint) as orders_completed,
+        {{ to_money('coalesce(completed.gmv_completed, 0)') }} as gmv_completed,
+        cast(coalesce(completed.units_completed, 0) as bigint) as units_completed,
+        cast(coalesce(cancelled.orders_cancelled, 0) as bigint) as orders_cancelled,
+        cast(coalesce(placed.orders_placed_later_cancelled, 0) as bigint) as orders_placed_later_cancelled,
+        {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_amount_by_refund_date,
+        {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_amount_by_order_date,
+        cast(coalesce(return_requests_by_order_date.orders_with_return_request, 0) as bigint) as orders_with_return_request,
+        platform_view.product_impressions,
+        platform_view.product_page_views,
+        platform_view.visitors,
+        fx.reporting_currency,
+        fx.reporting_per_unit
     from shop_days
     left join shops on shop_days.shop_id = shops.shop_id
     left join placed on shop_days.shop_id = placed.shop_id and shop_days.local_date = placed.local_date
     left join paid on shop_days.shop_id = paid.shop_id and shop_days.local_date = paid.local_date
     left join delivered on shop_days.shop_id = delivered.shop_id and shop_days.local_date = delivered.local_date
+    left join completed on shop_days.shop_id = completed.shop_id and shop_days.local_date = completed.local_date
     left join cancelled on shop_days.shop_id = cancelled.shop_id and shop_days.local_date = cancelled.local_date
+    left join refunds_by_refund_date
+        on shop_days.shop_id = refunds_by_refund_date.shop_id and shop_days.local_date = refunds_by_refund_date.local_date
+    left join refunds_by_order_date
+        on shop_days.shop_id = refunds_by_order_date.shop_id and shop_days.local_date = refunds_by_order_date.local_date
+    left join return_requests_by_order_date
+        on shop_days.shop_id = return_requests_by_order_date.shop_id
+        and shop_days.local_date = return_requests_by_order_date.local_date
+    left join platform_view on shop_days.shop_id = platform_view.shop_id and shop_days.local_date = platform_view.local_date
+    left join fx on shops.currency = fx.currency and shop_days.local_date = fx.rate_day
 ),
 
 final as (
@@ -117,7 +195,32 @@ final as (
         gmv_delivered,
         units_delivered,
         {{ aov('gmv_delivered', 'orders_delivered') }} as aov_delivered,
-        orders_cancelled
+        orders_completed,
+        gmv_completed,
+        units_completed,
+        {{ aov('gmv_completed', 'orders_completed') }} as aov_completed,
+        orders_cancelled,
+        {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
+        refund_amount_by_refund_date,
+        refund_amount_by_order_date,
+        {{ gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date') }} as gmv_paid_net_of_refunds_by_order_date,
+        {{ gmv_net_of_refunds('gmv_paid', 'refund_amount_by_refund_date') }} as gmv_paid_net_of_refunds_by_refund_date,
+        {{ refund_rate('refund_amount_by_order_date', 'gmv_paid') }} as refund_rate,
+        orders_with_return_request,
+        {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
+        product_impressions,
+        product_page_views,
+        visitors,
+        {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
+        reporting_currency,
+        reporting_per_unit as reporting_rate,
+        {{ in_reporting_currency('gmv_paid', 'reporting_per_unit') }} as gmv_paid_reporting,
+        {{ in_reporting_currency('gmv_delivered', 'reporting_per_unit') }} as gmv_delivered_reporting,
+        {{ in_reporting_currency('gmv_completed', 'reporting_per_unit') }} as gmv_completed_reporting,
+        {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit') }} as gmv_reporting,
+        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit') }}
+            as gmv_paid_net_of_refunds_by_order_date_reporting,
+        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit') }} as refund_amount_by_refund_date_reporting
     from daily
 )
 

@@ -114,7 +114,11 @@ def test_truth_after_everything_settled():
     assert truth == {
         (US.shop_id, date(2024, 1, 9)): ShopDayTruth(orders_placed=1),
         (US.shop_id, date(2024, 1, 10)): ShopDayTruth(
-            orders_placed=2, orders_paid=1, gmv_paid=Decimal("19.00"), units_paid=2
+            orders_placed=2,
+            orders_paid=1,
+            gmv_paid=Decimal("19.00"),
+            units_paid=2,
+            orders_placed_later_cancelled=2,  # both orders placed on the 10th were cancelled
         ),
         (US.shop_id, date(2024, 1, 11)): ShopDayTruth(orders_cancelled=2),
         (US.shop_id, date(2024, 1, 14)): ShopDayTruth(

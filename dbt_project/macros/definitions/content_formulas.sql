@@ -1,0 +1,59 @@
+{#- Content and LIVE KPI formulas, written once. Every ratio goes through `safe_ratio`, so a
+    zero denominator gives null, never an error or infinity. Always pass SUMS at the grain
+    being reported (never average daily ratios). -#}
+
+{#- Like rate: likes per view. -#}
+{% macro like_rate(likes, views) -%}
+    {{ safe_ratio(likes, views, 6) }}
+{%- endmacro %}
+
+{#- Comment rate: comments per view. -#}
+{% macro comment_rate(comments, views) -%}
+    {{ safe_ratio(comments, views, 6) }}
+{%- endmacro %}
+
+{#- Share rate: shares per view. -#}
+{% macro share_rate(shares, views) -%}
+    {{ safe_ratio(shares, views, 6) }}
+{%- endmacro %}
+
+{#- Click-to-shop rate: clicks through to the product per view. -#}
+{% macro click_to_shop_rate(product_clicks, views) -%}
+    {{ safe_ratio(product_clicks, views, 6) }}
+{%- endmacro %}
+
+{#- Average watch time per viewer, seconds: total seconds watched / viewers (1 decimal). -#}
+{% macro avg_watch_seconds_per_viewer(total_watch_seconds, viewers) -%}
+    cast({{ safe_ratio(total_watch_seconds, viewers, 4) }} as decimal(18, 1))
+{%- endmacro %}
+
+{#- GMV per hour on air: GMV / (duration seconds / 3600), money with 2 decimals. -#}
+{% macro gmv_per_hour(gmv, duration_seconds) -%}
+    cast({{ safe_ratio('(' ~ gmv ~ ') * 3600', duration_seconds, 4) }} as decimal(18, 2))
+{%- endmacro %}
+
+{#- GMV per view: attributed GMV / views (6 decimals; ranks videos when no spend is attributable). -#}
+{% macro gmv_per_view(gmv, views) -%}
+    {{ safe_ratio(gmv, views, 6) }}
+{%- endmacro %}
+
+{#- A local amount in the reporting currency at that day's rate (`reporting_per_unit` from
+    fct_fx_rates_daily), rounded to 2 decimals; an amount already in the reporting currency is
+    kept as is; null when no rate is known. -#}
+{% macro reporting_amount_of(local_amount, currency, reporting_per_unit) -%}
+    case
+        when {{ currency }} = '{{ var("reporting_currency") }}' then cast({{ local_amount }} as decimal(18, 2))
+        else cast(cast({{ local_amount }} as decimal(38, 8)) * {{ reporting_per_unit }} as decimal(18, 2))
+    end
+{%- endmacro %}
+
+{#- Duration bucket of a video, for the "what makes a hit" comparison. -#}
+{% macro video_duration_bucket(duration_seconds) -%}
+    case
+        when {{ duration_seconds }} is null then null
+        when {{ duration_seconds }} < 15 then 'under_15s'
+        when {{ duration_seconds }} < 30 then '15_to_29s'
+        when {{ duration_seconds }} < 60 then '30_to_59s'
+        else '60s_and_over'
+    end
+{%- endmacro %}
