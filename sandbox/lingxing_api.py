@@ -45,6 +45,7 @@ from connectors.sandbox_defaults import (
     LINGXING_SANDBOX_APP_SECRET,
     LINGXING_SANDBOX_PATH,
 )
+from sandbox.erp_exports import stock_warehouse
 from sandbox.generator import Dataset, Order
 from sandbox.journal import RequestJournal
 from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, TokenBucket
@@ -72,6 +73,14 @@ MAX_WINDOW_SECONDS = 31 * 86400
 DATE_TYPES = ("update_time", "global_purchase_time", "global_payment_time", "global_delivery_time")
 BEIJING = timezone(timedelta(hours=8))
 WAREHOUSES = ((1, "美国洛杉矶海外仓"), (2, "深圳宝安仓"))
+# Every ERP warehouse the sandbox's shops ship from, with a fixed wid (the ones above first).
+WAREHOUSE_IDS = {
+    name: wid
+    for wid, name in enumerate(
+        ("美国洛杉矶海外仓", "深圳宝安仓", "义乌仓", "英国伦敦海外仓", "广州白云仓", "东莞仓"),
+        start=1,
+    )
+}
 
 _MISSING_RATE = 0.03
 _SPLIT_RATE = 0.15
@@ -178,7 +187,9 @@ def _packages_of(rng: random.Random, order: Order) -> list[ErpPackage]:
             sku, quantity = items[0]
             groups = [[(sku, quantity - quantity // 2)], [(sku, quantity // 2)]]
     base = "10" + "".join(str(rng.randint(0, 9)) for _ in range(14))
-    warehouse = rng.choice(WAREHOUSES)
+    rng.choice(WAREHOUSES)  # drawn, so the stream stays as it was
+    name = stock_warehouse(order.shop)  # ships from where its stock is (sandbox/stock.py)
+    warehouse = (WAREHOUSE_IDS[name], name)
     packages = []
     for index, lines in enumerate(groups, start=1):
         cost = Decimal(rng.randint(800, 6500)) / 100
@@ -333,9 +344,7 @@ def inventory_rows(dataset: Dataset, data: LingxingData, seed: int, as_of: int) 
     """
     if dataset.stock is None:
         return _random_inventory_rows(data, seed)
-    wids = {name: wid for wid, name in WAREHOUSES}
-    for name in sorted({warehouse for warehouse, _ in dataset.stock.levels}):
-        wids.setdefault(name, len(wids) + 1)
+    wids = WAREHOUSE_IDS
     rows = []
     for warehouse, sku in sorted(dataset.stock.levels, key=lambda p: (wids[p[0]], p[1])):
         level = dataset.stock.level_at((warehouse, sku), as_of)
