@@ -83,6 +83,11 @@ def vendor_for_shop(shop: Shop) -> str:
     return _VENDOR_BY_REGION.get(shop.region, DIANXIAOMI)
 
 
+def stock_warehouse(shop: Shop) -> str:
+    """The ERP warehouse a shop ships from and keeps its stock in (its vendor's first)."""
+    return _WAREHOUSES[vendor_for_shop(shop)][0]
+
+
 # ---------------------------------------------------------------------------- ground truth
 
 
@@ -394,7 +399,7 @@ def _vendor_files(
         for order in _shipped(dataset, shop, as_of):
             orders.records += fulfilment.add(seed, vendor, order, skus, as_of)
     costs.records = [_cost_record(vendor, sku) for sku in skus.values()]
-    stock.records = _inventory_records(seed, vendor, skus.values(), day)
+    stock.records = _inventory_records(seed, vendor, dataset, shops, skus, day, as_of)
     return [orders, costs, stock]
 
 
@@ -442,7 +447,8 @@ class _Fulfilment:
         if len(packages) > 1:
             self.split[order.order_id] = tuple(numbers)
         signed_for_at = self._signed_for(rng, order, as_of)
-        warehouse = rng.choice(_WAREHOUSES[vendor])
+        rng.choice(_WAREHOUSES[vendor])  # drawn, so the stream stays as it was
+        warehouse = stock_warehouse(order.shop)
         state = order.state_at(as_of)
         tracking = state.tracking_number if state else order.tracking_number
         records = []
@@ -549,6 +555,47 @@ def _cost_record(vendor: str, sku: _SkuInfo) -> dict[str, object]:
 
 
 def _inventory_records(
+    seed: int,
+    vendor: str,
+    dataset: Dataset,
+    shops: list[Shop],
+    skus: Mapping[str, _SkuInfo],
+    snapshot_date: date,
+    as_of: int,
+) -> list[dict[str, object]]:
+    """One row per stock pool of the vendor's shops: available and in-transit units at as_of.
+
+    From the dataset's stock model (sandbox/stock.py); a hand-built dataset without one gets
+    a random count per SKU and warehouse.
+    """
+    if dataset.stock is None:
+        return _random_inventory_records(seed, vendor, skus.values(), snapshot_date)
+    pools = sorted(
+        {dataset.stock.pool(shop.shop_id, s) for shop in shops for s in _shop_skus(dataset, shop)}
+    )
+    records = []
+    for warehouse, seller_sku in pools:
+        level = dataset.stock.level_at((warehouse, seller_sku), as_of)
+        rng = random.Random(f"{seed}:{vendor}:{seller_sku}:{warehouse}:stock")
+        records.append(
+            {
+                "snapshot_date": snapshot_date,
+                "seller_sku": seller_sku,
+                "warehouse": warehouse,
+                "on_hand": level.on_hand,
+                "in_transit": level.in_transit,
+                "_product_name": skus[seller_sku].product_name,
+                "_defective": rng.randint(0, 3),
+            }
+        )
+    return records
+
+
+def _shop_skus(dataset: Dataset, shop: Shop) -> set[str]:
+    return {sku.seller_sku for sku in dataset.catalogues.get(shop.shop_id, ())}
+
+
+def _random_inventory_records(
     seed: int, vendor: str, skus: Iterable[_SkuInfo], snapshot_date: date
 ) -> list[dict[str, object]]:
     records = []

@@ -3,7 +3,9 @@
 Every order carries its whole life as a timeline of Unix-second events, so one generated
 dataset can be shown "as of" any moment: the API answers from `Order.api_view(as_of)` and
 the ground truth reads the same timeline. Orders are generated per (seed, shop, UTC day)
-with their own random stream, so a day's orders never depend on the window around it.
+with their own random stream, so a day's orders never depend on the window around it;
+then the stock model (sandbox/stock.py) adds each shop's viral-SKU spike and removes the
+orders a stock-out makes impossible, which does depend on the window.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from sandbox.stock import StockModel
 
 UNPAID = "UNPAID"
 ON_HOLD = "ON_HOLD"
@@ -491,6 +497,8 @@ class Dataset:
     orders: list[Order]
     config: DatasetConfig | None = None
     catalogues: dict[str, tuple[Sku, ...]] = field(default_factory=dict)
+    # Stock per seller SKU (sandbox/stock.py); None for datasets built by hand.
+    stock: StockModel | None = None
 
     @cached_property
     def _by_shop(self) -> dict[str, list[Order]]:
@@ -522,17 +530,43 @@ class Dataset:
 
 def generate_dataset(config: DatasetConfig) -> Dataset:
     """All shops' orders for the configured UTC days, sorted by (create_time, id)."""
+    from sandbox import stock  # it builds on this module's types
+    from sandbox.erp_exports import stock_warehouse
+
     shops = config.shops()
+    days = config.days()
     catalogues = {s.shop_id: _catalogue(config.seed, s) for s in shops}
-    orders: list[Order] = []
+    candidates: list[Order] = []
+    viral_by_shop: dict[str, Sku] = {}
+    viral_ids: set[str] = set()
     for index, shop in enumerate(shops):
         pool = _buyer_pool(config.seed, shop)
-        for day in config.days():
-            orders.extend(
-                _orders_for_shop_day(config, shop, index, day, catalogues[shop.shop_id], pool)
-            )
-    orders.sort(key=lambda o: (o.create_time, o.order_id))
-    return Dataset(shops=shops, orders=orders, config=config, catalogues=catalogues)
+        catalogue = catalogues[shop.shop_id]
+        for day in days:
+            candidates.extend(_orders_for_shop_day(config, shop, index, day, catalogue, pool))
+        viral = stock.viral_sku(config.seed, shop, catalogue)
+        if viral is None or config.orders_per_shop_day == 0:
+            continue
+        viral_by_shop[shop.shop_id] = viral
+        daily = config.orders_per_shop_day * _SHOP_SCALE.get(shop.shop_id, 1.0)
+        extra = stock.viral_orders(
+            config.seed,
+            shop,
+            index,
+            days,
+            daily,
+            viral,
+            lambda rng, order_id, t, shop=shop, viral=viral, pool=pool: _make_order(
+                rng, shop, order_id, t, (viral,), pool
+            ),
+        )
+        viral_ids |= {o.order_id for o in extra}
+        candidates.extend(extra)
+    warehouses = {shop.shop_id: stock_warehouse(shop) for shop in shops}
+    model, orders = stock.simulate(
+        config.seed, days, catalogues, warehouses, candidates, viral_by_shop, frozenset(viral_ids)
+    )
+    return Dataset(shops=shops, orders=orders, config=config, catalogues=catalogues, stock=model)
 
 
 # ------------------------------------------------------------------ generation details

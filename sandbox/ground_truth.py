@@ -159,3 +159,36 @@ def returns_truth(after_sales: AfterSales, as_of: int) -> dict[str, ReturnTruth]
             refunded_local_date=local_date(shop, request.refund_time) if refunded else None,
         )
     return truth
+
+
+@dataclass(frozen=True)
+class StockTruth:
+    """One stock pool (ERP warehouse × seller SKU) at a moment, and its known stock-outs."""
+
+    warehouse: str
+    seller_sku: str
+    on_hand: int  # available units
+    in_transit: int
+    is_viral: bool
+    stock_outs: tuple[tuple[int, int | None], ...]  # (start, end) Unix seconds up to as_of
+
+
+def stock_truth(ds: Dataset, as_of: int) -> dict[tuple[str, str], StockTruth]:
+    """Every pool's units at `as_of` and its stretches at zero begun by then (a known event:
+    each shop's viral SKU sells out); read straight from the stock model's series."""
+    model = ds.stock
+    if model is None:
+        return {}
+    outs: dict[tuple[str, str], list[tuple[int, int | None]]] = {}
+    for out in model.stock_outs():
+        if out.start <= as_of:
+            end = out.end if out.end is not None and out.end <= as_of else None
+            outs.setdefault((out.warehouse, out.seller_sku), []).append((out.start, end))
+    viral = model.viral_pools()
+    truth = {}
+    for pool in model.levels:
+        level = model.level_at(pool, as_of)
+        truth[pool] = StockTruth(
+            *pool, level.on_hand, level.in_transit, pool in viral, tuple(outs.get(pool, ()))
+        )
+    return truth

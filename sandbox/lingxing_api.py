@@ -5,7 +5,8 @@ once it is paid (status 5 awaiting shipment), 6 once shipped, 7 once cancelled; 
 ship as two ERP packages (split orders, two ERP order numbers), a few never reach the ERP
 (shipped by hand). Items carry the MSKU (= TikTok seller_sku), a local SKU, quantities, the
 unit purchase cost and estimated freight in CNY; packages carry carrier, tracking number and
-the actual logistics cost in CNY. Inventory is one row per SKU x warehouse.
+the actual logistics cost in CNY. Inventory is one row per stock pool (warehouse x SKU) at
+the data clock, from sandbox/stock.py.
 
 Conventions emulated (see connectors/erp_api/lingxing.py for the sources): times are Unix
 seconds except `global_create_time`, printed in Beijing time (UTC+8) as Lingxing's web app
@@ -44,6 +45,7 @@ from connectors.sandbox_defaults import (
     LINGXING_SANDBOX_APP_SECRET,
     LINGXING_SANDBOX_PATH,
 )
+from sandbox.erp_exports import stock_warehouse
 from sandbox.generator import Dataset, Order
 from sandbox.journal import RequestJournal
 from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, TokenBucket
@@ -71,6 +73,14 @@ MAX_WINDOW_SECONDS = 31 * 86400
 DATE_TYPES = ("update_time", "global_purchase_time", "global_payment_time", "global_delivery_time")
 BEIJING = timezone(timedelta(hours=8))
 WAREHOUSES = ((1, "美国洛杉矶海外仓"), (2, "深圳宝安仓"))
+# Every ERP warehouse the sandbox's shops ship from, with a fixed wid (the ones above first).
+WAREHOUSE_IDS = {
+    name: wid
+    for wid, name in enumerate(
+        ("美国洛杉矶海外仓", "深圳宝安仓", "义乌仓", "英国伦敦海外仓", "广州白云仓", "东莞仓"),
+        start=1,
+    )
+}
 
 _MISSING_RATE = 0.03
 _SPLIT_RATE = 0.15
@@ -177,7 +187,9 @@ def _packages_of(rng: random.Random, order: Order) -> list[ErpPackage]:
             sku, quantity = items[0]
             groups = [[(sku, quantity - quantity // 2)], [(sku, quantity // 2)]]
     base = "10" + "".join(str(rng.randint(0, 9)) for _ in range(14))
-    warehouse = rng.choice(WAREHOUSES)
+    rng.choice(WAREHOUSES)  # drawn, so the stream stays as it was
+    name = stock_warehouse(order.shop)  # ships from where its stock is (sandbox/stock.py)
+    warehouse = (WAREHOUSE_IDS[name], name)
     packages = []
     for index, lines in enumerate(groups, start=1):
         cost = Decimal(rng.randint(800, 6500)) / 100
@@ -241,9 +253,8 @@ def lingxing_api_truth(dataset: Dataset, as_of: int) -> LingxingTruth:
     missing = frozenset(
         o for o in data.missing_orders if (dataset.order_by_id(o).paid_time or as_of + 1) <= as_of
     )
-    return LingxingTruth(
-        statuses, tuple(lines), missing, split, len(data.unit_cost) * len(WAREHOUSES)
-    )
+    stock_rows = len(inventory_rows(dataset, data, 0, as_of))
+    return LingxingTruth(statuses, tuple(lines), missing, split, stock_rows)
 
 
 # ------------------------------------------------------------------------------- views
@@ -323,7 +334,39 @@ def _package_view(package: ErpPackage, data: LingxingData, as_of: int) -> dict[s
     }
 
 
-def _inventory_rows(data: LingxingData, seed: int) -> list[dict[str, Any]]:
+def inventory_rows(dataset: Dataset, data: LingxingData, seed: int, as_of: int) -> list[dict]:
+    """One row per stock pool (warehouse x MSKU) with its units at `as_of`.
+
+    Available units (`product_valid_num`) and purchases in transit (`quantity_receive`) come
+    from the dataset's stock model (sandbox/stock.py), the series the ERP files and the
+    TikTok listings show; the sandbox's one Lingxing account sees every shop's warehouse.
+    A hand-built dataset without a stock model gets random counts per SKU and warehouse.
+    """
+    if dataset.stock is None:
+        return _random_inventory_rows(data, seed)
+    wids = WAREHOUSE_IDS
+    rows = []
+    for warehouse, sku in sorted(dataset.stock.levels, key=lambda p: (wids[p[0]], p[1])):
+        level = dataset.stock.level_at((warehouse, sku), as_of)
+        rng = random.Random(f"{seed}:{sku}:{wids[warehouse]}:lingxing-api-stock")
+        rows.append(
+            {
+                "wid": wids[warehouse],
+                "warehouse_name": warehouse,
+                "sku": f"LS-{sku}",
+                "product_valid_num": level.on_hand,
+                "product_bad_num": rng.randint(0, 3),
+                "product_lock_num": 0,  # held units are already out of the available count
+                "quantity_receive": level.in_transit,
+                "product_onway": 0,
+                "purchase_price": str(data.unit_cost[sku]),
+                "head_stock_price": str(data.head_cost[sku]),
+            }
+        )
+    return rows
+
+
+def _random_inventory_rows(data: LingxingData, seed: int) -> list[dict[str, Any]]:
     rows = []
     for wid, name in WAREHOUSES:
         for sku in sorted(data.unit_cost):
@@ -361,7 +404,6 @@ class LingxingApi:
         self.dataset = dataset
         self.settings = settings
         self.data = build_lingxing_data(dataset)
-        self._inventory = _inventory_rows(self.data, settings.seed)
         self._data_clock = data_clock
         self._wall_clock = wall_clock
         self._bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
@@ -455,7 +497,8 @@ class LingxingApi:
         if path == ORDERS_PATH:
             total, rows = self._orders(body, as_of)
             return _answer(200, CODE_OK, "success", request_id, {"total": total, "list": rows})
-        total, rows = self._page(body, self._inventory, MAX_LENGTH[INVENTORY_PATH])
+        stock = inventory_rows(self.dataset, self.data, self.settings.seed, as_of)
+        total, rows = self._page(body, stock, MAX_LENGTH[INVENTORY_PATH])
         return _answer(200, CODE_OK, "success", request_id, rows, total=total)
 
     def _check_token(self, token: str, app_key: str) -> str:

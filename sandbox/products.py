@@ -3,7 +3,8 @@
 Built from each shop's catalogue (the SKUs orders are drawn from). A product is listed well
 before the generated window and then edited now and then (stock replenished, a listing
 tweaked), each edit moving its `update_time`, so the products feed has real update days to
-load incrementally. Every product has its own random stream per (seed, product id).
+load incrementally. Each edit recounts stock: a SKU shows its pool's available units
+(sandbox/stock.py) at the newest edit, the same series the ERP exports and ERP API show. Every product has its own random stream per (seed, product id).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sandbox.generator import DAY, HOUR, Dataset, Shop, Sku, money_str
+from sandbox.stock import StockModel
 
 PRODUCT_STATUS = "ACTIVATE"
 _EDIT_RATE_PER_DAY = 0.12
@@ -30,6 +32,7 @@ class Product:
     create_time: int
     edit_times: tuple[int, ...]  # sorted
     seed: int
+    stock: StockModel | None = None  # None for hand-built datasets: a random recount
 
     def update_time_at(self, as_of: int) -> int | None:
         """The newest change at `as_of`; None before the product exists."""
@@ -39,7 +42,11 @@ class Product:
         return edits[-1] if edits else self.create_time
 
     def stock_at(self, sku: Sku, as_of: int) -> int:
-        """Units in the shop's warehouse as of the newest edit (each edit recounts)."""
+        """Units available in the shop's warehouse as of the newest edit (each edit recounts)."""
+        if self.stock is not None:
+            counted_at = self.update_time_at(as_of) or self.create_time
+            pool = self.stock.pool(self.shop.shop_id, sku.seller_sku)
+            return self.stock.level_at(pool, counted_at).on_hand
         version = sum(1 for t in self.edit_times if t <= as_of)
         return random.Random(f"{self.seed}:{sku.sku_id}:stock:{version}").randint(0, 400)
 
@@ -101,6 +108,7 @@ def build_products(dataset: Dataset) -> dict[str, list[Product]]:
                     create_time=listed + rng.randrange(30 * DAY) + rng.randrange(HOUR),
                     edit_times=tuple(sorted(edits)),
                     seed=seed,
+                    stock=dataset.stock,
                 )
             )
     return products
