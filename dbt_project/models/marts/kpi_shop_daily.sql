@@ -31,6 +31,12 @@ platform_view as (
     from {{ ref('stg_tiktok_shop__shop_performance_days') }}
 ),
 
+ads as (
+    -- Ads spend and attributed GMV already moved onto the shop's local day and currency.
+    select shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount
+    from {{ ref('int_ads_by_shop_day') }}
+),
+
 placed as (
     select
         shop_id,
@@ -153,6 +159,9 @@ daily as (
         {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_amount_by_refund_date,
         {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_amount_by_order_date,
         cast(coalesce(return_requests_by_order_date.orders_with_return_request, 0) as bigint) as orders_with_return_request,
+        {{ to_money('coalesce(ads.ads_spend_amount, 0)') }} as ads_spend_amount,
+        ads.ads_spend_amount_reporting,
+        {{ to_money('coalesce(ads.attributed_gmv_amount, 0)') }} as ads_attributed_gmv_amount,
         platform_view.product_impressions,
         platform_view.product_page_views,
         platform_view.visitors,
@@ -172,6 +181,7 @@ daily as (
     left join return_requests_by_order_date
         on shop_days.shop_id = return_requests_by_order_date.shop_id
         and shop_days.local_date = return_requests_by_order_date.local_date
+    left join ads on shop_days.shop_id = ads.shop_id and shop_days.local_date = ads.local_date
     left join platform_view on shop_days.shop_id = platform_view.shop_id and shop_days.local_date = platform_view.local_date
     left join fx on shops.currency = fx.currency and shop_days.local_date = fx.rate_day
 ),
@@ -208,6 +218,10 @@ final as (
         {{ refund_rate('refund_amount_by_order_date', 'gmv_paid') }} as refund_rate,
         orders_with_return_request,
         {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
+        ads_spend_amount,
+        ads_attributed_gmv_amount,
+        {{ roas('ads_attributed_gmv_amount', 'ads_spend_amount') }} as roas_attributed,
+        {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }} as roas_blended,
         product_impressions,
         product_page_views,
         visitors,
@@ -220,7 +234,8 @@ final as (
         {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit') }} as gmv_reporting,
         {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
-        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit') }} as refund_amount_by_refund_date_reporting
+        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit') }} as refund_amount_by_refund_date_reporting,
+        {{ to_money('coalesce(ads_spend_amount_reporting, case when ads_spend_amount = 0 then 0 end)') }} as ads_spend_amount_reporting
     from daily
 )
 
