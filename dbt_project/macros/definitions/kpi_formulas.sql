@@ -34,3 +34,9 @@
 {% macro gmv_net_of_refunds(gmv_paid, refund_amount) -%}
     cast({{ gmv_paid }} - {{ refund_amount }} as decimal(18, 2))
 {%- endmacro %}
+
+{#- A roll-up sum that is null when any input row is null (e.g. a shop day without an FX rate
+    yet), so a total never silently leaves part of the seller out. -#}
+{% macro sum_if_complete(expression) -%}
+    case when count({{ expression }}) = count(*) then sum({{ expression }}) end
+{%- endmacro %}

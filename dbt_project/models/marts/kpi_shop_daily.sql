@@ -210,6 +210,7 @@ final as (
         units_completed,
         {{ aov('gmv_completed', 'orders_completed') }} as aov_completed,
         orders_cancelled,
+        orders_placed_later_cancelled,
         {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
         refund_amount_by_refund_date,
         refund_amount_by_order_date,

@@ -1,0 +1,113 @@
+{#- The core shop KPIs rolled up per market and for the whole seller (market 'ALL'), for
+    headquarters' side-by-side comparison. Built from kpi_shop_daily only, so every number
+    means what it means there; ratios are recomputed from the summed numerators and
+    denominators (never averaged). A market's shops share its time zone, so their local days
+    line up; the 'ALL' row adds each shop's own local day of that date. Money is summed in the
+    market's currency (markets have one) and in the reporting currency; 'ALL' has only the
+    reporting currency. A reporting-currency total is null when any of its shop days lacks a
+    rate (before a currency's first published rate), never a silent partial sum. -#}
+
+with shop_days as (
+    select * from {{ ref('kpi_shop_daily') }}
+),
+
+per_market as (
+    select
+        market,
+        local_date,
+        max(currency) as currency,
+        max(reporting_currency) as reporting_currency,
+        count(*) as shops,
+        sum(orders_placed) as orders_placed,
+        sum(orders_placed_later_cancelled) as orders_placed_later_cancelled,
+        sum(orders_paid) as orders_paid,
+        sum(units_paid) as units_paid,
+        sum(buyers_paid) as buyers_paid,
+        sum(orders_delivered) as orders_delivered,
+        sum(orders_completed) as orders_completed,
+        sum(orders_with_return_request) as orders_with_return_request,
+        sum(visitors) as visitors,
+        sum(gmv_paid) as gmv_paid,
+        sum(gmv_delivered) as gmv_delivered,
+        sum(gmv_completed) as gmv_completed,
+        sum(refund_amount_by_order_date) as refund_amount_by_order_date,
+        sum(ads_spend_amount) as ads_spend_amount,
+        {{ sum_if_complete('gmv_paid_reporting') }} as gmv_paid_reporting,
+        {{ sum_if_complete('gmv_delivered_reporting') }} as gmv_delivered_reporting,
+        {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
+        {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
+        {{ sum_if_complete('gmv_paid_reporting - gmv_paid_net_of_refunds_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
+        sum(ads_spend_amount_reporting) as ads_spend_amount_reporting
+    from shop_days
+    group by market, local_date
+),
+
+whole_seller as (
+    select
+        'ALL' as market,
+        local_date,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        max(reporting_currency) as reporting_currency,
+        sum(shops) as shops,
+        sum(orders_placed) as orders_placed,
+        sum(orders_placed_later_cancelled) as orders_placed_later_cancelled,
+        sum(orders_paid) as orders_paid,
+        sum(units_paid) as units_paid,
+        sum(buyers_paid) as buyers_paid,
+        sum(orders_delivered) as orders_delivered,
+        sum(orders_completed) as orders_completed,
+        sum(orders_with_return_request) as orders_with_return_request,
+        sum(visitors) as visitors,
+        cast(null as decimal(18, 2)) as gmv_paid,
+        cast(null as decimal(18, 2)) as gmv_delivered,
+        cast(null as decimal(18, 2)) as gmv_completed,
+        cast(null as decimal(18, 2)) as refund_amount_by_order_date,
+        cast(null as decimal(18, 2)) as ads_spend_amount,
+        {{ sum_if_complete('gmv_paid_reporting') }} as gmv_paid_reporting,
+        {{ sum_if_complete('gmv_delivered_reporting') }} as gmv_delivered_reporting,
+        {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
+        {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
+        {{ sum_if_complete('refund_amount_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
+        sum(ads_spend_amount_reporting) as ads_spend_amount_reporting
+    from per_market
+    group by local_date
+),
+
+rolled_up as (
+    select * from per_market
+    union all
+    select * from whole_seller
+),
+
+final as (
+    select
+        market,
+        local_date,
+        currency,
+        reporting_currency,
+        cast(shops as bigint) as shops,
+        cast(orders_placed as bigint) as orders_placed,
+        cast(orders_paid as bigint) as orders_paid,
+        cast(units_paid as bigint) as units_paid,
+        cast(buyers_paid as bigint) as buyers_paid,
+        cast(orders_delivered as bigint) as orders_delivered,
+        cast(orders_completed as bigint) as orders_completed,
+        {{ to_money('gmv_paid') }} as gmv_paid,
+        {{ to_money('gmv_delivered') }} as gmv_delivered,
+        {{ to_money('gmv_completed') }} as gmv_completed,
+        {{ aov('gmv_paid', 'orders_paid') }} as aov_paid,
+        {{ to_money('gmv_paid_reporting') }} as gmv_paid_reporting,
+        {{ to_money('gmv_delivered_reporting') }} as gmv_delivered_reporting,
+        {{ to_money('gmv_completed_reporting') }} as gmv_completed_reporting,
+        {{ to_money('gmv_reporting') }} as gmv_reporting,
+        {{ aov('gmv_paid_reporting', 'orders_paid') }} as aov_paid_reporting,
+        {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
+        {{ refund_rate('refund_amount_by_order_date_reporting', 'gmv_paid_reporting') }} as refund_rate,
+        {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
+        {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
+        {{ to_money('ads_spend_amount_reporting') }} as ads_spend_amount_reporting,
+        {{ roas('gmv_reporting', 'ads_spend_amount_reporting') }} as roas_blended
+    from rolled_up
+)
+
+select * from final
