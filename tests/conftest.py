@@ -48,12 +48,23 @@ def sandbox_running(**overrides) -> Iterator:
         yield running
 
 
-def refresh(start: date, end: date):
-    """Run the refresh job in-process over a range of days, as `linkstar run` does."""
-    from linkstar_pipeline.definitions import defs
+def refresh(start: date, end: date, *, ingestion_only: bool = False):
+    """Run the refresh job in-process over a range of days, as `linkstar run` does
+    (`ingestion_only`: land the sources' raw files, skip dbt and serving)."""
+    import dagster as dg
 
+    from linkstar_pipeline.definitions import defs
+    from linkstar_pipeline.defs.refresh.jobs import INGESTION_GROUPS
+
+    selection = None
+    if ingestion_only:
+        graph = defs.resolve_asset_graph()
+        selection = list(dg.AssetSelection.groups(*INGESTION_GROUPS).resolve(graph))
     result = defs.resolve_job_def(REFRESH_JOB_NAME).execute_in_process(
-        instance=DagsterInstance.get(), tags=partition_range_tags(start, end), raise_on_error=False
+        instance=DagsterInstance.get(),
+        tags=partition_range_tags(start, end),
+        raise_on_error=False,
+        asset_selection=selection,
     )
     assert result.success, [
         str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure

@@ -76,10 +76,17 @@ def test_no_buyer_identity_or_message_text_from_service_payloads_in_the_warehous
         "or (table_schema = 'staging' and table_name like 'stg_%')",
     )
     leaks = []
-    for schema, table, column in columns:
-        values = warehouse_rows(
-            home, f'select distinct cast("{column}" as varchar) from {schema}."{table}"'
-        )
+    connection = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        distinct_values = {
+            (schema, table, column): connection.execute(
+                f'select distinct cast("{column}" as varchar) from {schema}."{table}"'
+            ).fetchall()
+            for schema, table, column in columns
+        }
+    finally:
+        connection.close()
+    for (schema, table, column), values in distinct_values.items():
         for (value,) in values:
             if value is None:
                 continue
