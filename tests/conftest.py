@@ -70,3 +70,24 @@ def refresh(start: date, end: date, *, ingestion_only: bool = False):
         str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure
     ]
     return result
+
+
+# The longest files, started first so pytest-xdist's two workers begin on them and the short
+# files fill in around them (files are handed out in collection order). The shared e2e refresh
+# follows, so the worker that waits for it has the other long files to do meanwhile.
+_LONG_FILES_FIRST = (
+    "tests/integration/test_one_writer.py",
+    "tests/e2e/test_reruns_and_late_changes.py",
+    "tests/integration/test_cli.py",
+    "tests/e2e/test_refresh_matches_ground_truth.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return (
+            _LONG_FILES_FIRST.index(path) if path in _LONG_FILES_FIRST else len(_LONG_FILES_FIRST)
+        )
+
+    items.sort(key=rank)  # stable: the order within and after the long files is unchanged
