@@ -20,8 +20,3 @@
 {% macro settled_gmv_share(gmv_settled, gmv_paid) -%}
     {{ safe_ratio(gmv_settled, gmv_paid, 6) }}
 {%- endmacro %}
-
-{#- A local amount in the reporting currency at a day's rate (fct_fx_rates_daily.reporting_per_unit). -#}
-{% macro settlement_reporting_amount(amount, reporting_per_unit) -%}
-    {{ to_money(amount ~ ' * ' ~ reporting_per_unit) }}
-{%- endmacro %}
