@@ -5,6 +5,7 @@ linkstar sandbox [--port N]                          serve the API emulator alon
 linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
 linkstar summary                                     print recent GMV and orders per shop
 linkstar kpi-dictionary [--check]                    regenerate (or check) the KPI dictionary pages
+linkstar kpi-config check [--dir DIR]                validate the KPI configuration files
 """
 
 from __future__ import annotations
@@ -146,6 +147,24 @@ def cmd_kpi_dictionary(args: argparse.Namespace) -> int:
     return kpi_dictionary_docs.main(check=args.check)
 
 
+def cmd_kpi_config_check(args: argparse.Namespace) -> int:
+    """Every problem as `file:line (key): rule` and exit 1, or a one-screen summary and 0."""
+    from linkstar_pipeline.lib.kpi_config.model import KpiConfigError
+    from linkstar_pipeline.lib.kpi_config.summary import config_summary
+    from linkstar_pipeline.lib.kpi_config.validate import default_config_dir, validate_config_dir
+
+    config_dir = (args.dir or default_config_dir()).resolve()
+    try:
+        valid = validate_config_dir(config_dir, linkstar_paths().raw_dir, datetime.now(UTC).date())
+    except KpiConfigError as error:
+        print(f"{config_dir}: {len(error.problems)} problem(s); nothing would be loaded.")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 1
+    print(config_summary(valid.config))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkstar", description="LinkStar data warehouse pipeline"
@@ -185,6 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="only report stale pages and untagged KPIs"
     )
     kpi_dictionary.set_defaults(handler=cmd_kpi_dictionary)
+
+    kpi_config = commands.add_parser("kpi-config", help="the KPI-management configuration")
+    kpi_config_commands = kpi_config.add_subparsers(dest="kpi_config_command", required=True)
+    check = kpi_config_commands.add_parser(
+        "check", help="validate kpi_config/ (organisation, KPI sets, targets, incentives)"
+    )
+    check.add_argument(
+        "--dir",
+        type=Path,
+        help="config directory (default: $LINKSTAR_KPI_CONFIG_DIR or ./kpi_config)",
+    )
+    check.set_defaults(handler=cmd_kpi_config_check)
     return parser
 
 

@@ -84,3 +84,20 @@ def read_raw_pages(path: Path) -> Iterator[RawPage]:
                 raise ValueError(
                     f"{path}: line {line_number} is not a raw page record: {error}"
                 ) from error
+
+
+def write_raw_rows(path: Path, rows: Iterable[dict]) -> int:
+    """Atomically (re)place `path` with one JSON object per line (gzip); returns the count.
+
+    For sources that are records rather than API pages (e.g. the KPI configuration)."""
+    count = 0
+    with _atomic_replace(path) as raw_file, gzip.GzipFile(fileobj=raw_file, mode="wb") as gz:
+        for row in rows:
+            gz.write(json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+            count += 1
+    return count
+
+
+def read_raw_rows(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME
+from linkstar_pipeline.lib.kpi_config.normalize import TABLES as KPI_CONFIG_TABLES
 
 KPI_SHOP_DAILY = dg.AssetKey(["marts", "kpi_shop_daily"])
 
@@ -83,7 +84,9 @@ def test_assets_are_grouped_like_the_architecture():
         "reference/fx_supplementary_rates",
         "reference/after_sales_status_mapping",
         "reference/advertiser_shops",
+        "reference/kpi_scoring_catalog",
     }
+    assert groups["kpi_config"] == {f"kpi_config/{table}" for table in KPI_CONFIG_TABLES}
     assert groups["tiktok_ads"] == {
         f"tiktok_ads/{name}"
         for name in [

@@ -20,7 +20,7 @@ from linkstar_pipeline.lib.settings import PipelineSettings
 
 REFRESH_JOB_NAME = "refresh_warehouse"
 REBUILD_JOB_NAME = "rebuild_from_raw"
-INGESTION_GROUPS = ("tiktok_shop", "tiktok_ads", "erp", "fx")
+INGESTION_GROUPS = ("tiktok_shop", "tiktok_ads", "erp", "fx", "kpi_config")
 
 refresh_warehouse = dg.define_asset_job(
     name=REFRESH_JOB_NAME,

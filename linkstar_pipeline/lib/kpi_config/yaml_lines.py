@@ -1,0 +1,66 @@
+"""YAML that remembers where each value was written, so an error can name `file:line`.
+
+PyYAML's safe loader builds plain dicts and lists and forgets the source positions; these
+subclasses keep the line of every mapping, sequence and key (1-based, as editors show them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class LineMap(dict):
+    """A YAML mapping; `line` is where it starts, `key_lines[key]` where each key is written."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence; `line` is where it starts, `item_lines[i]` where each item starts."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = LineMap(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            self.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value
+        }
+        return mapping
+
+    def construct_sequence(self, node, deep=False):
+        sequence = LineList(super().construct_sequence(node, deep=True))
+        sequence.line = node.start_mark.line + 1
+        sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return sequence
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMap:
+    return loader.construct_mapping(node)
+
+
+def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    return loader.construct_sequence(node)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_yaml_with_lines(path: Path) -> Any:
+    """The document of `path` with LineMap/LineList containers; raises yaml.YAMLError."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_LineLoader)
