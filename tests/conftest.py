@@ -73,13 +73,14 @@ def refresh(start: date, end: date, *, ingestion_only: bool = False):
 
 
 # The longest files, started first so pytest-xdist's two workers begin on them and the short
-# files fill in around them (files are handed out in collection order). The shared e2e refresh
-# follows, so the worker that waits for it has the other long files to do meanwhile.
+# files fill in around them (files are handed out in collection order: one each, then a second
+# each). The shared e2e refresh starts at once on the second worker, so no worker later sits
+# waiting for it while the first is still on the long stand-alone files.
 _LONG_FILES_FIRST = (
     "tests/integration/test_one_writer.py",
-    "tests/e2e/test_reruns_and_late_changes.py",
-    "tests/integration/test_cli.py",
     "tests/e2e/test_refresh_matches_ground_truth.py",
+    "tests/integration/test_cli.py",
+    "tests/e2e/test_reruns_and_late_changes.py",
 )
 
 
