@@ -133,7 +133,8 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         check.name for check in graph.asset_check_keys if check.asset_key == KPI_SHOP_DAILY
     }
     assert any(name.startswith("unique_combination_of_columns") for name in check_names)
-    assert "not_null_kpi_shop_daily_gmv_paid" in check_names
+    assert any(name.startswith("relationships_kpi_shop_daily_shop_id") for name in check_names)
+
     orders_checks = {
         c.name
         for c in graph.asset_check_keys
@@ -150,6 +151,32 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         ("stg_tiktok_shop__cancellations", ["tiktok_shop", "cancellations"]),
     ]:
         assert dg.AssetKey(source) in graph.get(dg.AssetKey(["staging", model])).parent_keys
+
+
+def test_mart_not_nulls_are_contract_constraints_not_test_queries():
+    """A contracted mart's NOT NULL is enforced by the engine when the table is built (one less
+    query per column per build); a plain not_null test on such a column would be redundant."""
+    import json
+
+    from linkstar_pipeline.defs.dbt.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    models = {k: n for k, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    kpi_shop_daily = manifest["nodes"]["model.linkstar.kpi_shop_daily"]
+    assert kpi_shop_daily["config"]["contract"]["enforced"]
+    assert {"type": "not_null"} in [
+        {"type": c["type"]} for c in kpi_shop_daily["columns"]["gmv_paid"]["constraints"]
+    ]
+    redundant = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("test_metadata", {}).get("name") == "not_null"
+        and not node.get("config", {}).get("where")
+        and node.get("attached_node") in models
+        and models[node["attached_node"]]["config"]["contract"]["enforced"]
+    ]
+    assert redundant == []
 
 
 def test_the_erp_inbox_sensor_runs_by_default_and_rebuilds_what_depends_on_erp():
