@@ -20,13 +20,14 @@ from connectors.tiktok_shop_service import (
     conversation_activity_time,
 )
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, landed_shops, raw_page
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
-from linkstar_pipeline.defs.tiktok_shop.payloads import (
-    PageOrigin,
-    check_required_fields,
-    records_in,
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    check_page,
+    checked_pages,
+    landed_shops,
+    partitions_metadata,
 )
+from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
 from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
@@ -53,15 +54,6 @@ def _window_days(context: dg.AssetExecutionContext) -> tuple[list[str], int, int
     return days, int(start.timestamp()), int(end.timestamp())
 
 
-def _origin(response, shop_id: str, partition_key: str | None = None) -> PageOrigin:
-    return PageOrigin(
-        endpoint=f"{response.method} {response.path}",
-        request_id=response.request_id,
-        shop_id=shop_id,
-        partition_key=partition_key,
-    )
-
-
 def _land_by_day(
     context: dg.AssetExecutionContext,
     entity: str,
@@ -85,14 +77,7 @@ def _land_by_day(
             f"{per_partition[day]['pages']} pages from {shops} shops"
         )
     return dg.MaterializeResult(
-        metadata={
-            "partitions": len(days),
-            f"{entity}_landed": sum(p["records"] for p in per_partition.values()),
-            "pages_landed": sum(p["pages"] for p in per_partition.values()),
-            "shops": shops,
-            "per_partition": dg.MetadataValue.json(per_partition),
-            "raw_dir": dg.MetadataValue.path(str(raw_dir / SOURCE / entity)),
-        }
+        metadata=partitions_metadata(entity, per_partition, "records", shops, raw_dir)
     )
 
 
@@ -120,30 +105,28 @@ def cs_conversations(
     records_by_day: dict[str, int] = defaultdict(int)
     for shop in shops:
         for number, page in enumerate(service.conversations_since(shop.cipher, start), start=1):
-            origin = _origin(page.response, shop.shop_id)
-            records = records_in(page.response.data, CONVERSATIONS_LIST_KEY, origin)
-            check_required_fields(
-                records, REQUIRED_CONVERSATION_FIELDS, CONVERSATIONS_LIST_KEY, origin
+            # A conversation page may land under several days: its errors name no partition.
+            checked = check_page(
+                page.response,
+                number,
+                CONVERSATIONS_LIST_KEY,
+                REQUIRED_CONVERSATION_FIELDS,
+                shop_id=shop.shop_id,
             )
             in_window = [c for c in page.recent if conversation_activity_time(c) < end]
             for day in sorted({_day_key(conversation_activity_time(c)) for c in in_window}):
-                pages_by_day[day].append(
-                    raw_page(page.response, CONVERSATIONS_ENTITY, number, shop.shop_id, day)
-                )
+                pages_by_day[day].append(checked.raw_page(CONVERSATIONS_ENTITY, day))
             for conversation in in_window:
                 day = _day_key(conversation_activity_time(conversation))
                 records_by_day[day] += 1
-                for m_number, response in enumerate(
-                    service.messages(shop.cipher, str(conversation["id"])), 1
+                for message_page in checked_pages(
+                    service.messages(shop.cipher, str(conversation["id"])),
+                    MESSAGES_LIST_KEY,
+                    REQUIRED_MESSAGE_FIELDS,
+                    shop_id=shop.shop_id,
+                    partition_key=day,
                 ):
-                    m_origin = _origin(response, shop.shop_id, day)
-                    messages = records_in(response.data, MESSAGES_LIST_KEY, m_origin)
-                    check_required_fields(
-                        messages, REQUIRED_MESSAGE_FIELDS, MESSAGES_LIST_KEY, m_origin
-                    )
-                    pages_by_day[day].append(
-                        raw_page(response, CONVERSATIONS_ENTITY, m_number, shop.shop_id, day)
-                    )
+                    pages_by_day[day].append(message_page.raw_page(CONVERSATIONS_ENTITY, day))
     return _land_by_day(
         context, CONVERSATIONS_ENTITY, days, pages_by_day, records_by_day, len(shops)
     )
@@ -172,15 +155,16 @@ def product_reviews(
     pages_by_day: dict[str, list[RawPage]] = defaultdict(list)
     records_by_day: dict[str, int] = defaultdict(int)
     for shop in shops:
-        for number, response in enumerate(service.reviews(shop.cipher, start, end), start=1):
-            origin = _origin(response, shop.shop_id)
-            reviews = records_in(response.data, REVIEWS_LIST_KEY, origin)
-            check_required_fields(reviews, REQUIRED_REVIEW_FIELDS, REVIEWS_LIST_KEY, origin)
-            review_days = [_day_key(int(r["update_time"])) for r in reviews]
+        # A page may land under several days: its errors name no partition.
+        for page in checked_pages(
+            service.reviews(shop.cipher, start, end),
+            REVIEWS_LIST_KEY,
+            REQUIRED_REVIEW_FIELDS,
+            shop_id=shop.shop_id,
+        ):
+            review_days = [_day_key(int(r["update_time"])) for r in page.records]
             for day in review_days:
                 records_by_day[day] += 1
             for day in sorted(set(review_days)):
-                pages_by_day[day].append(
-                    raw_page(response, REVIEWS_ENTITY, number, shop.shop_id, day)
-                )
+                pages_by_day[day].append(page.raw_page(REVIEWS_ENTITY, day))
     return _land_by_day(context, REVIEWS_ENTITY, days, pages_by_day, records_by_day, len(shops))
