@@ -123,19 +123,32 @@ def structure(context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResourc
         )
 
 
-@dg.asset(
-    key=[SOURCE, "ad_report_daily"],
-    deps=[advertisers],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
-        "stat_time_day) for the partition range on each advertiser's own clock, widened to the "
-        "restatement look-back; one raw file per run range, replaced when the range is re-run."
-    ),
+def _daily_report_asset(name: str, description: str):
+    """A report over the partition range, every advertiser, after `advertisers`: a backfill
+    in one run, as the range lands as one file (`first_last`)."""
+    return dg.asset(
+        key=[SOURCE, name],
+        deps=[advertisers],
+        group_name=GROUP,
+        kinds={"python", "json"},
+        freshness_policy=DAILY_FRESHNESS,
+        partitions_def=order_update_days,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=description,
+    )
+
+
+def _asked_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
+    """First and last day of the run's partition range (before each advertiser's look-back)."""
+    window = context.partition_time_window
+    return window.start.date(), (window.end - timedelta(days=1)).date()
+
+
+@_daily_report_asset(
+    "ad_report_daily",
+    "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
+    "stat_time_day) for the partition range on each advertiser's own clock, widened to the "
+    "restatement look-back; one raw file per run range, replaced when the range is re-run.",
 )
 def ad_report_daily(
     context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
@@ -143,9 +156,7 @@ def ad_report_daily(
     client = tiktok_ads.client()
     settings = client.settings
     raw_dir = linkstar_paths().raw_dir
-    window = context.partition_time_window
-    first = window.start.date()
-    last = (window.end - timedelta(days=1)).date()
+    first, last = _asked_days(context)
     now = datetime.now(UTC)
     run_file = RawFile(SOURCE, "ad_report_daily", f"{first}..{last}")
     per_advertiser: dict[str, dict[str, object]] = {}
@@ -175,28 +186,18 @@ def ad_report_daily(
     )
 
 
-@dg.asset(
-    key=[SOURCE, "gmv_max_report_daily"],
-    deps=[advertisers],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Daily GMV Max report (GET /gmv_max/report/get/, campaign_id × stat_time_day) of each "
-        "advertiser's store(s) from the advertiser_shops seed, one store per call, over the "
-        "partition range on the advertiser's clock widened to the restatement look-back."
-    ),
+@_daily_report_asset(
+    "gmv_max_report_daily",
+    "Daily GMV Max report (GET /gmv_max/report/get/, campaign_id × stat_time_day) of each "
+    "advertiser's store(s) from the advertiser_shops seed, one store per call, over the "
+    "partition range on the advertiser's clock widened to the restatement look-back.",
 )
 def gmv_max_report_daily(
     context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
 ) -> dg.MaterializeResult:
     client = tiktok_ads.client()
     raw_dir = linkstar_paths().raw_dir
-    window = context.partition_time_window
-    first = window.start.date()
-    last = (window.end - timedelta(days=1)).date()
+    first, last = _asked_days(context)
     now = datetime.now(UTC)
     stores = stores_by_advertiser()
     run_file = RawFile(SOURCE, "gmv_max_report_daily", f"{first}..{last}")

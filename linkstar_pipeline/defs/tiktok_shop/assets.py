@@ -15,6 +15,7 @@ from linkstar_pipeline.defs.tiktok_shop.feeds import CANCELLATIONS, ORDERS, RETU
 from linkstar_pipeline.defs.tiktok_shop.landing import (
     SOURCE,
     LandedShop,
+    PageContents,
     check_page,
     checked_pages,
     land_shop_pages,
@@ -30,6 +31,7 @@ from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile, write_raw_pages
 
 GROUP = "tiktok_shop"
+_PRODUCTS = PageContents("products", ("id", "create_time", "update_time"))
 
 
 @dg.asset(
@@ -43,7 +45,7 @@ def shops(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
 ) -> dg.MaterializeResult:
     response = tiktok_shop.client().get_authorized_shops()
-    page = check_page(response, 1, "shops", REQUIRED_SHOP_FIELDS, shop_id=None)
+    page = check_page(response, 1, PageContents("shops", REQUIRED_SHOP_FIELDS), shop_id=None)
     shop_records = page.records
     if not shop_records:
         raise dg.Failure(
@@ -63,6 +65,27 @@ def shops(
     )
 
 
+def shop_landing_asset(name: str, description: str, *, daily: bool = True):
+    """The decorator of every TikTok Shop asset that lands each landed shop's pages: key
+    tiktok_shop/<name>, after `shops`, in the ingestion group. `daily`: on the order update
+    days, a backfill in one run (the asset walks the window itself); otherwise a snapshot
+    per run, keyed by the fetch day."""
+    daily_only = (
+        {"partitions_def": order_update_days, "backfill_policy": dg.BackfillPolicy.single_run()}
+        if daily
+        else {}
+    )
+    return dg.asset(
+        key=[SOURCE, name],
+        deps=[shops],
+        group_name=GROUP,
+        kinds={"python", "json"},
+        freshness_policy=DAILY_FRESHNESS,
+        description=description,
+        **daily_only,
+    )
+
+
 def _land_update_day(
     feed: SearchFeed,
     client: TikTokShopClient,
@@ -75,14 +98,9 @@ def _land_update_day(
     """All pages of one feed, one shop, one update day into `day_file`; returns the API's
     total count (of its first page)."""
     api_total = 0
-    for page in checked_pages(
-        feed.pages(client, shop.cipher, update_time_ge, update_time_lt),
-        feed.list_key,
-        feed.required_fields,
-        shop_id=shop.shop_id,
-        partition_key=day_file.partition_key,
-        id_field=feed.id_field,
-    ):
+    responses = feed.pages(client, shop.cipher, update_time_ge, update_time_lt)
+    contents = PageContents(feed.list_key, feed.required_fields, feed.id_field)
+    for page in checked_pages(responses, contents, shop.shop_id, day_file.partition_key):
         outside = [
             r[feed.id_field]
             for r in page.records
@@ -102,17 +120,7 @@ def _land_update_day(
 def _update_day_asset(feed: SearchFeed, description: str) -> dg.AssetsDefinition:
     """A daily-partitioned asset landing every shop's `feed` records changed on each UTC day."""
 
-    @dg.asset(
-        name=feed.entity,
-        key_prefix=[SOURCE],
-        deps=[shops],
-        group_name=GROUP,
-        kinds={"python", "json"},
-        freshness_policy=DAILY_FRESHNESS,
-        partitions_def=order_update_days,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        description=description,
-    )
+    @shop_landing_asset(feed.entity, description)
     def _asset(
         context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
     ) -> dg.MaterializeResult:
@@ -162,16 +170,11 @@ cancellations = _update_day_asset(
 )
 
 
-@dg.asset(
-    key=[SOURCE, "products"],
-    deps=[shops],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    description=(
-        "Every shop's products with SKUs, prices and stock (POST /product/202309/products/search, "
-        "no filter): a full snapshot per run, landed raw as products/<fetch day>.jsonl.gz."
-    ),
+@shop_landing_asset(
+    "products",
+    "Every shop's products with SKUs, prices and stock (POST /product/202309/products/search, "
+    "no filter): a full snapshot per run, landed raw as products/<fetch day>.jsonl.gz.",
+    daily=False,
 )
 def products(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -185,13 +188,7 @@ def products(
     snapshot = RawFile(SOURCE, "products")
     shop_list = landed_shops(raw_dir)
     for shop in shop_list:
-        land_shop_pages(
-            snapshot,
-            client.search_products(shop.cipher),
-            shop.shop_id,
-            "products",
-            ("id", "create_time", "update_time"),
-        )
+        land_shop_pages(snapshot, client.search_products(shop.cipher), _PRODUCTS, shop.shop_id)
     path = snapshot.write(raw_dir, datetime.now(UTC).date().isoformat())
     context.log.info(f"products: {snapshot.records} from {len(shop_list)} shops to {path}")
     return dg.MaterializeResult(

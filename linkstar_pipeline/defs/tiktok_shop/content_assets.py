@@ -15,26 +15,29 @@ of each (shop, day) / (video, day) / session.
   the latest `update_time` per order.
 """
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import dagster as dg
 
-from connectors.tiktok_shop import ApiResponse
 from connectors.tiktok_shop_content import LIST_KEYS, TikTokShopContentClient, records
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, land_shop_pages, landed_shops
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    PageContents,
+    land_shop_pages,
+    landed_shops,
+)
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
-from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile
 from linkstar_pipeline.lib.settings import PipelineSettings
 
 GROUP = "tiktok_shop"
 
-# Fields a record must carry (by API name), checked on every page before landing.
+# Fields a record must carry (by API name), checked on every page before landing; the
+# records sit in nested lists (`LIST_KEYS`), read with the content client's own reader, and
+# the first field names a record in errors (a day for shop intervals).
 REQUIRED = {
     "shop_performance_daily": ("start_date", "gmv"),
     "video_performance_daily": ("id", "views", "gmv"),
@@ -47,6 +50,15 @@ _ENTITY_RECORDS = {
     "live_sessions": "live_sessions",
     "affiliate_orders": "affiliate_orders",
 }
+_CONTENTS = {
+    entity: PageContents(
+        LIST_KEYS[records_entity],
+        REQUIRED[entity],
+        id_field=REQUIRED[entity][0],
+        records_of=partial(records, records_entity),
+    )
+    for entity, records_entity in _ENTITY_RECORDS.items()
+}
 
 
 def _days(context: dg.AssetExecutionContext) -> tuple[date, date]:
@@ -55,21 +67,6 @@ def _days(context: dg.AssetExecutionContext) -> tuple[date, date]:
     last = (window.end - timedelta(days=1)).date()
     first = window.start.date() - timedelta(days=PipelineSettings.from_env().lookback_days)
     return first, last
-
-
-def _land(raw: RawFile, responses: Iterable[ApiResponse], shop_id: str) -> None:
-    """Every page of one shop's call into `raw`, checked; the records sit in nested lists
-    (`LIST_KEYS`), read with the content client's own reader."""
-    entity = _ENTITY_RECORDS[raw.entity]
-    land_shop_pages(
-        raw,
-        responses,
-        shop_id,
-        LIST_KEYS[entity],
-        REQUIRED[raw.entity],
-        id_field=REQUIRED[raw.entity][0],  # names the record in an error (a day for shop intervals)
-        records_of=partial(records, entity),
-    )
 
 
 def _result(entity: str, files: dict[str, int], pages: int, shops: int) -> dg.MaterializeResult:
@@ -84,21 +81,7 @@ def _result(entity: str, files: dict[str, int], pages: int, shops: int) -> dg.Ma
     )
 
 
-def _content_asset(name: str, description: str):
-    return dg.asset(
-        name=name,
-        key_prefix=[SOURCE],
-        deps=[shop_assets.shops],
-        group_name=GROUP,
-        kinds={"python", "json"},
-        freshness_policy=DAILY_FRESHNESS,
-        partitions_def=order_update_days,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        description=description,
-    )
-
-
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "shop_performance_daily",
     "The platform's own shop view per shop-local day (GMV, orders, buyers, funnel), "
     "GET analytics shop performance with granularity 1D; re-pulls the look-back days.",
@@ -109,7 +92,7 @@ def shop_performance_daily(
     return _window_feed(context, tiktok_shop, "shop_performance_daily")
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "live_sessions",
     "LIVE sessions with host, times, viewers and sales, by shop-local start day "
     "(GET analytics shop_lives performance); re-pulls the look-back days.",
@@ -120,7 +103,7 @@ def live_sessions(
     return _window_feed(context, tiktok_shop, "live_sessions")
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "affiliate_orders",
     "Orders sold by creators with creator, content and commission (POST affiliate_seller "
     "orders search on update_time, exclusive upper bound); re-pulls the look-back days.",
@@ -150,14 +133,14 @@ def _window_feed(
             ge = _utc_seconds(first)
             lt = _utc_seconds(last + timedelta(days=1))
             responses = client.affiliate_orders(shop.cipher, ge, lt)
-        _land(window_file, responses, shop.shop_id)
+        land_shop_pages(window_file, responses, _CONTENTS[entity], shop.shop_id)
     path = window_file.write(raw_dir, key)
     count, pages = window_file.records, len(window_file.pages)
     context.log.info(f"{entity} {first}..{last}: {count} records, {pages} pages to {path}")
     return _result(entity, {key: count}, pages, len(shop_list))
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "video_performance_daily",
     "Per video and shop-local day: views, engagement, clicks, attributed orders and GMV "
     "(GET analytics shop_videos performance, one call per shop and day); re-pulls the "
@@ -177,7 +160,8 @@ def video_performance_daily(
         key = day.isoformat()
         day_file = RawFile(SOURCE, "video_performance_daily", key)
         for shop in shop_list:
-            _land(day_file, client.video_performance(shop.cipher, day), shop.shop_id)
+            responses = client.video_performance(shop.cipher, day)
+            land_shop_pages(day_file, responses, _CONTENTS["video_performance_daily"], shop.shop_id)
         day_file.write(raw_dir, key)
         files[key] = day_file.records
         total_pages += len(day_file.pages)

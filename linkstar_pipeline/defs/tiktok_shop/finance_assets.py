@@ -14,10 +14,14 @@ import dagster as dg
 
 from connectors import tiktok_shop_finance as finance
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, land_shop_pages, landed_shops
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days, utc_days
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    PageContents,
+    land_shop_pages,
+    landed_shops,
+)
+from linkstar_pipeline.defs.tiktok_shop.partitions import utc_days
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
-from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile
 
@@ -25,27 +29,25 @@ STATEMENTS = "statements"
 STATEMENT_TRANSACTIONS = "statement_transactions"
 PAYMENTS = "payments"
 UNSETTLED_ORDERS = "unsettled_orders"
-_REQUIRED = {
-    STATEMENTS: ("id", "statement_time", "currency", "settlement_amount"),
-    STATEMENT_TRANSACTIONS: ("id", "settlement_amount"),
-    PAYMENTS: ("id", "create_time", "status", "amount"),
-    UNSETTLED_ORDERS: ("order_id",),
+# What each endpoint's pages must hold, checked before any file is replaced.
+_CONTENTS = {
+    STATEMENTS: PageContents(
+        finance.STATEMENTS_LIST_KEY, ("id", "statement_time", "currency", "settlement_amount")
+    ),
+    STATEMENT_TRANSACTIONS: PageContents(
+        finance.TRANSACTIONS_LIST_KEY, ("id", "settlement_amount")
+    ),
+    PAYMENTS: PageContents(finance.PAYMENTS_LIST_KEY, ("id", "create_time", "status", "amount")),
+    # The list comes under either of two keys, decided per page.
+    UNSETTLED_ORDERS: PageContents(finance.unsettled_list_key, ("order_id",)),
 }
 
 
-@dg.asset(
-    key=[SOURCE, "finance_statements"],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Daily settlement statements cut on each UTC day (GET /finance/202309/statements) and "
-        "every transaction of each (GET .../statements/{id}/statement_transactions), every "
-        "shop, landed raw: statements/<day> and statement_transactions/<day>."
-    ),
+@shop_assets.shop_landing_asset(
+    "finance_statements",
+    "Daily settlement statements cut on each UTC day (GET /finance/202309/statements) and "
+    "every transaction of each (GET .../statements/{id}/statement_transactions), every "
+    "shop, landed raw: statements/<day> and statement_transactions/<day>.",
 )
 def finance_statements(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -62,14 +64,13 @@ def finance_statements(
                 client, shop.cipher, statement_time_ge=ge, statement_time_lt=lt
             )
             for statement in land_shop_pages(
-                statements, pages, shop.shop_id, finance.STATEMENTS_LIST_KEY, _REQUIRED[STATEMENTS]
+                statements, pages, _CONTENTS[STATEMENTS], shop.shop_id
             ):
                 land_shop_pages(
                     transactions,
                     finance.get_statement_transactions(client, shop.cipher, str(statement["id"])),
+                    _CONTENTS[STATEMENT_TRANSACTIONS],
                     shop.shop_id,
-                    finance.TRANSACTIONS_LIST_KEY,
-                    _REQUIRED[STATEMENT_TRANSACTIONS],
                 )
         # Transactions first: a statement file never points at transactions not yet landed.
         transactions.write(raw_dir, partition_key)
@@ -92,18 +93,10 @@ def finance_statements(
     )
 
 
-@dg.asset(
-    key=[SOURCE, "finance_payments"],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Payouts created on each UTC day (GET /finance/202309/payments), every shop, landed "
-        "raw as payments/<day>; the look-back re-fetch picks up PROCESSING -> PAID."
-    ),
+@shop_assets.shop_landing_asset(
+    "finance_payments",
+    "Payouts created on each UTC day (GET /finance/202309/payments), every shop, landed "
+    "raw as payments/<day>; the look-back re-fetch picks up PROCESSING -> PAID.",
 )
 def finance_payments(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -118,9 +111,7 @@ def finance_payments(
             pages = finance.search_payments(
                 client, shop.cipher, create_time_ge=ge, create_time_lt=lt
             )
-            land_shop_pages(
-                payments, pages, shop.shop_id, finance.PAYMENTS_LIST_KEY, _REQUIRED[PAYMENTS]
-            )
+            land_shop_pages(payments, pages, _CONTENTS[PAYMENTS], shop.shop_id)
         payments.write(raw_dir, partition_key)
         per_partition[partition_key] = payments.records
     context.log.info(f"payments: {sum(per_partition.values())} from {len(shop_list)} shops")
@@ -133,16 +124,11 @@ def finance_payments(
     )
 
 
-@dg.asset(
-    key=[SOURCE, "unsettled_orders"],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    description=(
-        "Orders not yet settled, with estimated amounts (GET /finance/202309/orders/unsettled): "
-        "a snapshot per run, landed raw as unsettled_orders/<fetch day>.jsonl.gz."
-    ),
+@shop_assets.shop_landing_asset(
+    "unsettled_orders",
+    "Orders not yet settled, with estimated amounts (GET /finance/202309/orders/unsettled): "
+    "a snapshot per run, landed raw as unsettled_orders/<fetch day>.jsonl.gz.",
+    daily=False,
 )
 def unsettled_orders(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -153,13 +139,8 @@ def unsettled_orders(
     shop_list = landed_shops(raw_dir)
     unsettled = RawFile(SOURCE, UNSETTLED_ORDERS)
     for shop in shop_list:
-        land_shop_pages(
-            unsettled,
-            finance.get_unsettled_orders(client, shop.cipher),
-            shop.shop_id,
-            finance.unsettled_list_key,  # either of two keys, per page
-            _REQUIRED[UNSETTLED_ORDERS],
-        )
+        pages = finance.get_unsettled_orders(client, shop.cipher)
+        land_shop_pages(unsettled, pages, _CONTENTS[UNSETTLED_ORDERS], shop.shop_id)
     path = unsettled.write(raw_dir, datetime.now(UTC).date().isoformat())
     context.log.info(f"unsettled orders: {unsettled.records} from {len(shop_list)} shops")
     return dg.MaterializeResult(

@@ -3,11 +3,11 @@
 Every TikTok Shop landing asset does the same per shop: number the pages of one call
 sequence, name where each came from (`PageOrigin`: endpoint, request id, shop, partition),
 check its records before anything lands, and keep the page for one raw file per partition.
-`land_shop_pages` is that step; `checked_pages` / `check_page` are the part of it before the
-page is kept, for assets that file a page under more than one partition (customer service)
-or look at each page (the update-day feeds); `partitions_metadata` is the metadata of a run
-over daily partitions. Defined once
-so the raw file layout, the page numbering and the error messages cannot drift apart.
+`land_shop_pages` is that step, given the endpoint's `PageContents`; `checked_pages` /
+`check_page` are the part before the page is kept, for assets that file a page under more
+than one partition (customer service) or look at each page (the update-day feeds);
+`partitions_metadata` is the metadata of a run over daily partitions. Defined once so the
+raw file layout, the page numbering and the error messages cannot drift apart.
 """
 
 from __future__ import annotations
@@ -67,8 +67,20 @@ def page_origin(
     )
 
 
-# Where a page's records sit in `data`: a key, or (unsettled orders) a function of the page.
-ListKey = str | Callable[[ApiResponse], str]
+@dataclass(frozen=True)
+class PageContents:
+    """What one endpoint's pages must hold: where the records sit and which fields staging
+    keys on (`id_field` names a record in errors).
+
+    `list_key` is the key under `data`, or a function of the page where the key varies
+    (unsettled orders); `records_of` reads the records another way than `data[list_key]`
+    (content's nested lists), `list_key` then only naming the list in errors.
+    """
+
+    list_key: str | Callable[[ApiResponse], str]
+    required: tuple[str, ...]
+    id_field: str = "id"
+    records_of: Callable[[ApiResponse], list[dict[str, Any]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,76 +99,43 @@ class CheckedPage:
 def check_page(
     response: ApiResponse,
     number: int,
-    list_key: ListKey,
-    required: tuple[str, ...],
-    *,
+    contents: PageContents,
     shop_id: str | None,
     partition_key: str | None = None,
-    id_field: str = "id",
-    records_of: Callable[[ApiResponse], list[dict[str, Any]]] | None = None,
 ) -> CheckedPage:
     """Check one page as it arrives: a page lacking a field staging keys on raises a
     `PayloadError` naming endpoint, request id, shop, partition and record, before any file
-    is replaced.
-
-    `partition_key` is the one errors name (None where a page may land under several days);
-    `records_of` reads the records another way than `data[list_key]` (content's nested
-    lists), `list_key` then only naming the list in errors.
-    """
+    is replaced. `partition_key` is the one errors name (None where a page may land under
+    several days)."""
     origin = page_origin(response, shop_id, partition_key)
-    key = list_key if isinstance(list_key, str) else list_key(response)
-    records = records_in(response.data, key, origin) if records_of is None else records_of(response)
-    check_required_fields(records, required, key, origin, id_field)
+    key = contents.list_key if isinstance(contents.list_key, str) else contents.list_key(response)
+    if contents.records_of is None:
+        records = records_in(response.data, key, origin)
+    else:
+        records = contents.records_of(response)
+    check_required_fields(records, contents.required, key, origin, contents.id_field)
     return CheckedPage(number, response, origin, records)
 
 
 def checked_pages(
     responses: Iterable[ApiResponse],
-    list_key: ListKey,
-    required: tuple[str, ...],
-    *,
+    contents: PageContents,
     shop_id: str | None,
     partition_key: str | None = None,
-    id_field: str = "id",
-    records_of: Callable[[ApiResponse], list[dict[str, Any]]] | None = None,
 ) -> Iterator[CheckedPage]:
     """`check_page` on every page of one shop's call, numbered from 1, as they arrive."""
     for number, response in enumerate(responses, start=1):
-        yield check_page(
-            response,
-            number,
-            list_key,
-            required,
-            shop_id=shop_id,
-            partition_key=partition_key,
-            id_field=id_field,
-            records_of=records_of,
-        )
+        yield check_page(response, number, contents, shop_id, partition_key)
 
 
 def land_shop_pages(
-    raw: RawFile,
-    responses: Iterable[ApiResponse],
-    shop_id: str,
-    list_key: ListKey,
-    required: tuple[str, ...],
-    *,
-    id_field: str = "id",
-    records_of: Callable[[ApiResponse], list[dict[str, Any]]] | None = None,
+    raw: RawFile, responses: Iterable[ApiResponse], contents: PageContents, shop_id: str
 ) -> list[dict[str, Any]]:
     """Check every page of one shop's `responses` and add it to `raw` (pages and errors carry
     `raw.partition_key`), counting its records; returns the records, for assets that fetch
     more per record (statement transactions)."""
     found: list[dict[str, Any]] = []
-    for page in checked_pages(
-        responses,
-        list_key,
-        required,
-        shop_id=shop_id,
-        partition_key=raw.partition_key,
-        id_field=id_field,
-        records_of=records_of,
-    ):
+    for page in checked_pages(responses, contents, shop_id, raw.partition_key):
         raw.add(page.raw_page(raw.entity, raw.partition_key), len(page.records))
         found.extend(page.records)
     return found

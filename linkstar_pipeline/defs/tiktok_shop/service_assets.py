@@ -22,14 +22,13 @@ from connectors.tiktok_shop_service import (
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
 from linkstar_pipeline.defs.tiktok_shop.landing import (
     SOURCE,
+    PageContents,
     check_page,
     checked_pages,
     landed_shops,
     partitions_metadata,
 )
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
-from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
 
@@ -38,6 +37,9 @@ REVIEWS_ENTITY = "product_reviews"
 REQUIRED_CONVERSATION_FIELDS = ("id", "latest_message")
 REQUIRED_MESSAGE_FIELDS = ("id", "create_time", "sender")
 REQUIRED_REVIEW_FIELDS = ("id", "rating", "product_id", "create_time", "update_time")
+_CONVERSATIONS = PageContents(CONVERSATIONS_LIST_KEY, REQUIRED_CONVERSATION_FIELDS)
+_MESSAGES = PageContents(MESSAGES_LIST_KEY, REQUIRED_MESSAGE_FIELDS)
+_REVIEWS = PageContents(REVIEWS_LIST_KEY, REQUIRED_REVIEW_FIELDS)
 
 
 def _day_key(unix_seconds: int) -> str:
@@ -81,19 +83,11 @@ def _land_by_day(
     )
 
 
-@dg.asset(
-    key=[SOURCE, CONVERSATIONS_ENTITY],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Customer-service conversations whose newest message falls on each UTC day (GET "
-        "/customer_service/202309/conversations, newest first), with every message of each "
-        "(GET .../conversations/{id}/messages), landed raw. Holds buyer PII: raw only."
-    ),
+@shop_assets.shop_landing_asset(
+    CONVERSATIONS_ENTITY,
+    "Customer-service conversations whose newest message falls on each UTC day (GET "
+    "/customer_service/202309/conversations, newest first), with every message of each "
+    "(GET .../conversations/{id}/messages), landed raw. Holds buyer PII: raw only.",
 )
 def cs_conversations(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -106,45 +100,26 @@ def cs_conversations(
     for shop in shops:
         for number, page in enumerate(service.conversations_since(shop.cipher, start), start=1):
             # A conversation page may land under several days: its errors name no partition.
-            checked = check_page(
-                page.response,
-                number,
-                CONVERSATIONS_LIST_KEY,
-                REQUIRED_CONVERSATION_FIELDS,
-                shop_id=shop.shop_id,
-            )
+            checked = check_page(page.response, number, _CONVERSATIONS, shop.shop_id)
             in_window = [c for c in page.recent if conversation_activity_time(c) < end]
             for day in sorted({_day_key(conversation_activity_time(c)) for c in in_window}):
                 pages_by_day[day].append(checked.raw_page(CONVERSATIONS_ENTITY, day))
             for conversation in in_window:
                 day = _day_key(conversation_activity_time(conversation))
                 records_by_day[day] += 1
-                for message_page in checked_pages(
-                    service.messages(shop.cipher, str(conversation["id"])),
-                    MESSAGES_LIST_KEY,
-                    REQUIRED_MESSAGE_FIELDS,
-                    shop_id=shop.shop_id,
-                    partition_key=day,
-                ):
+                messages = service.messages(shop.cipher, str(conversation["id"]))
+                for message_page in checked_pages(messages, _MESSAGES, shop.shop_id, day):
                     pages_by_day[day].append(message_page.raw_page(CONVERSATIONS_ENTITY, day))
     return _land_by_day(
         context, CONVERSATIONS_ENTITY, days, pages_by_day, records_by_day, len(shops)
     )
 
 
-@dg.asset(
-    key=[SOURCE, REVIEWS_ENTITY],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Product reviews created or updated (seller reply) on each UTC day (GET "
-        "/product/202309/reviews on update_time, ASSUMED endpoint), every shop, landed raw. "
-        "Reviewer identity and text stay in raw."
-    ),
+@shop_assets.shop_landing_asset(
+    REVIEWS_ENTITY,
+    "Product reviews created or updated (seller reply) on each UTC day (GET "
+    "/product/202309/reviews on update_time, ASSUMED endpoint), every shop, landed raw. "
+    "Reviewer identity and text stay in raw.",
 )
 def product_reviews(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -156,12 +131,7 @@ def product_reviews(
     records_by_day: dict[str, int] = defaultdict(int)
     for shop in shops:
         # A page may land under several days: its errors name no partition.
-        for page in checked_pages(
-            service.reviews(shop.cipher, start, end),
-            REVIEWS_LIST_KEY,
-            REQUIRED_REVIEW_FIELDS,
-            shop_id=shop.shop_id,
-        ):
+        for page in checked_pages(service.reviews(shop.cipher, start, end), _REVIEWS, shop.shop_id):
             review_days = [_day_key(int(r["update_time"])) for r in page.records]
             for day in review_days:
                 records_by_day[day] += 1
