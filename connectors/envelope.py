@@ -14,8 +14,10 @@ EMPTY_BODY = "an empty body"
 NOT_JSON = "a body that is not JSON (cut short in transit, or not the API)"
 
 
-def read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
-    """(body text, envelope or None, what is wrong). JSON on the wire is UTF-8 (RFC 8259)."""
+def read_json_body(content: bytes) -> tuple[str, Any, str]:
+    """(body text, parsed JSON, what is wrong): the checks every API client makes before it
+    looks at its own envelope. JSON on the wire is UTF-8 (RFC 8259). The parsed value means
+    nothing when what is wrong is not empty (a JSON `null` parses to None too)."""
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
@@ -23,9 +25,17 @@ def read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
     if not text.strip():
         return text, None, EMPTY_BODY
     try:
-        envelope = json.loads(text)
+        return text, json.loads(text), ""
     except ValueError:
         return text, None, NOT_JSON
+
+
+def read_envelope(content: bytes) -> tuple[str, dict[str, Any] | None, str]:
+    """(body text, envelope or None, what is wrong); the TikTok envelope's `code` is an
+    integer."""
+    text, envelope, problem = read_json_body(content)
+    if problem:
+        return text, None, problem
     if not isinstance(envelope, dict):
         return text, None, f"a JSON {type(envelope).__name__} instead of an object"
     code = envelope.get("code")

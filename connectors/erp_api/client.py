@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 
-from connectors.envelope import EMPTY_BODY, NOT_JSON, looks_truncated
+from connectors.envelope import looks_truncated, read_json_body
 from connectors.erp_api import lingxing
 from connectors.rate_limit import RateLimiter, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
@@ -466,16 +466,11 @@ class ErpApiClient(SessionOwner):
     # -- reading and errors ----------------------------------------------------------------------
 
     def _read(self, http: requests.Response) -> tuple[str, dict[str, Any] | None, str]:
-        try:
-            text = http.content.decode("utf-8")
-        except UnicodeDecodeError:
-            return http.content.decode("utf-8", errors="replace"), None, "a body that is not UTF-8"
-        if not text.strip():
-            return text, None, EMPTY_BODY
-        try:
-            envelope = json.loads(text)
-        except ValueError:
-            return text, None, NOT_JSON
+        """Like the TikTok envelope, but any `code` the vendor adapter can parse (strings
+        included), so only its presence is checked here."""
+        text, envelope, problem = read_json_body(http.content)
+        if problem:
+            return text, None, problem
         if not isinstance(envelope, dict) or "code" not in envelope:
             return text, None, "JSON without a `code`"
         return text, envelope, ""

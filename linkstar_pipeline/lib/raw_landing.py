@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -41,6 +41,37 @@ class RawPage:
 
 def raw_file_path(raw_dir: Path, source: str, entity: str, file_key: str) -> Path:
     return raw_dir / source / entity / f"{file_key}.jsonl.gz"
+
+
+@dataclass
+class RawFile:
+    """The pages of one raw file (one source/entity/file), gathered from every shop or
+    advertiser first and written once at the end: a fetch failing half-way through leaves the
+    previous complete file in place instead of a file missing the shops not yet reached.
+
+    `partition_key` is what each page records as its partition; the file key, given to
+    `write`, names the file. They are the same for daily partitions and differ for snapshots
+    (no partition, keyed by the day the fetch ended) and run-range files (`first..last` in
+    the pages, `first_last` in the name). `records` is the asset's own count (what counts as
+    a record differs by source), kept beside the pages so every asset reports both alike.
+    """
+
+    source: str
+    entity: str
+    partition_key: str | None = None
+    pages: list[RawPage] = field(default_factory=list)
+    records: int = 0
+
+    def add(self, page: RawPage, records: int = 0) -> None:
+        self.pages.append(page)
+        self.records += records
+
+    def write(self, raw_dir: Path, file_key: str) -> Path:
+        """Atomically (re)place the file with every page gathered (none: an empty file, so a
+        rerun never keeps stale pages); returns its path."""
+        path = raw_file_path(raw_dir, self.source, self.entity, file_key)
+        write_raw_pages(path, self.pages)
+        return path
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from connectors.tiktok_ads import advertiser_local_today, lookback_window
 from linkstar_pipeline.defs.tiktok_ads.landing import (
     SOURCE,
     advertisers_file,
+    land_ads_pages,
     landed_advertisers,
     raw_page,
     stores_by_advertiser,
@@ -24,7 +25,7 @@ from linkstar_pipeline.defs.tiktok_ads.resources import TikTokAdsApiResource
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
 from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
-from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
+from linkstar_pipeline.lib.raw_landing import RawFile, write_raw_pages
 
 GROUP = "tiktok_ads"
 # What the warehouse keeps per ad and day: sums only (ratios are recomputed from them; reach
@@ -107,38 +108,47 @@ def structure(context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResourc
     accounts = landed_advertisers(raw_dir)
     fetch_day = datetime.now(UTC).date().isoformat()
     for entity, method in _STRUCTURE.items():
-        pages: list[RawPage] = []
-        records = 0
+        snapshot = RawFile(SOURCE, entity)
         for account in accounts:
-            for number, response in enumerate(getattr(client, method)(account.advertiser_id), 1):
-                pages.append(raw_page(response, entity, number, None))
-                records += len(response.rows)
-        path = raw_file_path(raw_dir, SOURCE, entity, fetch_day)
-        write_raw_pages(path, pages)
-        context.log.info(f"{entity}: {records} from {len(accounts)} advertisers to {path}")
+            land_ads_pages(snapshot, getattr(client, method)(account.advertiser_id))
+        path = snapshot.write(raw_dir, fetch_day)
+        context.log.info(f"{entity}: {snapshot.records} from {len(accounts)} advertisers to {path}")
         yield dg.MaterializeResult(
             asset_key=[SOURCE, entity],
             metadata={
-                entity: records,
-                "pages": len(pages),
+                entity: snapshot.records,
+                "pages": len(snapshot.pages),
                 "raw_file": dg.MetadataValue.path(str(path)),
             },
         )
 
 
-@dg.asset(
-    key=[SOURCE, "ad_report_daily"],
-    deps=[advertisers],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
-        "stat_time_day) for the partition range on each advertiser's own clock, widened to the "
-        "restatement look-back; one raw file per run range, replaced when the range is re-run."
-    ),
+def _daily_report_asset(name: str, description: str):
+    """A report over the partition range, every advertiser, after `advertisers`: a backfill
+    in one run, as the range lands as one file (`first_last`)."""
+    return dg.asset(
+        key=[SOURCE, name],
+        deps=[advertisers],
+        group_name=GROUP,
+        kinds={"python", "json"},
+        freshness_policy=DAILY_FRESHNESS,
+        partitions_def=order_update_days,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        description=description,
+    )
+
+
+def _asked_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
+    """First and last day of the run's partition range (before each advertiser's look-back)."""
+    window = context.partition_time_window
+    return window.start.date(), (window.end - timedelta(days=1)).date()
+
+
+@_daily_report_asset(
+    "ad_report_daily",
+    "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
+    "stat_time_day) for the partition range on each advertiser's own clock, widened to the "
+    "restatement look-back; one raw file per run range, replaced when the range is re-run.",
 )
 def ad_report_daily(
     context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
@@ -146,35 +156,29 @@ def ad_report_daily(
     client = tiktok_ads.client()
     settings = client.settings
     raw_dir = linkstar_paths().raw_dir
-    window = context.partition_time_window
-    first = window.start.date()
-    last = (window.end - timedelta(days=1)).date()
+    first, last = _asked_days(context)
     now = datetime.now(UTC)
-    pages: list[RawPage] = []
+    run_file = RawFile(SOURCE, "ad_report_daily", f"{first}..{last}")
     per_advertiser: dict[str, dict[str, object]] = {}
     for account in landed_advertisers(raw_dir):
         start, end = _local_window(first, last, account.timezone, settings.lookback_days, now)
         if start > end:
             continue
-        rows = 0
         responses = client.iter_report_pages(
             account.advertiser_id, "AUCTION_AD", start, end, REPORT_METRICS, REPORT_DIMENSIONS
         )
-        for number, response in enumerate(responses, start=1):
-            pages.append(raw_page(response, "ad_report_daily", number, f"{first}..{last}"))
-            rows += len(response.rows)
+        rows = land_ads_pages(run_file, responses)
         per_advertiser[account.advertiser_id] = {
             "days": f"{start}..{end}",
             "rows": rows,
             "currency": account.currency,
         }
         context.log.info(f"advertiser {account.advertiser_id}: {rows} ad-days, {start}..{end}")
-    path = raw_file_path(raw_dir, SOURCE, "ad_report_daily", f"{first}_{last}")
-    write_raw_pages(path, pages)
+    path = run_file.write(raw_dir, f"{first}_{last}")
     return dg.MaterializeResult(
         metadata={
             "ad_days_landed": sum(int(v["rows"]) for v in per_advertiser.values()),
-            "pages_landed": len(pages),
+            "pages_landed": len(run_file.pages),
             "advertisers": len(per_advertiser),
             "per_advertiser": dg.MetadataValue.json(per_advertiser),
             "raw_file": dg.MetadataValue.path(str(path)),
@@ -182,31 +186,21 @@ def ad_report_daily(
     )
 
 
-@dg.asset(
-    key=[SOURCE, "gmv_max_report_daily"],
-    deps=[advertisers],
-    group_name=GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Daily GMV Max report (GET /gmv_max/report/get/, campaign_id × stat_time_day) of each "
-        "advertiser's store(s) from the advertiser_shops seed, one store per call, over the "
-        "partition range on the advertiser's clock widened to the restatement look-back."
-    ),
+@_daily_report_asset(
+    "gmv_max_report_daily",
+    "Daily GMV Max report (GET /gmv_max/report/get/, campaign_id × stat_time_day) of each "
+    "advertiser's store(s) from the advertiser_shops seed, one store per call, over the "
+    "partition range on the advertiser's clock widened to the restatement look-back.",
 )
 def gmv_max_report_daily(
     context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
 ) -> dg.MaterializeResult:
     client = tiktok_ads.client()
     raw_dir = linkstar_paths().raw_dir
-    window = context.partition_time_window
-    first = window.start.date()
-    last = (window.end - timedelta(days=1)).date()
+    first, last = _asked_days(context)
     now = datetime.now(UTC)
     stores = stores_by_advertiser()
-    pages: list[RawPage] = []
+    run_file = RawFile(SOURCE, "gmv_max_report_daily", f"{first}..{last}")
     per_store: dict[str, dict[str, object]] = {}
     unlinked = []
     for account in landed_advertisers(raw_dir):
@@ -218,13 +212,10 @@ def gmv_max_report_daily(
         if start > end:
             continue
         for store_id in stores.get(account.advertiser_id, []):
-            rows = 0
             responses = client.iter_gmv_max_report_pages(
                 account.advertiser_id, store_id, start, end
             )
-            for number, response in enumerate(responses, start=1):
-                pages.append(raw_page(response, "gmv_max_report_daily", number, f"{first}..{last}"))
-                rows += len(response.rows)
+            rows = land_ads_pages(run_file, responses)
             per_store[store_id] = {
                 "advertiser_id": account.advertiser_id,
                 "days": f"{start}..{end}",
@@ -236,8 +227,7 @@ def gmv_max_report_daily(
             f"No store linked in the advertiser_shops seed for advertisers {unlinked}: "
             "their GMV Max figures are not loaded."
         )
-    path = raw_file_path(raw_dir, SOURCE, "gmv_max_report_daily", f"{first}_{last}")
-    write_raw_pages(path, pages)
+    path = run_file.write(raw_dir, f"{first}_{last}")
     return dg.MaterializeResult(
         metadata={
             "store_days_landed": sum(int(v["rows"]) for v in per_store.values()),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from connectors.tiktok_ads import AdsResponse
 from linkstar_pipeline.defs.dbt import project as dbt_project
-from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, read_raw_pages
+from linkstar_pipeline.lib.raw_landing import RawFile, RawPage, raw_file_path, read_raw_pages
 
 SOURCE = "tiktok_ads"
 
@@ -31,6 +32,17 @@ def raw_page(response: AdsResponse, entity: str, page_number: int, partition_key
         request_body=None,
         body=response.text,
     )
+
+
+def land_ads_pages(raw: RawFile, responses: Iterable[AdsResponse]) -> int:
+    """Every page of one advertiser's call into `raw`, numbered from 1 and carrying
+    `raw.partition_key`, its `rows` counted as records; returns the rows of this call (the
+    per-advertiser and per-store counts in the report assets' metadata)."""
+    rows = 0
+    for number, response in enumerate(responses, start=1):
+        raw.add(raw_page(response, raw.entity, number, raw.partition_key), len(response.rows))
+        rows += len(response.rows)
+    return rows
 
 
 @dataclass(frozen=True)

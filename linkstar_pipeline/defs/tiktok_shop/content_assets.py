@@ -16,24 +16,28 @@ of each (shop, day) / (video, day) / session.
 """
 
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import dagster as dg
 
-from connectors.tiktok_shop import ApiResponse
 from connectors.tiktok_shop_content import LIST_KEYS, TikTokShopContentClient, records
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, landed_shops, raw_page
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
-from linkstar_pipeline.defs.tiktok_shop.payloads import PageOrigin, check_required_fields
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    PageContents,
+    land_shop_pages,
+    landed_shops,
+)
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
-from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
-from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
+from linkstar_pipeline.lib.raw_landing import RawFile
 from linkstar_pipeline.lib.settings import PipelineSettings
 
 GROUP = "tiktok_shop"
 
-# Fields a record must carry (by API name), checked on every page before landing.
+# Fields a record must carry (by API name), checked on every page before landing; the
+# records sit in nested lists (`LIST_KEYS`), read with the content client's own reader, and
+# the first field names a record in errors (a day for shop intervals).
 REQUIRED = {
     "shop_performance_daily": ("start_date", "gmv"),
     "video_performance_daily": ("id", "views", "gmv"),
@@ -46,6 +50,15 @@ _ENTITY_RECORDS = {
     "live_sessions": "live_sessions",
     "affiliate_orders": "affiliate_orders",
 }
+_CONTENTS = {
+    entity: PageContents(
+        LIST_KEYS[records_entity],
+        REQUIRED[entity],
+        id_field=REQUIRED[entity][0],
+        records_of=partial(records, records_entity),
+    )
+    for entity, records_entity in _ENTITY_RECORDS.items()
+}
 
 
 def _days(context: dg.AssetExecutionContext) -> tuple[date, date]:
@@ -54,23 +67,6 @@ def _days(context: dg.AssetExecutionContext) -> tuple[date, date]:
     last = (window.end - timedelta(days=1)).date()
     first = window.start.date() - timedelta(days=PipelineSettings.from_env().lookback_days)
     return first, last
-
-
-def _landed(
-    entity: str, response: ApiResponse, shop_id: str, number: int, key: str
-) -> tuple[RawPage, int]:
-    origin = PageOrigin(
-        endpoint=f"{response.method} {response.path}",
-        request_id=response.request_id,
-        shop_id=shop_id,
-        partition_key=key,
-    )
-    found = records(_ENTITY_RECORDS[entity], response)
-    id_field = REQUIRED[entity][0]  # names the record in an error (a day for shop intervals)
-    check_required_fields(
-        found, REQUIRED[entity], LIST_KEYS[_ENTITY_RECORDS[entity]], origin, id_field
-    )
-    return raw_page(response, entity, number, shop_id=shop_id, partition_key=key), len(found)
 
 
 def _result(entity: str, files: dict[str, int], pages: int, shops: int) -> dg.MaterializeResult:
@@ -85,21 +81,7 @@ def _result(entity: str, files: dict[str, int], pages: int, shops: int) -> dg.Ma
     )
 
 
-def _content_asset(name: str, description: str):
-    return dg.asset(
-        name=name,
-        key_prefix=[SOURCE],
-        deps=[shop_assets.shops],
-        group_name=GROUP,
-        kinds={"python", "json"},
-        freshness_policy=DAILY_FRESHNESS,
-        partitions_def=order_update_days,
-        backfill_policy=dg.BackfillPolicy.single_run(),
-        description=description,
-    )
-
-
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "shop_performance_daily",
     "The platform's own shop view per shop-local day (GMV, orders, buyers, funnel), "
     "GET analytics shop performance with granularity 1D; re-pulls the look-back days.",
@@ -110,7 +92,7 @@ def shop_performance_daily(
     return _window_feed(context, tiktok_shop, "shop_performance_daily")
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "live_sessions",
     "LIVE sessions with host, times, viewers and sales, by shop-local start day "
     "(GET analytics shop_lives performance); re-pulls the look-back days.",
@@ -121,7 +103,7 @@ def live_sessions(
     return _window_feed(context, tiktok_shop, "live_sessions")
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "affiliate_orders",
     "Orders sold by creators with creator, content and commission (POST affiliate_seller "
     "orders search on update_time, exclusive upper bound); re-pulls the look-back days.",
@@ -139,9 +121,9 @@ def _window_feed(
     client = TikTokShopContentClient(tiktok_shop.client())
     first, last = _days(context)
     key = last.isoformat()
-    shop_list = landed_shops(linkstar_paths().raw_dir)
-    pages: list[RawPage] = []
-    count = 0
+    raw_dir = linkstar_paths().raw_dir
+    shop_list = landed_shops(raw_dir)
+    window_file = RawFile(SOURCE, entity, key)
     for shop in shop_list:
         if entity == "shop_performance_daily":
             responses = [client.shop_performance(shop.cipher, first, last)]
@@ -151,17 +133,14 @@ def _window_feed(
             ge = _utc_seconds(first)
             lt = _utc_seconds(last + timedelta(days=1))
             responses = client.affiliate_orders(shop.cipher, ge, lt)
-        for number, response in enumerate(responses, start=1):
-            page, found = _landed(entity, response, shop.shop_id, number, key)
-            pages.append(page)
-            count += found
-    path = raw_file_path(linkstar_paths().raw_dir, SOURCE, entity, key)
-    write_raw_pages(path, pages)
-    context.log.info(f"{entity} {first}..{last}: {count} records, {len(pages)} pages to {path}")
-    return _result(entity, {key: count}, len(pages), len(shop_list))
+        land_shop_pages(window_file, responses, _CONTENTS[entity], shop.shop_id)
+    path = window_file.write(raw_dir, key)
+    count, pages = window_file.records, len(window_file.pages)
+    context.log.info(f"{entity} {first}..{last}: {count} records, {pages} pages to {path}")
+    return _result(entity, {key: count}, pages, len(shop_list))
 
 
-@_content_asset(
+@shop_assets.shop_landing_asset(
     "video_performance_daily",
     "Per video and shop-local day: views, engagement, clicks, attributed orders and GMV "
     "(GET analytics shop_videos performance, one call per shop and day); re-pulls the "
@@ -172,25 +151,20 @@ def video_performance_daily(
 ) -> dg.MaterializeResult:
     client = TikTokShopContentClient(tiktok_shop.client())
     first, last = _days(context)
-    shop_list = landed_shops(linkstar_paths().raw_dir)
+    raw_dir = linkstar_paths().raw_dir
+    shop_list = landed_shops(raw_dir)
     files: dict[str, int] = {}
     total_pages = 0
     day = first
     while day <= last:
         key = day.isoformat()
-        pages: list[RawPage] = []
-        files[key] = 0
+        day_file = RawFile(SOURCE, "video_performance_daily", key)
         for shop in shop_list:
-            for number, response in enumerate(client.video_performance(shop.cipher, day), 1):
-                page, found = _landed(
-                    "video_performance_daily", response, shop.shop_id, number, key
-                )
-                pages.append(page)
-                files[key] += found
-        write_raw_pages(
-            raw_file_path(linkstar_paths().raw_dir, SOURCE, "video_performance_daily", key), pages
-        )
-        total_pages += len(pages)
+            responses = client.video_performance(shop.cipher, day)
+            land_shop_pages(day_file, responses, _CONTENTS["video_performance_daily"], shop.shop_id)
+        day_file.write(raw_dir, key)
+        files[key] = day_file.records
+        total_pages += len(day_file.pages)
         day += timedelta(days=1)
     context.log.info(f"video_performance_daily {first}..{last}: {sum(files.values())} video days")
     return _result("video_performance_daily", files, total_pages, len(shop_list))

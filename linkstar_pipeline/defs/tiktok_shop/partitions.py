@@ -6,6 +6,9 @@ version. `end_offset=1` makes today a partition too, so a run picks up changes m
 midnight instead of leaving them for tomorrow.
 """
 
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+
 import dagster as dg
 
 from linkstar_pipeline.lib.settings import PipelineSettings
@@ -15,3 +18,16 @@ order_update_days = dg.DailyPartitionsDefinition(
     timezone="UTC",
     end_offset=1,
 )
+
+
+def utc_days(window: dg.TimeWindow) -> Iterator[tuple[str, int, int]]:
+    """(partition key, start, end) in Unix seconds for each UTC day of a run's window: the
+    update-time filters of every daily feed (end exclusive, as the search endpoints take it)."""
+    day = window.start.astimezone(UTC)
+    while day < window.end:
+        yield (
+            day.strftime("%Y-%m-%d"),
+            int(day.timestamp()),
+            int((day + timedelta(days=1)).timestamp()),
+        )
+        day += timedelta(days=1)

@@ -20,15 +20,15 @@ from connectors.tiktok_shop_service import (
     conversation_activity_time,
 )
 from linkstar_pipeline.defs.tiktok_shop import assets as shop_assets
-from linkstar_pipeline.defs.tiktok_shop.landing import SOURCE, landed_shops, raw_page
-from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
-from linkstar_pipeline.defs.tiktok_shop.payloads import (
-    PageOrigin,
-    check_required_fields,
-    records_in,
+from linkstar_pipeline.defs.tiktok_shop.landing import (
+    SOURCE,
+    PageContents,
+    check_page,
+    checked_pages,
+    landed_shops,
+    partitions_metadata,
 )
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
-from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawPage, raw_file_path, write_raw_pages
 
@@ -37,6 +37,9 @@ REVIEWS_ENTITY = "product_reviews"
 REQUIRED_CONVERSATION_FIELDS = ("id", "latest_message")
 REQUIRED_MESSAGE_FIELDS = ("id", "create_time", "sender")
 REQUIRED_REVIEW_FIELDS = ("id", "rating", "product_id", "create_time", "update_time")
+_CONVERSATIONS = PageContents(CONVERSATIONS_LIST_KEY, REQUIRED_CONVERSATION_FIELDS)
+_MESSAGES = PageContents(MESSAGES_LIST_KEY, REQUIRED_MESSAGE_FIELDS)
+_REVIEWS = PageContents(REVIEWS_LIST_KEY, REQUIRED_REVIEW_FIELDS)
 
 
 def _day_key(unix_seconds: int) -> str:
@@ -51,15 +54,6 @@ def _window_days(context: dg.AssetExecutionContext) -> tuple[list[str], int, int
         days.append(day.strftime("%Y-%m-%d"))
         day += timedelta(days=1)
     return days, int(start.timestamp()), int(end.timestamp())
-
-
-def _origin(response, shop_id: str, partition_key: str | None = None) -> PageOrigin:
-    return PageOrigin(
-        endpoint=f"{response.method} {response.path}",
-        request_id=response.request_id,
-        shop_id=shop_id,
-        partition_key=partition_key,
-    )
 
 
 def _land_by_day(
@@ -85,30 +79,15 @@ def _land_by_day(
             f"{per_partition[day]['pages']} pages from {shops} shops"
         )
     return dg.MaterializeResult(
-        metadata={
-            "partitions": len(days),
-            f"{entity}_landed": sum(p["records"] for p in per_partition.values()),
-            "pages_landed": sum(p["pages"] for p in per_partition.values()),
-            "shops": shops,
-            "per_partition": dg.MetadataValue.json(per_partition),
-            "raw_dir": dg.MetadataValue.path(str(raw_dir / SOURCE / entity)),
-        }
+        metadata=partitions_metadata(entity, per_partition, "records", shops, raw_dir)
     )
 
 
-@dg.asset(
-    key=[SOURCE, CONVERSATIONS_ENTITY],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Customer-service conversations whose newest message falls on each UTC day (GET "
-        "/customer_service/202309/conversations, newest first), with every message of each "
-        "(GET .../conversations/{id}/messages), landed raw. Holds buyer PII: raw only."
-    ),
+@shop_assets.shop_landing_asset(
+    CONVERSATIONS_ENTITY,
+    "Customer-service conversations whose newest message falls on each UTC day (GET "
+    "/customer_service/202309/conversations, newest first), with every message of each "
+    "(GET .../conversations/{id}/messages), landed raw. Holds buyer PII: raw only.",
 )
 def cs_conversations(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -120,48 +99,27 @@ def cs_conversations(
     records_by_day: dict[str, int] = defaultdict(int)
     for shop in shops:
         for number, page in enumerate(service.conversations_since(shop.cipher, start), start=1):
-            origin = _origin(page.response, shop.shop_id)
-            records = records_in(page.response.data, CONVERSATIONS_LIST_KEY, origin)
-            check_required_fields(
-                records, REQUIRED_CONVERSATION_FIELDS, CONVERSATIONS_LIST_KEY, origin
-            )
+            # A conversation page may land under several days: its errors name no partition.
+            checked = check_page(page.response, number, _CONVERSATIONS, shop.shop_id)
             in_window = [c for c in page.recent if conversation_activity_time(c) < end]
             for day in sorted({_day_key(conversation_activity_time(c)) for c in in_window}):
-                pages_by_day[day].append(
-                    raw_page(page.response, CONVERSATIONS_ENTITY, number, shop.shop_id, day)
-                )
+                pages_by_day[day].append(checked.raw_page(CONVERSATIONS_ENTITY, day))
             for conversation in in_window:
                 day = _day_key(conversation_activity_time(conversation))
                 records_by_day[day] += 1
-                for m_number, response in enumerate(
-                    service.messages(shop.cipher, str(conversation["id"])), 1
-                ):
-                    m_origin = _origin(response, shop.shop_id, day)
-                    messages = records_in(response.data, MESSAGES_LIST_KEY, m_origin)
-                    check_required_fields(
-                        messages, REQUIRED_MESSAGE_FIELDS, MESSAGES_LIST_KEY, m_origin
-                    )
-                    pages_by_day[day].append(
-                        raw_page(response, CONVERSATIONS_ENTITY, m_number, shop.shop_id, day)
-                    )
+                messages = service.messages(shop.cipher, str(conversation["id"]))
+                for message_page in checked_pages(messages, _MESSAGES, shop.shop_id, day):
+                    pages_by_day[day].append(message_page.raw_page(CONVERSATIONS_ENTITY, day))
     return _land_by_day(
         context, CONVERSATIONS_ENTITY, days, pages_by_day, records_by_day, len(shops)
     )
 
 
-@dg.asset(
-    key=[SOURCE, REVIEWS_ENTITY],
-    deps=[shop_assets.shops],
-    group_name=shop_assets.GROUP,
-    kinds={"python", "json"},
-    freshness_policy=DAILY_FRESHNESS,
-    partitions_def=order_update_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description=(
-        "Product reviews created or updated (seller reply) on each UTC day (GET "
-        "/product/202309/reviews on update_time, ASSUMED endpoint), every shop, landed raw. "
-        "Reviewer identity and text stay in raw."
-    ),
+@shop_assets.shop_landing_asset(
+    REVIEWS_ENTITY,
+    "Product reviews created or updated (seller reply) on each UTC day (GET "
+    "/product/202309/reviews on update_time, ASSUMED endpoint), every shop, landed raw. "
+    "Reviewer identity and text stay in raw.",
 )
 def product_reviews(
     context: dg.AssetExecutionContext, tiktok_shop: TikTokShopApiResource
@@ -172,15 +130,11 @@ def product_reviews(
     pages_by_day: dict[str, list[RawPage]] = defaultdict(list)
     records_by_day: dict[str, int] = defaultdict(int)
     for shop in shops:
-        for number, response in enumerate(service.reviews(shop.cipher, start, end), start=1):
-            origin = _origin(response, shop.shop_id)
-            reviews = records_in(response.data, REVIEWS_LIST_KEY, origin)
-            check_required_fields(reviews, REQUIRED_REVIEW_FIELDS, REVIEWS_LIST_KEY, origin)
-            review_days = [_day_key(int(r["update_time"])) for r in reviews]
+        # A page may land under several days: its errors name no partition.
+        for page in checked_pages(service.reviews(shop.cipher, start, end), _REVIEWS, shop.shop_id):
+            review_days = [_day_key(int(r["update_time"])) for r in page.records]
             for day in review_days:
                 records_by_day[day] += 1
             for day in sorted(set(review_days)):
-                pages_by_day[day].append(
-                    raw_page(response, REVIEWS_ENTITY, number, shop.shop_id, day)
-                )
+                pages_by_day[day].append(page.raw_page(REVIEWS_ENTITY, day))
     return _land_by_day(context, REVIEWS_ENTITY, days, pages_by_day, records_by_day, len(shops))
