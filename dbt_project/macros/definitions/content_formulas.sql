@@ -37,16 +37,6 @@
     {{ safe_ratio(gmv, views, 6) }}
 {%- endmacro %}
 
-{#- A local amount in the reporting currency at that day's rate (`reporting_per_unit` from
-    fct_fx_rates_daily), rounded to 2 decimals; an amount already in the reporting currency is
-    kept as is; null when no rate is known. -#}
-{% macro reporting_amount_of(local_amount, currency, reporting_per_unit) -%}
-    case
-        when {{ currency }} = '{{ var("reporting_currency") }}' then cast({{ local_amount }} as decimal(18, 2))
-        else cast(cast({{ local_amount }} as decimal(38, 8)) * {{ reporting_per_unit }} as decimal(18, 2))
-    end
-{%- endmacro %}
-
 {#- Duration bucket of a video, for the "what makes a hit" comparison. -#}
 {% macro video_duration_bucket(duration_seconds) -%}
     case

@@ -4,7 +4,13 @@
     cast({{ expression }} as decimal(18, 2))
 {%- endmacro %}
 
-{#- An amount converted with a `reporting_per_unit` rate (fct_fx_rates_daily), still decimal. -#}
-{% macro in_reporting_currency(amount, reporting_per_unit) -%}
-    cast({{ amount }} * {{ reporting_per_unit }} as decimal(18, 2))
+{#- THE conversion rule, written once: an amount in the reporting currency (var
+    reporting_currency) is itself on every day, rate or no rate; any other amount is multiplied
+    by that day's `reporting_per_unit` (fct_fx_rates_daily: last known rate carried forward),
+    and is null before its currency's first known rate. Still decimal, never float. -#}
+{% macro in_reporting_currency(amount, reporting_per_unit, currency) -%}
+    case
+        when {{ currency }} = '{{ var("reporting_currency") }}' then cast({{ amount }} as decimal(18, 2))
+        else cast({{ amount }} * {{ reporting_per_unit }} as decimal(18, 2))
+    end
 {%- endmacro %}

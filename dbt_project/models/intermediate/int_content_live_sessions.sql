@@ -49,7 +49,7 @@ final as (
         coalesce(joined.currency, joined.shop_currency) as currency,
         joined.gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ reporting_amount_of('joined.gmv_amount', 'coalesce(joined.currency, joined.shop_currency)', 'rates.reporting_per_unit') }} as gmv_amount_reporting
+        {{ in_reporting_currency('joined.gmv_amount', 'rates.reporting_per_unit', 'coalesce(joined.currency, joined.shop_currency)') }} as gmv_amount_reporting
     from joined
     left join rates
         on rates.rate_day = joined.started_local_date

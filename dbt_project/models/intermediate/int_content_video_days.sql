@@ -34,7 +34,7 @@ final as (
         coalesce(days.currency, videos.shop_currency) as currency,
         days.gmv_amount as attributed_gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ reporting_amount_of('days.gmv_amount', 'coalesce(days.currency, videos.shop_currency)', 'rates.reporting_per_unit') }} as attributed_gmv_amount_reporting
+        {{ in_reporting_currency('days.gmv_amount', 'rates.reporting_per_unit', 'coalesce(days.currency, videos.shop_currency)') }} as attributed_gmv_amount_reporting
     from days
     left join videos on days.video_id = videos.video_id
     left join rates

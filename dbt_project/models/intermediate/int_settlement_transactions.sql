@@ -59,7 +59,7 @@ final as (
         '{{ var("reporting_currency") }}' as reporting_currency,
         rates.reporting_per_unit,
         {% for amount in ['revenue', 'fee', 'shipping_cost', 'adjustment', 'settlement'] -%}
-        {{ in_reporting_currency('joined.' ~ amount ~ '_amount', 'rates.reporting_per_unit') }} as {{ amount }}_amount_reporting{{ ',' if not loop.last }}
+        {{ in_reporting_currency('joined.' ~ amount ~ '_amount', 'rates.reporting_per_unit', 'joined.currency') }} as {{ amount }}_amount_reporting{{ ',' if not loop.last }}
         {% endfor %}
     from joined
     left join rates

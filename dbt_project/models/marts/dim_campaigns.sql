@@ -43,7 +43,7 @@ final as (
         advertisers.currency,
         campaigns.budget_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ in_reporting_currency('campaigns.budget_amount', 'newest_rates.reporting_per_unit') }} as budget_amount_reporting,
+        {{ in_reporting_currency('campaigns.budget_amount', 'newest_rates.reporting_per_unit', 'advertisers.currency') }} as budget_amount_reporting,
         campaigns.created_at,
         campaigns.modified_at
     from campaigns

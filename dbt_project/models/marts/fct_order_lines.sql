@@ -86,7 +86,7 @@ final as (
         joined.sale_price_amount,
         joined.line_gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ reporting_amount_of('joined.line_gmv_amount', 'joined.currency', 'fx.reporting_per_unit') }}
+        {{ in_reporting_currency('joined.line_gmv_amount', 'fx.reporting_per_unit', 'joined.currency') }}
             as line_gmv_amount_reporting
     from joined
     left join fx on joined.currency = fx.currency and joined.rate_day = fx.rate_day

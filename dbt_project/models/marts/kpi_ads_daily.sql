@@ -15,14 +15,12 @@ fx as (
 ),
 
 reporting_rate as (
-    -- The reporting currency converts at 1 on every day, even before the first rate is known.
+    -- in_reporting_currency keeps reporting-currency amounts as they are, even before the
+    -- first rate is known.
     select
         all_days.rate_day,
         all_days.currency,
-        case
-            when all_days.currency = '{{ var("reporting_currency") }}' then cast(1 as decimal(38, 10))
-            else fx.reporting_per_unit
-        end as reporting_per_unit
+        fx.reporting_per_unit
     from (select distinct stat_date as rate_day, currency from ads) as all_days
     left join fx on all_days.rate_day = fx.rate_day and all_days.currency = fx.currency
 ),
@@ -140,14 +138,14 @@ final as (
         all_levels.currency,
         '{{ var("reporting_currency") }}' as reporting_currency,
         {{ to_money('all_levels.spend_amount') }} as spend_amount,
-        {{ in_reporting_currency('all_levels.spend_amount', 'reporting_rate.reporting_per_unit') }} as spend_amount_reporting,
+        {{ in_reporting_currency('all_levels.spend_amount', 'reporting_rate.reporting_per_unit', 'all_levels.currency') }} as spend_amount_reporting,
         cast(all_levels.impressions as bigint) as impressions,
         cast(all_levels.reach as bigint) as reach,
         cast(all_levels.clicks as bigint) as clicks,
         cast(all_levels.conversions as bigint) as conversions,
         cast(all_levels.orders as bigint) as orders,
         {{ to_money('all_levels.attributed_gmv_amount') }} as attributed_gmv_amount,
-        {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.reporting_per_unit') }} as attributed_gmv_amount_reporting,
+        {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.reporting_per_unit', 'all_levels.currency') }} as attributed_gmv_amount_reporting,
         {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as ctr,
         {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cpc,
         {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cpm,

@@ -229,13 +229,13 @@ final as (
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         reporting_currency,
         reporting_per_unit as reporting_rate,
-        {{ in_reporting_currency('gmv_paid', 'reporting_per_unit') }} as gmv_paid_reporting,
-        {{ in_reporting_currency('gmv_delivered', 'reporting_per_unit') }} as gmv_delivered_reporting,
-        {{ in_reporting_currency('gmv_completed', 'reporting_per_unit') }} as gmv_completed_reporting,
-        {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit') }} as gmv_reporting,
-        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit') }}
+        {{ in_reporting_currency('gmv_paid', 'reporting_per_unit', 'currency') }} as gmv_paid_reporting,
+        {{ in_reporting_currency('gmv_delivered', 'reporting_per_unit', 'currency') }} as gmv_delivered_reporting,
+        {{ in_reporting_currency('gmv_completed', 'reporting_per_unit', 'currency') }} as gmv_completed_reporting,
+        {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit', 'currency') }} as gmv_reporting,
+        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit', 'currency') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
-        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit') }} as refund_amount_by_refund_date_reporting,
+        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit', 'currency') }} as refund_amount_by_refund_date_reporting,
         {{ to_money('coalesce(ads_spend_amount_reporting, case when ads_spend_amount = 0 then 0 end)') }} as ads_spend_amount_reporting
     from daily
 )
