@@ -14,8 +14,12 @@ days as (
     from {{ ref('int_calendar_days') }} as calendar
     inner join scoring_versions
         on {{ dbt.date_trunc('month', 'calendar.date_day') }} = scoring_versions.month_start
+    -- Scored days: from scoring_start (and the oldest loaded order day) to the newest one.
     where calendar.date_day <= (
         select max(created_local_date) from {{ ref('int_orders_with_sales_basis') }}
+    )
+      and calendar.date_day >= (
+        select min(created_local_date) from {{ ref('int_orders_with_sales_basis') }}
     )
       and calendar.date_day >= (
         select min(scoring_start) from {{ ref('stg_kpi_config__settings') }}

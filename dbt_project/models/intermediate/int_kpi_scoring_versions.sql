@@ -17,17 +17,23 @@ first_scored_day as (
     select min(scoring_start) as scoring_start from {{ ref('stg_kpi_config__settings') }}
 ),
 
-newest_data_day as (
-    select max(created_local_date) as newest_day from {{ ref('int_orders_with_sales_basis') }}
+loaded_days as (
+    -- Only days the warehouse holds orders for are scored: a month before the first loaded
+    -- day would otherwise score zero against its target.
+    select
+        min(created_local_date) as oldest_day,
+        max(created_local_date) as newest_day
+    from {{ ref('int_orders_with_sales_basis') }}
 ),
 
 months as (
     select distinct {{ dbt.date_trunc('month', 'calendar.date_day') }} as month_start
     from {{ ref('int_calendar_days') }} as calendar
     cross join first_scored_day
-    cross join newest_data_day
+    cross join loaded_days
     where calendar.date_day >= first_scored_day.scoring_start
-      and calendar.date_day <= newest_data_day.newest_day
+      and calendar.date_day >= loaded_days.oldest_day
+      and calendar.date_day <= loaded_days.newest_day
 ),
 
 closing as (
