@@ -36,3 +36,8 @@
 {% macro complaint_rate(complaints, conversations) -%}
     {{ safe_ratio(complaints, conversations, 6) }}
 {%- endmacro %}
+
+{#- Mean first-response time in seconds: summed first-response seconds ÷ answered conversations (1 decimal). -#}
+{% macro first_response_seconds_avg(response_seconds_sum, conversations_answered) -%}
+    cast({{ safe_ratio(response_seconds_sum, conversations_answered, 4) }} as decimal(18, 1))
+{%- endmacro %}

@@ -31,7 +31,8 @@ reviews as (
         sum(case when is_asked and not is_answered then 1 else 0 end) as conversations_unanswered,
         sum(case when is_complaint then 1 else 0 end) as complaints,
         {{ first_response_seconds_median('response_seconds') }} as first_response_seconds_median,
-        {{ first_response_seconds_p90('response_seconds') }} as first_response_seconds_p90
+        {{ first_response_seconds_p90('response_seconds') }} as first_response_seconds_p90,
+        sum(response_seconds) as response_seconds_sum
 {% endset %}
 
 shop_conversations as (
@@ -69,6 +70,7 @@ shop_level as (
         shop_conversations.complaints,
         shop_conversations.first_response_seconds_median,
         shop_conversations.first_response_seconds_p90,
+        shop_conversations.response_seconds_sum,
         coalesce(reviews.reviews, 0) as reviews,
         coalesce(reviews.bad_reviews, 0) as bad_reviews
     from shop_days
@@ -94,6 +96,7 @@ agent_level as (
         complaints,
         first_response_seconds_median,
         first_response_seconds_p90,
+        response_seconds_sum,
         cast(null as bigint) as reviews,
         cast(null as bigint) as bad_reviews
     from agent_conversations
@@ -118,6 +121,7 @@ final as (
         cast(coalesce(both_levels.conversations_unanswered, 0) as bigint) as conversations_unanswered,
         both_levels.first_response_seconds_median,
         both_levels.first_response_seconds_p90,
+        {{ first_response_seconds_avg('both_levels.response_seconds_sum', 'both_levels.conversations_answered') }} as first_response_seconds_avg,
         {% for hours in cs_response_windows_hours() -%}
         cast(coalesce(both_levels.answered_within_{{ hours }}h, 0) as bigint) as answered_within_{{ hours }}h,
         {{ response_rate('coalesce(both_levels.answered_within_' ~ hours ~ 'h, 0)', 'both_levels.conversations_asked') }} as response_rate_{{ hours }}h,

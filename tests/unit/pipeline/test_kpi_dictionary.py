@@ -158,6 +158,14 @@ def test_tags_are_read_from_meta_and_from_config_meta(tmp_path):
     assert kpi_mart_names(tmp_path) == ["kpi_ads_daily", "kpi_empty"]
 
 
+def test_a_long_format_kpi_mart_needs_no_tagged_column(tmp_path):
+    _write_marts(tmp_path, MARTS_YML, "kpi_ads_daily", "kpi_empty", "kpi_rows")
+    (tmp_path / "_rows.yml").write_text(
+        "version: 2\nmodels:\n  - name: kpi_rows\n    meta: {kpi_column: kpi}\n", encoding="utf-8"
+    )
+    assert kpi_mart_names(tmp_path) == ["kpi_ads_daily", "kpi_empty"]
+
+
 def test_a_tag_that_is_not_one_name_is_an_error(tmp_path):
     _write_marts(tmp_path, MARTS_YML.replace("{kpi: ctr}", "{kpi: [ctr, cpc]}"))
     with pytest.raises(KpiDictionaryError, match=r"kpi_ads_daily.ctr: meta.kpi must be one KPI"):
