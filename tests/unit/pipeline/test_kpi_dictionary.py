@@ -183,6 +183,20 @@ def test_consistency_flags_unknown_tags_untagged_kpis_and_kpi_marts_without_tags
     assert consistency_problems([_kpi("ctr"), _kpi("cpc")], tags, ["kpi_ads_daily"]) == []
 
 
+def test_a_kpi_mart_stating_why_it_has_no_kpi_column_is_not_flagged(tmp_path):
+    exempt = """
+        version: 2
+        models:
+          - name: kpi_history
+            meta: {kpi_free: a history of configuration rows, no measure}
+          - name: kpi_blank_reason
+            config:
+              meta: {kpi_free: " "}
+    """
+    _write_marts(tmp_path, exempt, "kpi_history", "kpi_blank_reason", "kpi_empty")
+    assert kpi_mart_names(tmp_path) == ["kpi_blank_reason", "kpi_empty"]
+
+
 def test_the_pages_show_every_field_and_the_columns_carrying_each_kpi(tmp_path):
     kpis = [_kpi("ctr"), Kpi(**{**_entry(name="cpc", caveats="a | b"), "domain": "ads"})]
     tags = [
