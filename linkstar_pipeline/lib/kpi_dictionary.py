@@ -192,19 +192,23 @@ def _column_kpi(column: dict) -> object:
 
 
 def kpi_mart_names(marts_dir: Path = MARTS_DIR) -> list[str]:
-    """`kpi_*` marts: models whose SQL file is under the marts folder, except long-format marts
-    (one row per KPI: the model's yml declares `meta: {kpi_column: <column>}`, the column that
-    names the KPI of each row, e.g. kpi_targets_daily), which have no per-KPI column to tag."""
-    long_format = set()
+    """`kpi_*` marts: models whose SQL file is under the marts folder, except those whose yml
+    says why no column of theirs is a KPI (model `meta: {kpi_free: <reason>}`, e.g. a history of
+    configuration rows)."""
+    exempt = _kpi_free_models(marts_dir)
+    return sorted(path.stem for path in marts_dir.rglob("kpi_*.sql") if path.stem not in exempt)
+
+
+def _kpi_free_models(marts_dir: Path) -> set[str]:
+    exempt: set[str] = set()
     for path in sorted(marts_dir.rglob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in document.get("models") or []:
             meta = {**((model.get("config") or {}).get("meta") or {}), **(model.get("meta") or {})}
-            if meta.get("kpi_column"):
-                long_format.add(model.get("name"))
-    return sorted(
-        path.stem for path in marts_dir.rglob("kpi_*.sql") if path.stem not in long_format
-    )
+            reason = meta.get("kpi_free")
+            if isinstance(reason, str) and reason.strip():
+                exempt.add(model.get("name"))
+    return exempt
 
 
 def consistency_problems(kpis: list[Kpi], tags: list[KpiTag], kpi_marts: list[str]) -> list[str]:

@@ -42,12 +42,3 @@
     cast(round(cast({{ monthly_target }} as decimal(38, 10)) * {{ cumulative_weight }} / nullif({{ total_weight }}, 0), 2) as decimal(38, 2))
 {%- endmacro %}
 
-{#- Achievement in percent: actual / target for higher-is-better KPIs, target / actual for
-    lower-is-better ones (so beating a lower-is-better target also gives > 100); null when the
-    divisor is zero or unknown. -#}
-{% macro achievement_pct(actual, target, direction) -%}
-    cast(case
-        when {{ direction }} = 'lower' then {{ safe_ratio('(' ~ target ~ ') * 100', actual, 4) }}
-        else {{ safe_ratio('(' ~ actual ~ ') * 100', target, 4) }}
-    end as decimal(18, 4))
-{%- endmacro %}

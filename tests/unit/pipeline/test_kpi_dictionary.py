@@ -158,14 +158,6 @@ def test_tags_are_read_from_meta_and_from_config_meta(tmp_path):
     assert kpi_mart_names(tmp_path) == ["kpi_ads_daily", "kpi_empty"]
 
 
-def test_a_long_format_kpi_mart_needs_no_tagged_column(tmp_path):
-    _write_marts(tmp_path, MARTS_YML, "kpi_ads_daily", "kpi_empty", "kpi_rows")
-    (tmp_path / "_rows.yml").write_text(
-        "version: 2\nmodels:\n  - name: kpi_rows\n    meta: {kpi_column: kpi}\n", encoding="utf-8"
-    )
-    assert kpi_mart_names(tmp_path) == ["kpi_ads_daily", "kpi_empty"]
-
-
 def test_a_tag_that_is_not_one_name_is_an_error(tmp_path):
     _write_marts(tmp_path, MARTS_YML.replace("{kpi: ctr}", "{kpi: [ctr, cpc]}"))
     with pytest.raises(KpiDictionaryError, match=r"kpi_ads_daily.ctr: meta.kpi must be one KPI"):
@@ -189,6 +181,20 @@ def test_consistency_flags_unknown_tags_untagged_kpis_and_kpi_marts_without_tags
     assert "dbt_project/kpis/ads.yml: entry 'roas' is tagged on no mart column" in problems[1]
     assert problems[2] == "mart kpi_empty: a kpi_* mart with no column tagged `meta: {kpi: ...}`"
     assert consistency_problems([_kpi("ctr"), _kpi("cpc")], tags, ["kpi_ads_daily"]) == []
+
+
+def test_a_kpi_mart_stating_why_it_has_no_kpi_column_is_not_flagged(tmp_path):
+    exempt = """
+        version: 2
+        models:
+          - name: kpi_history
+            meta: {kpi_free: a history of configuration rows, no measure}
+          - name: kpi_blank_reason
+            config:
+              meta: {kpi_free: " "}
+    """
+    _write_marts(tmp_path, exempt, "kpi_history", "kpi_blank_reason", "kpi_empty")
+    assert kpi_mart_names(tmp_path) == ["kpi_blank_reason", "kpi_empty"]
 
 
 def test_the_pages_show_every_field_and_the_columns_carrying_each_kpi(tmp_path):

@@ -1,0 +1,34 @@
+{#- KPI-management formulas written once: achievement against a target, caps and floors,
+    weighted contributions. Used by kpi_achievement, kpi_scorecards and kpi_incentives. -#}
+
+{#- Achievement in percent before caps: higher-is-better actual ÷ target × 100; lower-is-better
+    target ÷ actual × 100 (an actual of 0 beats any target: it scores the cap); no target or a
+    target of 0 → null (nothing to achieve against); no actual → null. -#}
+{% macro achievement_pct(actual, target, direction, cap_pct=none) -%}
+    cast(case
+        when {{ target }} is null or {{ target }} = 0 or {{ actual }} is null then null
+        when {{ direction }} = 'lower' then
+            case
+                when {{ actual }} = 0 then {{ cap_pct if cap_pct is not none else 'null' }}
+                else cast({{ target }} as decimal(38, 6)) * 100 / {{ actual }}
+            end
+        else cast({{ actual }} as decimal(38, 6)) * 100 / {{ target }}
+    end as decimal(18, 4))
+{%- endmacro %}
+
+{#- A percentage clamped to [floor_pct, cap_pct] (null stays null; a null bound does not clamp). -#}
+{% macro capped(pct, floor_pct, cap_pct) -%}
+    cast(case
+        when {{ pct }} is null then null
+        when {{ cap_pct }} is not null and {{ pct }} > {{ cap_pct }} then {{ cap_pct }}
+        when {{ floor_pct }} is not null and {{ pct }} < {{ floor_pct }} then {{ floor_pct }}
+        else {{ pct }}
+    end as decimal(18, 4))
+{%- endmacro %}
+
+{#- A KPI's points in a weighted score: its weight renormalised over the weights of the KPIs
+    that have an achievement (covered_weight), times the achievement: weight ÷ covered_weight ×
+    achievement_pct. The points of a subject-month sum to its score (0–cap). -#}
+{% macro weighted_contribution(weight, covered_weight, achievement_pct) -%}
+    cast(cast({{ weight }} as decimal(38, 6)) * {{ achievement_pct }} / nullif({{ covered_weight }}, 0) as decimal(18, 4))
+{%- endmacro %}

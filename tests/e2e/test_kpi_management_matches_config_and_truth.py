@@ -1,0 +1,238 @@
+"""KPI management end to end: the example kpi_config/ landed by the shared refresh, turned into
+daily targets, achievement, scorecards and bonuses — each checked against plain Python over the
+landed configuration rows and the sandbox generator's ground truth, not against the SQL."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+import pytest
+
+from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
+from sandbox.ground_truth import shop_daily_truth
+
+pytestmark = pytest.mark.e2e
+
+CENT = Decimal("0.01")
+NOVEMBER = date(2026, 11, 1)
+
+
+def _rows(home, sql: str, *params) -> list[dict]:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as connection:
+        cursor = connection.execute(sql, list(params))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _config(home) -> dict[str, list[dict]]:
+    raw = home / "raw"
+    version = newest_landed(raw)
+    assert version is not None, "the refresh must land the example configuration"
+    tables = ("targets", "teams", "team_shops", "markets", "maturity_tiers", "transitions")
+    tables += ("promotions", "assignments", "incentive_tiers", "kpi_sets")
+    return {table: read_landed_table(raw, table, version.version) for table in tables}
+
+
+def _month_days(month: date) -> list[date]:
+    return [
+        month.replace(day=d) for d in range(1, calendar.monthrange(month.year, month.month)[1] + 1)
+    ]
+
+
+def _effective_target(config, target, shop_market: dict[str, str]) -> Decimal:
+    """Stated × maturity factor × transition factor, from the landed rows and the shops'
+    markets alone."""
+    factor = {t["tier"]: Decimal(t["target_factor"]) for t in config["maturity_tiers"]}
+    market_tier = {m["market"]: m["maturity_tier"] for m in config["markets"]}
+    team = {t["team_id"]: t for t in config["teams"]}
+    shop_team = {s["shop_id"]: s["team_id"] for s in config["team_shops"]}
+    scope, scope_id = target["scope"], target["scope_id"]
+    if scope == "team":
+        tier, team_ids = team[scope_id]["maturity_tier"], {scope_id}
+    elif scope == "shop":
+        tier, team_ids = None, {shop_team[scope_id]}
+    else:
+        tier, team_ids = None, set()
+    markets = {shop_market[s["shop_id"]] for s in config["team_shops"] if s["team_id"] in team_ids}
+    if scope == "shop":
+        markets = {shop_market[scope_id]}
+    if scope == "shop":
+        tier = market_tier[shop_market[scope_id]]
+    maturity = factor[tier] if tier else Decimal(1)
+    ramp = Decimal(1)
+    for transition in config["transitions"]:
+        applies = (transition["scope"], transition["scope_id"]) == (scope, scope_id) or (
+            transition["scope"] == "market" and transition["scope_id"] in markets
+        )
+        start = date.fromisoformat(transition["start_month"])
+        index = (NOVEMBER.year - start.year) * 12 + NOVEMBER.month - start.month
+        if applies and index == transition["month_index"]:
+            ramp = Decimal(transition["factor"])
+    return (Decimal(target["target_value"]) * maturity * ramp).quantize(CENT, ROUND_HALF_UP)
+
+
+def _planned_days(config, effective: Decimal) -> dict[date, Decimal]:
+    """No baseline is loaded before November here, so every weekday weighs the same and only
+    promotion days (day_weight) weigh more; rounding telescopes so the days sum exactly."""
+    weights = {}
+    for day in _month_days(NOVEMBER):
+        weight = Decimal(1)
+        for promotion in config["promotions"]:
+            inside = promotion["date_from"] <= day.isoformat() <= promotion["date_to"]
+            if inside and promotion.get("market") is None:
+                weight = Decimal(promotion["day_weight"])
+        weights[day] = weight
+    total, running, previous, planned = sum(weights.values()), Decimal(0), Decimal(0), {}
+    for day, weight in weights.items():
+        running += weight
+        cumulative = (effective * running / total).quantize(CENT, ROUND_HALF_UP)
+        planned[day] = cumulative - previous
+        previous = cumulative
+    return planned
+
+
+def test_every_november_target_decomposes_to_days_that_sum_to_its_effective_target(
+    loaded_warehouse,
+):
+    home, sandbox, _, _ = loaded_warehouse
+    config = _config(home)
+    shop_market = {shop.shop_id: shop.region for shop in sandbox.dataset.shops}
+    lines = _rows(
+        home,
+        """select target_id, max(monthly_target_effective) as effective,
+                  sum(planned_daily_target) as planned, count(*) as days
+           from marts.kpi_targets_daily where month_start = ? group by target_id""",
+        NOVEMBER,
+    )
+    by_id = {line["target_id"]: line for line in lines}
+    assert set(by_id) == {t["target_id"] for t in config["targets"]}
+    for target in config["targets"]:
+        line = by_id[target["target_id"]]
+        assert line["days"] == 30, target["target_id"]
+        expected = _effective_target(config, target, shop_market)
+        assert line["effective"] == expected, target["target_id"]
+        if target["kpi"] in ("gmv_reporting", "orders", "content_posts", "live_gmv"):
+            assert line["planned"] == line["effective"], target["target_id"]
+
+
+def test_a_teams_november_gmv_achievement_follows_the_generators_truth(loaded_warehouse):
+    """us_core sells in USD (no FX): its actual is the truth's paid GMV of its two shops over
+    the scored November days, its target the Python decomposition over the same days."""
+    home, sandbox, _, _ = loaded_warehouse
+    config = _config(home)
+    shops = {s["shop_id"] for s in config["team_shops"] if s["team_id"] == "us_core"}
+    (target,) = [t for t in config["targets"] if t["target_id"] == "us_core_gmv"]
+    shop_market = {shop.shop_id: shop.region for shop in sandbox.dataset.shops}
+    planned = _planned_days(config, _effective_target(config, target, shop_market))
+    (row,) = _rows(
+        home,
+        """select actual, target, achievement_pct_raw, achievement_pct, days_in_period
+           from marts.kpi_achievement
+           where subject_kind = 'team' and subject_id = 'us_core' and kpi = 'gmv_reporting'
+             and period_type = 'month' and period_start = ?""",
+        NOVEMBER,
+    )
+    truth = shop_daily_truth(sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
+    scored = [NOVEMBER + timedelta(days=n) for n in range(row["days_in_period"])]
+    actual = sum(
+        (t.gmv_paid for (shop, day), t in truth.items() if shop in shops and day in scored),
+        Decimal(0),
+    )
+    expected_target = sum(planned[day] for day in scored)
+    assert row["actual"] == actual
+    assert row["target"] == expected_target
+    raw = actual / expected_target * 100
+    assert abs(Decimal(str(row["achievement_pct_raw"])) - raw) < Decimal("0.01")
+    assert Decimal(str(row["achievement_pct"])) == min(
+        Decimal(120), max(Decimal(0), Decimal(str(row["achievement_pct_raw"])))
+    )
+
+
+def test_a_person_who_moves_team_mid_month_is_scored_on_each_team_for_their_own_days(
+    loaded_warehouse,
+):
+    home, _, _, _ = loaded_warehouse
+    config = _config(home)
+    moves = defaultdict(list)
+    for assignment in config["assignments"]:
+        moves[assignment["person_id"]].append(assignment)
+    (mover,) = [
+        person
+        for person, rows in moves.items()
+        if any(r["valid_to"] and r["valid_to"].startswith("2026-11") for r in rows)
+    ]
+    segments = _rows(
+        home,
+        """select team_id, min(days_in_period) as days
+           from marts.kpi_achievement
+           where subject_kind = 'person' and subject_id = ? and period_type = 'month'
+             and period_start = ?
+           group by team_id order by team_id""",
+        mover,
+        NOVEMBER,
+    )
+    newest = _rows(home, "select max(local_date) as d from marts.kpi_shop_daily")[0]["d"]
+    expected = {}
+    for assignment in moves[mover]:
+        first = max(date.fromisoformat(assignment["valid_from"]), NOVEMBER)
+        last = min(date.fromisoformat(assignment["valid_to"] or "2999-12-31"), newest)
+        if first <= last:
+            expected[assignment["team_id"]] = (last - first).days + 1
+    assert {s["team_id"]: s["days"] for s in segments} == expected
+    scorecard_teams = _rows(
+        home,
+        """select distinct team_id from marts.kpi_scorecards
+           where subject_kind = 'person' and subject_id = ? and month_start = ?""",
+        mover,
+        NOVEMBER,
+    )
+    assert {r["team_id"] for r in scorecard_teams} == set(expected)
+
+
+def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(loaded_warehouse):
+    home, _, _, _ = loaded_warehouse
+    config = _config(home)
+    tiers = defaultdict(list)
+    for tier in config["incentive_tiers"]:
+        tiers[tier["role"]].append((Decimal(tier["min_score"]), Decimal(tier["bonus_amount"])))
+    segments = _rows(
+        home,
+        """select distinct subject_id, team_id, role, score
+           from marts.kpi_scorecards
+           where subject_kind = 'person' and month_start = ?""",
+        NOVEMBER,
+    )
+    days = {
+        (r["subject_id"], r["team_id"]): r["days"]
+        for r in _rows(
+            home,
+            """select subject_id, team_id, max(days_in_period) as days from marts.kpi_achievement
+               where subject_kind = 'person' and period_type = 'month' and period_start = ?
+               group by subject_id, team_id""",
+            NOVEMBER,
+        )
+    }
+    expected = defaultdict(Decimal)
+    for segment in segments:
+        if segment["score"] is None:
+            continue
+        score = Decimal(str(segment["score"]))
+        _, bonus = max((floor, b) for floor, b in tiers[segment["role"]] if floor <= score)
+        expected[segment["subject_id"]] += (
+            bonus * days[segment["subject_id"], segment["team_id"]] / 30
+        )
+    bonuses = {
+        r["person_id"]: r["bonus_amount"]
+        for r in _rows(
+            home,
+            "select person_id, bonus_amount from marts.kpi_incentives where month_start = ?",
+            NOVEMBER,
+        )
+    }
+    assert expected, "the example organisation must produce November scores"
+    for person, amount in expected.items():
+        assert abs(Decimal(str(bonuses[person])) - amount) < CENT, person
