@@ -236,3 +236,63 @@ def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(l
     assert expected, "the example organisation must produce November scores"
     for person, amount in expected.items():
         assert abs(Decimal(str(bonuses[person])) - amount) < CENT, person
+
+
+def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_path):
+    """A real incremental dbt run on a copy of the warehouse: a baseline stored `complete` keeps
+    its stored numbers although the data would now give others; the other rows are re-evaluated."""
+    import os
+    import shutil
+    import subprocess
+
+    from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
+    home, _, _, _ = loaded_warehouse
+    copy = tmp_path / "home"
+    shutil.copytree(home / "raw", copy / "raw")
+    shutil.copy(home / "warehouse.duckdb", copy / "warehouse.duckdb")
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as connection:
+        stored, recomputed = connection.execute(
+            "select scope_id, kpi from marts.kpi_baselines order by scope, scope_id, kpi limit 2"
+        ).fetchall()
+        connection.execute(
+            """update marts.kpi_baselines
+               set status = 'complete', baseline_value = 12345, days_with_data = 28
+               where scope_id = ? and kpi = ?""",
+            list(stored),
+        )
+        connection.execute(
+            "update marts.kpi_baselines set baseline_value = 54321 where scope_id = ? and kpi = ?",
+            list(recomputed),
+        )
+    result = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            "kpi_baselines",
+            "--exclude",
+            "test_type:unit",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "LINKSTAR_HOME": str(copy)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as connection:
+        values = dict(
+            connection.execute(
+                """select scope_id || '/' || kpi, baseline_value from marts.kpi_baselines
+                   where (scope_id = ? and kpi = ?) or (scope_id = ? and kpi = ?)""",
+                [*stored, *recomputed],
+            ).fetchall()
+        )
+    assert values["/".join(stored)] == 12345
+    assert values["/".join(recomputed)] != 54321
