@@ -140,9 +140,8 @@ converted as (
     select
         overridden.*,
         case
-            when not overridden.is_money or overridden.target_currency = '{{ var("reporting_currency") }}'
-                then overridden.daily_target
-            else {{ in_reporting_currency('overridden.daily_target', 'fx.reporting_per_unit') }}
+            when not overridden.is_money then overridden.daily_target
+            else {{ in_reporting_currency('overridden.daily_target', 'fx.reporting_per_unit', 'overridden.target_currency') }}
         end as daily_target_reporting
     from overridden
     left join fx_last on overridden.target_currency = fx_last.currency
