@@ -51,6 +51,8 @@ def _effective_target(config, target, shop_market: dict[str, str]) -> Decimal:
     team = {t["team_id"]: t for t in config["teams"]}
     shop_team = {s["shop_id"]: s["team_id"] for s in config["team_shops"]}
     scope, scope_id = target["scope"], target["scope_id"]
+    if scope == "person":  # a person is judged at their team's tier (team on the 1st)
+        (scope, scope_id) = ("team", _team_on(config, scope_id, NOVEMBER))
     if scope == "team":
         tier, team_ids = team[scope_id]["maturity_tier"], {scope_id}
     elif scope == "shop":
@@ -66,13 +68,23 @@ def _effective_target(config, target, shop_market: dict[str, str]) -> Decimal:
     ramp = Decimal(1)
     for transition in config["transitions"]:
         applies = (transition["scope"], transition["scope_id"]) == (scope, scope_id) or (
-            transition["scope"] == "market" and transition["scope_id"] in markets
+            transition["scope"] == "market" and {transition["scope_id"]} == markets
         )
         start = date.fromisoformat(transition["start_month"])
         index = (NOVEMBER.year - start.year) * 12 + NOVEMBER.month - start.month
         if applies and index == transition["month_index"]:
             ramp = Decimal(transition["factor"])
     return (Decimal(target["target_value"]) * maturity * ramp).quantize(CENT, ROUND_HALF_UP)
+
+
+def _team_on(config, person_id: str, day: date) -> str:
+    (team_id,) = [
+        a["team_id"]
+        for a in config["assignments"]
+        if a["person_id"] == person_id
+        and a["valid_from"] <= day.isoformat() <= (a["valid_to"] or "9999-12-31")
+    ]
+    return team_id
 
 
 def _planned_days(config, effective: Decimal) -> dict[date, Decimal]:
