@@ -85,7 +85,12 @@ def test_unknown_team_in_an_assignment(tmp_path):
 
 def test_unknown_person_in_a_target(tmp_path):
     config = example_copy(tmp_path)
-    edit(config, "targets.yml", 'scope_id: "nok_chai"', 'scope_id: "nok_chay"')
+    edit(
+        config,
+        "targets.yml",
+        'scope_id: "nok_chai", kpi: cs_response_rate_12h',
+        'scope_id: "nok_chay", kpi: cs_response_rate_12h',
+    )
     line = line_of(config, "targets.yml", "nok_chay")
     one_problem_with(
         problems(config, tmp_path / "raw"),
