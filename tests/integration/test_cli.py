@@ -41,6 +41,8 @@ def test_run_with_sandbox_builds_the_marts_and_prints_a_summary(linkstar_home):
     result = _linkstar("run", "--with-sandbox", env=env)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "GMV and orders per shop" in result.stdout
+    # The example kpi_config/ scores every team of the sandbox seller.
+    assert "KPI scorecards" in result.stdout and "us_core" in result.stdout
     assert str(linkstar_home / "warehouse.duckdb") in result.stdout
     assert "make dev" in result.stdout
     assert (linkstar_home / "serving" / "kpi_shop_daily.parquet").exists()

@@ -12,15 +12,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-ROLES = (
-    "live_host",
-    "ads_buyer",
-    "content_editor",
-    "customer_service",
-    "operations",
-    "regional_lead",
-    "headquarters",
-)
+from linkstar_pipeline.lib.kpi_dictionary import ALLOWED_VALUES
+
+# The roles KPIs are owned by: the dictionary's `owner_role` values, defined once there.
+ROLES = ALLOWED_VALUES["owner_role"]
 UNIT_KINDS = ("team", "shop", "market", "region")
 SCOPES = ("person", "team", "shop", "market", "region", "company")
 IDENTITY_KINDS = ("live_host", "cs_agent", "ads_advertiser")
