@@ -308,3 +308,86 @@ def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_pa
         )
     assert values["/".join(stored)] == 12345
     assert values["/".join(recomputed)] != 54321
+
+
+def _dbt_build(home, select: str, target_path) -> None:
+    import os
+    import subprocess
+
+    from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
+
+    result = subprocess.run(
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            select,
+            "--exclude",
+            "test_type:unit",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target_path),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "LINKSTAR_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_closed_months_scorecards_survive_a_later_config_change(
+    loaded_warehouse, tmp_path, monkeypatch
+):
+    """Edit the example targets (every team GMV target doubled), land the edit as version 2 the
+    way a refresh does, rebuild the KPI models: October (closed before version 2 landed) keeps
+    its version-1 scores exactly; November (still open) is re-scored under version 2."""
+    import shutil
+
+    import dagster as dg
+
+    from linkstar_pipeline.defs.kpi_config.assets import kpi_config_tables
+    from linkstar_pipeline.lib.kpi_config.validate import REPO_ROOT
+
+    home, _, _, _ = loaded_warehouse
+    copy = tmp_path / "home"
+    shutil.copytree(home / "raw", copy / "raw")
+    shutil.copy(home / "warehouse.duckdb", copy / "warehouse.duckdb")
+    scores = """select month_start, subject_kind, subject_id, team_id, kpi, config_version, score
+                from marts.kpi_scorecards order by all"""
+    before = _rows(copy, scores)
+    assert {r["month_start"] for r in before} >= {date(2026, 10, 1), NOVEMBER}
+
+    config = tmp_path / "kpi_config"
+    shutil.copytree(REPO_ROOT / "kpi_config", config)
+    targets = config / "targets.yml"
+    text = targets.read_text(encoding="utf-8")
+    edited = text.replace(
+        "kpi: gmv_reporting, from: 2026-07, value: 152000",
+        "kpi: gmv_reporting, from: 2026-07, value: 304000",
+    )
+    assert edited != text
+    targets.write_text(edited, encoding="utf-8")
+    monkeypatch.setenv("LINKSTAR_HOME", str(copy))
+    monkeypatch.setenv("LINKSTAR_KPI_CONFIG_DIR", str(config))
+    landed = dg.materialize([kpi_config_tables], instance=dg.DagsterInstance.ephemeral())
+    assert landed.success and newest_landed(copy / "raw").version == 2
+
+    _dbt_build(copy, "staging.kpi_config int_kpi_scoring_versions+", tmp_path / "target")
+    after = _rows(copy, scores)
+    october = [r for r in before if r["month_start"] < NOVEMBER]
+    assert october and october == [r for r in after if r["month_start"] < NOVEMBER]
+    assert {r["config_version"] for r in after if r["month_start"] == NOVEMBER} == {2}
+    us_before, us_after = (
+        next(
+            r["score"]
+            for r in rows
+            if (r["month_start"], r["subject_kind"], r["subject_id"])
+            == (NOVEMBER, "team", "us_core")
+        )
+        for rows in (before, after)
+    )
+    assert us_after < us_before, "doubling the GMV target must lower November's score"
