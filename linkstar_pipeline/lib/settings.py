@@ -33,6 +33,7 @@ class PipelineSettings:
     initial_history_days: int
     nightly_cron: str
     nightly_timezone: str
+    api_max_attempts: int
 
     @classmethod
     def from_env(cls) -> PipelineSettings:
@@ -45,4 +46,6 @@ class PipelineSettings:
             initial_history_days=_int_env("LINKSTAR_INITIAL_HISTORY_DAYS", 30, minimum=1),
             nightly_cron=os.environ.get("LINKSTAR_NIGHTLY_CRON", "0 2 * * *"),
             nightly_timezone=os.environ.get("LINKSTAR_NIGHTLY_TIMEZONE", "UTC"),
+            # Tries per API call (the first included) before a source gives up, for every API.
+            api_max_attempts=_int_env("LINKSTAR_API_MAX_ATTEMPTS", 6, minimum=1),
         )

@@ -57,6 +57,7 @@ def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
         TIKTOK_SHOP_APP_KEY="k",
         TIKTOK_SHOP_APP_SECRET="do-not-print-me",
         TIKTOK_SHOP_ACCESS_TOKEN="nor-me",
+        LINKSTAR_API_MAX_ATTEMPTS="2",  # the message is the point, not the full back-off
     )
     result = _linkstar("run", "--start", "2026-11-01", "--end", "2026-11-01", env=env)
     assert result.returncode == 1

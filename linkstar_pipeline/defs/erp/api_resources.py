@@ -9,6 +9,7 @@ import dagster as dg
 
 from connectors.erp_api.client import ErpApiClient, ErpApiSettings
 from connectors.retry import RetryPolicy
+from linkstar_pipeline.lib.settings import PipelineSettings
 
 
 class ErpApiResource(dg.ConfigurableResource):
@@ -34,4 +35,8 @@ class ErpApiResource(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"erp_api": ErpApiResource()})
+    return dg.Definitions(
+        resources={
+            "erp_api": ErpApiResource(max_attempts=PipelineSettings.from_env().api_max_attempts)
+        }
+    )

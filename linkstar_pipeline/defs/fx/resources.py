@@ -4,6 +4,7 @@ import dagster as dg
 
 from connectors.ecb_fx import EcbFxClient, EcbFxSettings
 from connectors.retry import RetryPolicy
+from linkstar_pipeline.lib.settings import PipelineSettings
 
 
 class EcbFxResource(dg.ConfigurableResource):
@@ -20,4 +21,8 @@ class EcbFxResource(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"ecb_fx": EcbFxResource()})
+    return dg.Definitions(
+        resources={
+            "ecb_fx": EcbFxResource(max_attempts=PipelineSettings.from_env().api_max_attempts)
+        }
+    )

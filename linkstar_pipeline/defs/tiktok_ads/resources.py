@@ -4,6 +4,7 @@ import dagster as dg
 
 from connectors.retry import RetryPolicy
 from connectors.tiktok_ads import TikTokAdsClient, TikTokAdsSettings
+from linkstar_pipeline.lib.settings import PipelineSettings
 
 
 class TikTokAdsApiResource(dg.ConfigurableResource):
@@ -33,4 +34,10 @@ class TikTokAdsApiResource(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"tiktok_ads": TikTokAdsApiResource()})
+    return dg.Definitions(
+        resources={
+            "tiktok_ads": TikTokAdsApiResource(
+                max_attempts=PipelineSettings.from_env().api_max_attempts
+            )
+        }
+    )

@@ -8,6 +8,7 @@ import dagster as dg
 
 from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopSettings
+from linkstar_pipeline.lib.settings import PipelineSettings
 
 
 class TikTokShopApiResource(dg.ConfigurableResource):
@@ -32,4 +33,10 @@ class TikTokShopApiResource(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"tiktok_shop": TikTokShopApiResource()})
+    return dg.Definitions(
+        resources={
+            "tiktok_shop": TikTokShopApiResource(
+                max_attempts=PipelineSettings.from_env().api_max_attempts
+            )
+        }
+    )

@@ -14,6 +14,7 @@ def _settings(**overrides) -> PipelineSettings:
         "initial_history_days": 30,
         "nightly_cron": "0 2 * * *",
         "nightly_timezone": "UTC",
+        "api_max_attempts": 6,
     }
     values.update(overrides)
     return PipelineSettings(**values)
@@ -44,4 +45,19 @@ def test_bad_numbers_in_the_environment_name_the_variable(monkeypatch):
         PipelineSettings.from_env()
     monkeypatch.setenv("LINKSTAR_LOOKBACK_DAYS", "-1")
     with pytest.raises(SettingsError, match="at least 0"):
+        PipelineSettings.from_env()
+
+
+def test_every_api_resource_takes_its_tries_from_one_setting(monkeypatch):
+    from linkstar_pipeline.defs.erp.api_resources import resources as erp_api_resources
+    from linkstar_pipeline.defs.fx.resources import resources as fx_resources
+    from linkstar_pipeline.defs.tiktok_ads.resources import resources as ads_resources
+    from linkstar_pipeline.defs.tiktok_shop.resources import resources as shop_resources
+
+    monkeypatch.setenv("LINKSTAR_API_MAX_ATTEMPTS", "2")
+    for definitions in (shop_resources, ads_resources, fx_resources, erp_api_resources):
+        (resource,) = definitions().resources.values()
+        assert resource.max_attempts == 2
+    monkeypatch.setenv("LINKSTAR_API_MAX_ATTEMPTS", "0")
+    with pytest.raises(SettingsError, match="LINKSTAR_API_MAX_ATTEMPTS=0 must be at least 1"):
         PipelineSettings.from_env()
