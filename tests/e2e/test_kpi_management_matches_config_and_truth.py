@@ -253,11 +253,7 @@ def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(l
 def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_path):
     """A real incremental dbt run on a copy of the warehouse: a baseline stored `complete` keeps
     its stored numbers although the data would now give others; the other rows are re-evaluated."""
-    import os
     import shutil
-    import subprocess
-
-    from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
     home, _, _, _ = loaded_warehouse
     copy = tmp_path / "home"
@@ -277,27 +273,7 @@ def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_pa
             "update marts.kpi_baselines set baseline_value = 54321 where scope_id = ? and kpi = ?",
             list(recomputed),
         )
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            "kpi_baselines",
-            "--exclude",
-            "test_type:unit",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LINKSTAR_HOME": str(copy)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
+    _dbt_build(copy, "kpi_baselines", tmp_path / "target")
     with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as connection:
         values = dict(
             connection.execute(

@@ -32,3 +32,17 @@
 {% macro weighted_contribution(weight, covered_weight, achievement_pct) -%}
     cast(cast({{ weight }} as decimal(38, 6)) * {{ achievement_pct }} / nullif({{ covered_weight }}, 0) as decimal(18, 4))
 {%- endmacro %}
+
+{#- Whether a KPI-set or override row (`subject_kind`, `subject`) applies to a scored subject-day
+    (`subject_kind`, `subject_id`, `role`): people through their role, units by kind — by their
+    own id or '*' for every unit of the kind. -#}
+{% macro applies_to_subject(config_row, subject_day) -%}
+    (
+        ({{ subject_day }}.subject_kind = 'person'
+            and {{ config_row }}.subject_kind = 'role'
+            and {{ config_row }}.subject = {{ subject_day }}.role)
+        or ({{ subject_day }}.subject_kind <> 'person'
+            and {{ config_row }}.subject_kind = {{ subject_day }}.subject_kind
+            and {{ config_row }}.subject in ({{ subject_day }}.subject_id, '*'))
+    )
+{%- endmacro %}

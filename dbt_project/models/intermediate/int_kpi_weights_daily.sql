@@ -41,14 +41,7 @@ matching_sets as (
         on subject_days.config_version = set_versions.config_version
         and subject_days.local_date >= set_versions.valid_from
         and (set_versions.valid_to is null or subject_days.local_date <= set_versions.valid_to)
-        and (
-            (subject_days.subject_kind = 'person'
-                and set_versions.subject_kind = 'role'
-                and set_versions.subject = subject_days.role)
-            or (subject_days.subject_kind <> 'person'
-                and set_versions.subject_kind = subject_days.subject_kind
-                and set_versions.subject in (subject_days.subject_id, '*'))
-        )
+        and {{ applies_to_subject('set_versions', 'subject_days') }}
 ),
 
 weight_overrides as (
@@ -77,14 +70,7 @@ matching_overrides as (
         on subject_days.config_version = override_versions.config_version
         and subject_days.local_date >= override_versions.date_from
         and subject_days.local_date <= override_versions.date_to
-        and (
-            (subject_days.subject_kind = 'person'
-                and override_versions.subject_kind = 'role'
-                and override_versions.subject = subject_days.role)
-            or (subject_days.subject_kind <> 'person'
-                and override_versions.subject_kind = subject_days.subject_kind
-                and override_versions.subject in (subject_days.subject_id, '*'))
-        )
+        and {{ applies_to_subject('override_versions', 'subject_days') }}
 ),
 
 weighted as (
