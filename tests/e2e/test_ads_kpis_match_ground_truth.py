@@ -5,16 +5,16 @@ int_ads_by_shop_day re-aligned to shop-local days with an independent zoneinfo p
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
 from sandbox.ads_generator import ad_daily_truth, gmv_max_daily_truth
 from tests.conftest import AS_OF, HISTORY_START
+from tests.e2e.shop_day_truth import ad_counts_by_shop_day, shop_day_slices
 
 pytestmark = pytest.mark.e2e
 
@@ -178,25 +178,6 @@ def test_ad_days_keep_the_reported_reach(ads_world):
 # ------------------------------------------------------------------ re-aligned to shop days
 
 
-def shop_day_slices(day: date, advertiser_zone: str, shop_zone: str) -> list[tuple[date, Fraction]]:
-    """(shop-local day, share of the advertiser day's seconds) for every shop day it overlaps."""
-    starts = datetime.combine(day, time(), ZoneInfo(advertiser_zone)).timestamp()
-    ends = datetime.combine(day + timedelta(days=1), time(), ZoneInfo(advertiser_zone)).timestamp()
-    shop = ZoneInfo(shop_zone)
-    first = datetime.fromtimestamp(starts, shop).date()
-    last = datetime.fromtimestamp(ends - 1, shop).date()
-    slices = []
-    local = first
-    while local <= last:
-        shop_starts = datetime.combine(local, time(), shop).timestamp()
-        shop_ends = datetime.combine(local + timedelta(days=1), time(), shop).timestamp()
-        overlap = min(ends, shop_ends) - max(starts, shop_starts)
-        if overlap > 0:
-            slices.append((local, Fraction(int(overlap), int(ends - starts))))
-        local += timedelta(days=1)
-    return slices
-
-
 def test_shop_days_are_advertiser_days_split_by_hours_and_converted(ads_world):
     home, sandbox, truth, rates = ads_world
     ads_dataset = sandbox.ads_dataset
@@ -288,3 +269,37 @@ def test_re_alignment_conserves_money_where_no_currency_changes(ads_world):
             assert abs(row["spend"] - totals[row["shop_id"]]) <= CENT / 2 * row["days"], row
             checked += 1
     assert checked >= 2
+
+
+def test_counts_move_to_shop_days_as_whole_numbers_that_keep_each_shops_total(ads_world):
+    home, sandbox, truth, _ = ads_world
+    expected = ad_counts_by_shop_day(sandbox, truth)
+    columns = {
+        "ads_impressions": "impressions",
+        "ads_clicks": "clicks",
+        "ads_orders": "complete_payment",
+        "ads_follows": "follows",
+    }
+    marted = {
+        (row["shop_id"], row["local_date"]): row
+        for row in rows_of(
+            home / "warehouse.duckdb", "select * from intermediate.int_ads_by_shop_day"
+        )
+    }
+    wrong = [
+        (key, column, row[column], expected.get(key, {}).get(name, 0))
+        for key, row in marted.items()
+        for column, name in columns.items()
+        if row[column] != expected.get(key, {}).get(name, 0)
+    ]
+    assert not wrong, sorted(wrong, key=str)[:10]
+    by_id = {ad.ad_id: ad for ad in sandbox.ads_dataset.ads}
+    for column, name in columns.items():
+        per_shop: dict[str, int] = defaultdict(int)
+        for (ad_id, _day), stats in truth.items():
+            per_shop[by_id[ad_id].advertiser.shop_id] += getattr(stats, name)
+        landed: dict[str, int] = defaultdict(int)
+        for (shop_id, _day), row in marted.items():
+            landed[shop_id] += row[column]
+        assert landed == per_shop, column
+    assert sum(row["ads_follows"] for row in marted.values()) > 0

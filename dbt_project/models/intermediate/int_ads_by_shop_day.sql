@@ -1,11 +1,13 @@
-{#- Ads spend and attributed GMV per shop and SHOP-local day, re-aligned from the advertiser's
-    days: each advertiser-day's amounts are split across the shop-local days it overlaps in
+{#- Ads spend, attributed GMV and counts per shop and SHOP-local day, re-aligned from the
+    advertiser's days: each advertiser-day's amounts are split across the shop-local days it overlaps in
     proportion to hours of overlap (int_ads_day_slices), converted from the advertiser's
     currency into the shop's currency and into the reporting currency at the rates of the
     shop-local day, summed, and rounded to cents once per row. Totals are conserved up to that
     rounding (at most half a cent per row and amount). A converted amount is null on a day
     before the first rate of a currency it needs is known (nothing to carry forward yet). Spend includes GMV Max cost and
-    attributed GMV includes GMV Max gross revenue; both are also shown on their own. Only days
+    attributed GMV includes GMV Max gross revenue; both are also shown on their own. Counts
+    (ad report impressions, clicks, purchases, follows) are cut by the same hours into whole
+    numbers that add up to the advertiser day's (macro apportioned_count). Only days
     that some ads figure touches have a row: join with a left join and read missing as zero. -#}
 
 with slices as (
@@ -34,7 +36,11 @@ converted as (
         slices.spend_amount + slices.gmv_max_cost_amount as ads_spend,
         slices.attributed_gmv_amount + slices.gmv_max_gross_revenue_amount as attributed_gmv,
         slices.gmv_max_cost_amount as gmv_max_cost,
-        slices.gmv_max_gross_revenue_amount as gmv_max_gross_revenue
+        slices.gmv_max_gross_revenue_amount as gmv_max_gross_revenue,
+        {{ apportioned_count('slices.impressions', 'slices.seconds_before_slice', 'slices.overlap_seconds', 'slices.advertiser_day_seconds') }} as impressions,
+        {{ apportioned_count('slices.clicks', 'slices.seconds_before_slice', 'slices.overlap_seconds', 'slices.advertiser_day_seconds') }} as clicks,
+        {{ apportioned_count('slices.purchases', 'slices.seconds_before_slice', 'slices.overlap_seconds', 'slices.advertiser_day_seconds') }} as purchases,
+        {{ apportioned_count('slices.follows', 'slices.seconds_before_slice', 'slices.overlap_seconds', 'slices.advertiser_day_seconds') }} as follows
     from slices
     left join fx as advertiser_fx
         on slices.local_date = advertiser_fx.rate_day
@@ -57,7 +63,11 @@ final as (
         {{ to_money('sum(gmv_max_cost * to_shop)') }} as gmv_max_cost_amount,
         {{ to_money('sum(gmv_max_cost * to_reporting)') }} as gmv_max_cost_amount_reporting,
         {{ to_money('sum(gmv_max_gross_revenue * to_shop)') }} as gmv_max_gross_revenue_amount,
-        {{ to_money('sum(gmv_max_gross_revenue * to_reporting)') }} as gmv_max_gross_revenue_amount_reporting
+        {{ to_money('sum(gmv_max_gross_revenue * to_reporting)') }} as gmv_max_gross_revenue_amount_reporting,
+        sum(impressions) as ads_impressions,
+        sum(clicks) as ads_clicks,
+        sum(purchases) as ads_orders,
+        sum(follows) as ads_follows
     from converted
     group by shop_id, local_date, shop_currency
 )

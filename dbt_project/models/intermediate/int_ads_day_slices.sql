@@ -3,7 +3,10 @@
     intervals with real time zones (DST aware: a local day can last 23, 24 or 25 hours), so
     share = seconds of overlap ÷ seconds in the advertiser's day, and the shares of one
     advertiser day add up to 1. Amounts stay in the advertiser's currency here; the ad report
-    (spend, attributed GMV) and GMV Max (cost, gross revenue) are carried side by side. -#}
+    (spend, attributed GMV, and the counts impressions, clicks, purchases, follows) and GMV Max
+    (cost, gross revenue) are carried side by side. seconds_before_slice (the advertiser day's
+    seconds on earlier shop days) lets counts be cut into whole numbers that add up exactly
+    (macro apportioned_count). -#}
 
 with advertisers as (
     select advertiser_id, currency, time_zone from {{ ref('stg_tiktok_ads__advertisers') }}
@@ -20,6 +23,10 @@ ad_report as (
         stat_date,
         sum(spend_amount) as spend_amount,
         sum(attributed_gmv_amount) as attributed_gmv_amount,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks,
+        sum(purchases) as purchases,
+        sum(follows) as follows,
         cast(0 as decimal(18, 2)) as gmv_max_cost_amount,
         cast(0 as decimal(18, 2)) as gmv_max_gross_revenue_amount
     from {{ ref('fct_ads_daily') }}
@@ -35,6 +42,10 @@ gmv_max as (
         stat_date,
         cast(0 as decimal(18, 2)) as spend_amount,
         cast(0 as decimal(18, 2)) as attributed_gmv_amount,
+        cast(0 as bigint) as impressions,
+        cast(0 as bigint) as clicks,
+        cast(0 as bigint) as purchases,
+        cast(0 as bigint) as follows,
         sum(cost_amount) as gmv_max_cost_amount,
         sum(gross_revenue_amount) as gmv_max_gross_revenue_amount
     from {{ ref('stg_tiktok_ads__gmv_max_daily_stats') }}
@@ -48,6 +59,10 @@ advertiser_days as (
         stat_date,
         sum(coalesce(spend_amount, 0)) as spend_amount,
         sum(coalesce(attributed_gmv_amount, 0)) as attributed_gmv_amount,
+        sum(coalesce(impressions, 0)) as impressions,
+        sum(coalesce(clicks, 0)) as clicks,
+        sum(coalesce(purchases, 0)) as purchases,
+        sum(coalesce(follows, 0)) as follows,
         sum(coalesce(gmv_max_cost_amount, 0)) as gmv_max_cost_amount,
         sum(coalesce(gmv_max_gross_revenue_amount, 0)) as gmv_max_gross_revenue_amount
     from (
@@ -109,9 +124,18 @@ final as (
         shop_time_zone,
         cast(overlap_seconds as bigint) as overlap_seconds,
         cast(advertiser_day_seconds as bigint) as advertiser_day_seconds,
+        cast(coalesce(sum(overlap_seconds) over (
+            partition by shop_id, advertiser_id, stat_date
+            order by local_date
+            rows between unbounded preceding and 1 preceding
+        ), 0) as bigint) as seconds_before_slice,
         {{ safe_ratio('overlap_seconds', 'advertiser_day_seconds', 12) }} as day_share,
         spend_amount,
         attributed_gmv_amount,
+        impressions,
+        clicks,
+        purchases,
+        follows,
         gmv_max_cost_amount,
         gmv_max_gross_revenue_amount
     from day_overlaps

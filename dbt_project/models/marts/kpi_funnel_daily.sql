@@ -10,10 +10,11 @@
     - live: the shop's LIVE sessions by their local start day: viewers and attributed paid orders;
     - product_card: the remainder — paid orders not attributed to a video or a LIVE (no
       traffic of its own is reported);
-    - ads: the shop's ads (fct_ads_daily) counted on the shop-local day with the same date as
-      the advertiser's day (counts are not split across days): impressions, clicks and
-      completed payments, the ads platform's own attribution, which overlaps the organic
-      channels, so ads are not part of the all = video + live + product_card split.
+    - ads: the shop's ads report (int_ads_by_shop_day): impressions, clicks and completed
+      payments re-aligned from the advertiser's days to the shop-local day by hours of overlap,
+      in whole numbers that keep each advertiser day's total (macro apportioned_count); the
+      ads platform's own attribution, which overlaps the organic channels, so ads are not part
+      of the all = video + live + product_card split.
     Content and shop analytics publish a day once it is over locally: until then those
     steps are null. Every shop × day of kpi_shop_daily has one row per channel. -#}
 
@@ -64,15 +65,8 @@ lives as (
 ),
 
 ads as (
-    select
-        shop_id,
-        stat_date as local_date,
-        sum(impressions) as impressions,
-        sum(clicks) as clicks,
-        sum(purchases) as purchases
-    from {{ ref('fct_ads_daily') }}
-    where shop_id is not null
-    group by shop_id, stat_date
+    select shop_id, local_date, ads_impressions, ads_clicks, ads_orders
+    from {{ ref('int_ads_by_shop_day') }}
 ),
 
 day_inputs as (
@@ -91,9 +85,9 @@ day_inputs as (
         coalesce(videos.attributed_orders, 0) as video_orders,
         coalesce(lives.viewers, 0) as live_viewers,
         coalesce(lives.attributed_orders, 0) as live_orders,
-        coalesce(ads.impressions, 0) as ads_impressions,
-        coalesce(ads.clicks, 0) as ads_clicks,
-        coalesce(ads.purchases, 0) as ads_orders
+        coalesce(ads.ads_impressions, 0) as ads_impressions,
+        coalesce(ads.ads_clicks, 0) as ads_clicks,
+        coalesce(ads.ads_orders, 0) as ads_orders
     from shop_days
     left join platform_view on shop_days.shop_id = platform_view.shop_id and shop_days.local_date = platform_view.local_date
     left join repeat_orders on shop_days.shop_id = repeat_orders.shop_id and shop_days.local_date = repeat_orders.local_date

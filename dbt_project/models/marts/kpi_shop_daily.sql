@@ -33,7 +33,7 @@ platform_view as (
 
 ads as (
     -- Ads spend and attributed GMV already moved onto the shop's local day and currency.
-    select shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount
+    select shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount, ads_follows
     from {{ ref('int_ads_by_shop_day') }}
 ),
 
@@ -162,6 +162,7 @@ daily as (
         {{ to_money('coalesce(ads.ads_spend_amount, 0)') }} as ads_spend_amount,
         ads.ads_spend_amount_reporting,
         {{ to_money('coalesce(ads.attributed_gmv_amount, 0)') }} as ads_attributed_gmv_amount,
+        cast(coalesce(ads.ads_follows, 0) as bigint) as ads_follows,
         platform_view.product_impressions,
         platform_view.product_page_views,
         platform_view.visitors,
@@ -223,6 +224,7 @@ final as (
         ads_attributed_gmv_amount,
         {{ roas('ads_attributed_gmv_amount', 'ads_spend_amount') }} as roas_attributed,
         {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }} as roas_blended,
+        ads_follows,
         product_impressions,
         product_page_views,
         visitors,

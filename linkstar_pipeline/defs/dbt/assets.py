@@ -3,6 +3,9 @@
 `pool="warehouse"` queues runs launched by the Dagster daemon behind one another; the file
 lock covers runs launched anywhere else (CLI, tests). Staging dedupes across every landed
 partition, so one build over all raw files is always correct; models are not partitioned.
+dbt unit tests are left out: their inputs are fixed rows, so they say nothing new about a
+night's data; CI runs them (`make dbt-unit-tests`, tests/e2e/test_dbt_unit_tests.py), as dbt
+recommends (dev and CI only, not production builds).
 """
 
 import shutil
@@ -16,6 +19,7 @@ from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "warehouse"
+BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 
 
 @dbt_assets(
@@ -26,7 +30,7 @@ WAREHOUSE_POOL = "warehouse"
 )
 def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     with warehouse_lock(linkstar_paths()):
-        invocation = dbt.cli(["build"], context=context)
+        invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
         yield from invocation.stream()
     # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
