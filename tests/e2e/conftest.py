@@ -84,3 +84,37 @@ def loaded_warehouse(tmp_path_factory):
             )
             done.write_text(record.dump())
     yield home, sandbox, RefreshRecord.load(done.read_text()), dagster_home
+
+
+@pytest.fixture(scope="session")
+def warehouse_text_values(loaded_warehouse) -> dict[tuple[str, str, str], set[str]]:
+    """Every distinct non-null value, as text, of every column of the staging (stg_), intermediate
+    and marts tables of the shared warehouse, for the tests that search them for buyer PII.
+    One query per table (unpivoted), not one per column: staging views re-run per query."""
+    import duckdb
+
+    home, *_ = loaded_warehouse
+    connection = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        columns: dict[tuple[str, str], list[str]] = {}
+        for schema, table, column in connection.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema in ('marts', 'intermediate') "
+            "or (table_schema = 'staging' and table_name like 'stg_%') "
+            "order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            columns.setdefault((schema, table), []).append(column)
+        values: dict[tuple[str, str, str], set[str]] = {}
+        for (schema, table), names in columns.items():
+            for column in names:
+                values[(schema, table, column)] = set()
+            as_text = ", ".join(f'cast("{name}" as varchar) as "{name}"' for name in names)
+            rows = connection.execute(
+                f"select distinct column_name, value from (unpivot (select {as_text} "
+                f'from {schema}."{table}") on columns(*) into name column_name value value)'
+            ).fetchall()
+            for column, value in rows:
+                values[(schema, table, column)].add(value)
+        return values
+    finally:
+        connection.close()
