@@ -73,14 +73,17 @@ def refresh(start: date, end: date, *, ingestion_only: bool = False):
 
 
 # The longest files, started first so pytest-xdist's two workers begin on them and the short
-# files fill in around them (files are handed out in collection order: one each, then a second
-# each). The shared e2e refresh starts at once on the second worker, so no worker later sits
-# waiting for it while the first is still on the long stand-alone files.
+# files fill in around them. Files are handed out in collection order (`--no-loadscope-reorder`
+# in pyproject.toml: by default xdist starts with the files holding the MOST tests, which put
+# these one-test files last and left one worker running them alone at the end): one each,
+# then more as a worker's queue runs low. The shared e2e refresh starts at once on the second
+# worker, so no e2e file waits for it while the first worker is on the stand-alone runs.
 _LONG_FILES_FIRST = (
     "tests/integration/test_one_writer.py",
     "tests/e2e/test_refresh_matches_ground_truth.py",
     "tests/integration/test_cli.py",
     "tests/e2e/test_reruns_and_late_changes.py",
+    "tests/e2e/test_replay_from_raw.py",
 )
 
 
