@@ -303,3 +303,73 @@ def test_counts_move_to_shop_days_as_whole_numbers_that_keep_each_shops_total(ad
             landed[shop_id] += row[column]
         assert landed == per_shop, column
     assert sum(row["ads_follows"] for row in marted.values()) > 0
+
+
+def test_top_creatives_sum_each_ads_week_and_rank_by_gmv_and_roas(ads_world):
+    home, sandbox, truth, rates = ads_world
+    by_id = {ad.ad_id: ad for ad in sandbox.ads_dataset.ads}
+    weeks: dict[tuple[str, date], dict] = {}
+    for (ad_id, day), stats in truth.items():
+        week = weeks.setdefault(
+            (ad_id, day - timedelta(days=day.weekday())),
+            {"spend": Decimal(0), "gmv": Decimal(0), "orders": 0, "days": []},
+        )
+        week["spend"] += stats.spend
+        week["gmv"] += stats.total_onsite_shopping_value
+        week["orders"] += stats.complete_payment
+        week["days"].append((day, stats))
+    rows = {
+        (row["ad_id"], row["week_start"]): row
+        for row in rows_of(
+            home / "serving" / "serving.duckdb", "select * from marts.kpi_top_creatives"
+        )
+    }
+    assert set(rows) == set(weeks)
+    wrong = []
+    for key, want in weeks.items():
+        row = rows[key]
+        currency = by_id[key[0]].advertiser.currency
+        got = (row["spend_amount"], row["attributed_gmv_amount"], row["orders"])
+        if got != (want["spend"], want["gmv"], want["orders"]):
+            wrong.append((key, got, want["spend"], want["gmv"], want["orders"]))
+        # Each day converted at its own rate and rounded to cents, then summed.
+        day_rates = [reporting_rate(rates, day, currency) for day, _ in want["days"]]
+        if None in day_rates:
+            assert row["attributed_gmv_amount_reporting"] is None, key
+            continue
+        gmv_reporting = sum(
+            (s.total_onsite_shopping_value * r).quantize(CENT, ROUND_HALF_UP)
+            for (_, s), r in zip(want["days"], day_rates)
+        )
+        if abs(row["attributed_gmv_amount_reporting"] - gmv_reporting) > CENT * len(day_rates):
+            wrong.append((key, row["attributed_gmv_amount_reporting"], gmv_reporting))
+    assert not wrong, sorted(wrong, key=str)[:10]
+
+    # The ranks, recomputed in Python from the mart's own weekly figures.
+    by_week: dict[date, list[dict]] = defaultdict(list)
+    for row in rows.values():
+        by_week[row["week_start"]].append(row)
+    for week_rows in by_week.values():
+        for row in week_rows:
+            gmv, roas = row["attributed_gmv_amount_reporting"], row["roas"]
+            spend = row["spend_amount_reporting"]
+            if spend and gmv is not None:
+                assert abs(roas - gmv / spend) <= Decimal("0.0001"), row
+            else:
+                assert roas is None, row
+            ahead_by_gmv = sum(
+                1
+                for other in week_rows
+                if other["attributed_gmv_amount_reporting"] is not None
+                and (gmv is None or other["attributed_gmv_amount_reporting"] > gmv)
+            )
+            ahead_by_roas = sum(
+                1
+                for other in week_rows
+                if other["roas"] is not None and (roas is None or other["roas"] > roas)
+            )
+            assert (row["gmv_rank"], row["roas_rank"]) == (ahead_by_gmv + 1, ahead_by_roas + 1)
+            top = -(-len(week_rows) // 10)
+            assert row["is_top_decile"] == bool(gmv and gmv > 0 and row["gmv_rank"] <= top)
+            assert row["creatives_in_week"] == len(week_rows)
+    assert any(row["is_top_decile"] for row in rows.values())

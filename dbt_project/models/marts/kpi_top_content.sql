@@ -5,9 +5,10 @@
     - `efficiency_rank`: by ROAS where ad spend is attributable to the video. It is not today:
       ads creatives carry their own video/item ids, none of which is a shop video id, so
       spend cannot be tied to organic videos without guessing. The rank therefore uses GMV
-      per view (`efficiency_rank_basis` = gmv_per_view).
+      per view (`efficiency_rank_basis` = gmv_per_view); ads creatives are ranked by ROAS in
+      kpi_top_creatives.
     - `is_top_decile`: GMV rank within the first tenth (rounded up) of the week's videos, and
-      GMV above zero. -#}
+      GMV above zero (macro is_top_decile). -#}
 
 with video_days as (
     select * from {{ ref('int_content_video_days') }}
@@ -54,11 +55,7 @@ ranked as (
     select
         measured.*,
         {{ gmv_per_view('measured.attributed_gmv_amount_reporting', 'measured.views') }} as gmv_per_view_reporting,
-        rank() over (
-            partition by measured.week_start
-            order by case when measured.attributed_gmv_amount_reporting is null then 1 else 0 end,
-                measured.attributed_gmv_amount_reporting desc
-        ) as gmv_rank,
+        {{ rank_in_week('measured.attributed_gmv_amount_reporting', 'measured.week_start') }} as gmv_rank,
         count(*) over (partition by measured.week_start) as videos_in_week
     from measured
 ),
@@ -67,9 +64,8 @@ final as (
     select
         ranked.video_id,
         ranked.week_start,
-        -- ISO year: the year of the week's Thursday
-        cast(extract(year from {{ dbt.dateadd('day', 3, 'ranked.week_start') }}) as integer) as iso_year,
-        cast(extract(week from ranked.week_start) as integer) as iso_week,
+        {{ iso_year_of_week('ranked.week_start') }} as iso_year,
+        {{ iso_week_of_week('ranked.week_start') }} as iso_week,
         videos.shop_id,
         videos.market,
         ranked.currency,
@@ -81,18 +77,10 @@ final as (
         {{ to_money('ranked.attributed_gmv_amount_reporting') }} as attributed_gmv_amount_reporting,
         ranked.gmv_per_view_reporting,
         cast(ranked.gmv_rank as bigint) as gmv_rank,
-        cast(rank() over (
-            partition by ranked.week_start
-            order by case when ranked.gmv_per_view_reporting is null then 1 else 0 end,
-                ranked.gmv_per_view_reporting desc
-        ) as bigint) as efficiency_rank,
+        cast({{ rank_in_week('ranked.gmv_per_view_reporting', 'ranked.week_start') }} as bigint) as efficiency_rank,
         'gmv_per_view' as efficiency_rank_basis,
         cast(ranked.videos_in_week as bigint) as videos_in_week,
-        coalesce(
-            ranked.attributed_gmv_amount_reporting > 0
-            and ranked.gmv_rank <= ceiling(ranked.videos_in_week / 10.0),
-            false
-        ) as is_top_decile,
+        {{ is_top_decile('ranked.gmv_rank', 'ranked.videos_in_week', 'ranked.attributed_gmv_amount_reporting') }} as is_top_decile,
         videos.duration_seconds,
         videos.duration_bucket,
         videos.posted_local_hour,
