@@ -5,8 +5,9 @@
     sum their shops' numerators and denominators (organisation of that day,
     int_kpi_actual_shop_days); person scope sums the source rows of the person's identities.
     Day bases: sales, content and CS on the shop-local day; LIVE on the session's local start
-    day; ads on the advertiser-local stat day (fct_ads_daily — int_ads_by_shop_day has no
-    impressions or clicks, so CPM/CPC cannot be re-aligned to shop days). Money in the reporting
+    day; ads on the advertiser-local stat day (fct_ads_daily: an ads buyer is scored by
+    advertiser id, which int_ads_by_shop_day sums away, and the shop's CPM/CPC/ROAS stay on the
+    same days so a shop's and its ads buyer's numbers agree). Money in the reporting
     currency at each day's rate. Rows exist for days with loaded data only (the scope's shops
     have a kpi_shop_daily row; persons: any configured shop has); missing activity is zero. -#}
 
