@@ -5,13 +5,12 @@ of the shared e2e warehouse (dbt reads the input relations' column types from it
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable, dbt_project
+from linkstar_pipeline.defs.dbt.project import dbt_project
+from tests.e2e.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -22,25 +21,7 @@ def test_every_dbt_unit_test_passes(loaded_warehouse, tmp_path):
     # dbt opens the warehouse for writing: a copy keeps the shared one free for readers.
     shutil.copytree(home, copy, ignore=shutil.ignore_patterns("serving", "*.lock"))
     target = tmp_path / "target"
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "test",
-            "--select",
-            "test_type:unit",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LINKSTAR_HOME": str(copy)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
+    run_dbt(copy, "test", "--select", "test_type:unit", target_path=target)
 
     defined = set(json.loads(dbt_project.manifest_path.read_text())["unit_tests"])
     results = json.loads((target / "run_results.json").read_text())["results"]

@@ -14,6 +14,7 @@ import pytest
 
 from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
 from sandbox.ground_truth import shop_daily_truth
+from tests.e2e.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -287,32 +288,9 @@ def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_pa
 
 
 def _dbt_build(home, select: str, target_path) -> None:
-    import os
-    import subprocess
-
-    from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
-
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            select,
-            "--exclude",
-            "test_type:unit",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target_path),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LINKSTAR_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    run_dbt(
+        home, "build", "--select", select, "--exclude", "test_type:unit", target_path=target_path
     )
-    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_a_closed_months_scorecards_survive_a_later_config_change(
