@@ -283,10 +283,17 @@ class _Request:
     params: Mapping[str, str]
     body: bytes | None
     shop_cipher: str | None
+    # The path as documented when it carries an id (`.../statements/{statement_id}/...`):
+    # limits are per endpoint, so one bucket serves every statement.
+    path_template: str | None = None
 
     @property
     def endpoint(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def rate_limit_key(self) -> str:
+        return self.path_template or self.path
 
 
 # ------------------------------------------------------------------------------- client
@@ -321,7 +328,8 @@ class TikTokShopClient(SessionOwner):
         self._token_lock = threading.Lock()
 
     def _shared_limiter(self, path: str) -> RateLimiter:
-        """Limits are per app and endpoint: one process-wide bucket per (base URL, path)."""
+        """Limits are per app and endpoint: one process-wide bucket per (base URL, endpoint
+        path, with ids left as their `{name}` placeholders)."""
         rate = self.settings.max_requests_per_second
         burst = max(1, int(rate))
         return shared_limiter("tiktok_shop", self.settings.base_url + path, rate, burst)
@@ -436,16 +444,23 @@ class TikTokShopClient(SessionOwner):
         ]
 
     def get(
-        self, path: str, shop_cipher: str | None, params: Mapping[str, Any] | None = None
+        self,
+        path: str,
+        shop_cipher: str | None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        path_template: str | None = None,
     ) -> ApiResponse:
         """One signed GET (shop-scoped when `shop_cipher` is given), retried like any call.
 
         For endpoints described in their own modules (finance, analytics, ...): they name
         the path and parameters, this client signs, paces, retries and checks the envelope.
+        A path holding an id names its `path_template`, the endpoint its rate limit is for.
         """
         if shop_cipher is not None:
             _require_cipher(shop_cipher)
-        return self._call(_Request("GET", path, _query_values(params), None, shop_cipher))
+        request = _Request("GET", path, _query_values(params), None, shop_cipher, path_template)
+        return self._call(request)
 
     def get_pages(
         self,
@@ -455,12 +470,15 @@ class TikTokShopClient(SessionOwner):
         page_size: int,
         limits: tuple[int, int],
         params: Mapping[str, Any] | None = None,
+        path_template: str | None = None,
     ) -> Iterator[ApiResponse]:
         """Every page of a GET list endpoint whose filters travel in the query (finance,
-        analytics); paged by `page_token` like the searches. Checked before anything is sent."""
+        analytics); paged by `page_token` like the searches. Checked before anything is sent.
+        A path holding an id names its `path_template`, as for `get`."""
         _require_cipher(shop_cipher)
         _check_page_size(page_size, limits, path)
-        return self._pages("GET", path, shop_cipher, page_size, None, _query_values(params))
+        query = _query_values(params)
+        return self._pages("GET", path, shop_cipher, page_size, None, query, path_template)
 
     # -- paging ----------------------------------------------------------------------------
 
@@ -472,6 +490,7 @@ class TikTokShopClient(SessionOwner):
         page_size: int,
         body: dict[str, Any] | None,
         params: Mapping[str, str] | None = None,
+        path_template: str | None = None,
     ) -> Iterator[ApiResponse]:
         """Follow `next_page_token` until it is empty; a token seen before means a loop.
 
@@ -484,7 +503,8 @@ class TikTokShopClient(SessionOwner):
             params_now = {**(params or {}), "page_size": str(page_size)}
             if token:
                 params_now["page_token"] = token
-            response = self._call(_Request(method, path, params_now, body_bytes, shop_cipher))
+            request = _Request(method, path, params_now, body_bytes, shop_cipher, path_template)
+            response = self._call(request)
             yield response
             token = _next_page_token(response)
             if not token:
@@ -575,7 +595,7 @@ class TikTokShopClient(SessionOwner):
 
     def _send(self, request: _Request, query: dict[str, str]) -> requests.Response:
         """Sign and send; no answer at all becomes a retryable `TikTokShopUnreachableError`."""
-        self._limiter_for(request.path).acquire()
+        self._limiter_for(request.rate_limit_key).acquire()
         sign = sign_request(self.settings.app_secret, request.path, query, request.body)
         headers = {ACCESS_TOKEN_HEADER: self._access_token}
         if request.body is not None:

@@ -26,6 +26,7 @@ from connectors.tiktok_shop import (
 STATEMENTS_PATH = "/finance/202309/statements"
 PAYMENTS_PATH = "/finance/202309/payments"
 UNSETTLED_ORDERS_PATH = "/finance/202309/orders/unsettled"
+TRANSACTIONS_PATH_TEMPLATE = STATEMENTS_PATH + "/{statement_id}/statement_transactions"
 FINANCE_PAGE_SIZE_LIMITS = (1, 100)
 STATEMENTS_LIST_KEY = "statements"
 TRANSACTIONS_LIST_KEY = "statement_transactions"
@@ -37,7 +38,7 @@ def statement_transactions_path(statement_id: str) -> str:
     """The per-statement path; ids are digit strings, anything else is refused before sending."""
     if not isinstance(statement_id, str) or not statement_id.isdigit():
         raise ValueError(f"statement_id must be a string of digits, got {statement_id!r}")
-    return f"{STATEMENTS_PATH}/{statement_id}/statement_transactions"
+    return TRANSACTIONS_PATH_TEMPLATE.format(statement_id=statement_id)
 
 
 def search_statements(
@@ -70,6 +71,7 @@ def get_statement_transactions(
         page_size=page_size,
         limits=FINANCE_PAGE_SIZE_LIMITS,
         params={"sort_field": "order_create_time", "sort_order": "ASC"},
+        path_template=TRANSACTIONS_PATH_TEMPLATE,
     )
 
 

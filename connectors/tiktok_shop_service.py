@@ -112,6 +112,7 @@ class TikTokShopServiceClient:
             page_size=page_size,
             limits=MESSAGE_PAGE_SIZE_LIMITS,
             params={"locale": self.locale},
+            path_template=MESSAGES_PATH_TEMPLATE,
         )
 
     def reviews(

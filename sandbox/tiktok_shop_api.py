@@ -106,6 +106,9 @@ class ApiRequest:
     body: bytes = b""
     # Values of `{name}` segments of a templated route (e.g. a statement id), set by routing.
     path_params: Mapping[str, str] = field(default_factory=dict)
+    # The route as registered (`.../statements/{statement_id}/...`), set by routing: limits
+    # are per endpoint, so every statement's transactions share one bucket.
+    endpoint: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,19 +255,20 @@ class TikTokShopApi:
         self, request: ApiRequest
     ) -> tuple[ApiRequest, Callable[[ApiRequest, Shop | None], dict], bool]:
         """The route serving this path, and the request with its path parameters filled in."""
-        route, params = self._routes.get(request.path), {}
+        route, params, endpoint = self._routes.get(request.path), {}, request.path
         if route is None:
             for template, candidate in self._routes.items():
                 params = _match_template(template, request.path)
                 if params is not None:
-                    route = candidate
+                    route, endpoint = candidate, template
                     break
         if route is None:
             raise ApiError(404, CODE_NOT_FOUND, f"Path not found: {request.path}")
         method, handler, shop_scoped = route
         if request.method != method:
             raise ApiError(405, CODE_METHOD, f"{request.path} expects {method}")
-        return replace(request, path_params=params or {}), handler, shop_scoped
+        routed = replace(request, path_params=params or {}, endpoint=endpoint)
+        return routed, handler, shop_scoped
 
     def _serve(
         self,
@@ -276,7 +280,7 @@ class TikTokShopApi:
         app_key = self._check_signature(request)
         self._check_timestamp(request)
         self._check_token(request)
-        if not self._bucket.allow((app_key, request.path)):
+        if not self._bucket.allow((app_key, request.endpoint or request.path)):
             raise ApiError(429, CODE_THROTTLED, "Request throttled: too many requests, back off")
         shop = self._shop(request) if shop_scoped else None
         return _envelope(200, CODE_OK, "Success", request_id, handler(request, shop))

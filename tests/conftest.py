@@ -10,6 +10,9 @@ import pytest
 from dagster import DagsterInstance
 
 from connectors import sandbox_defaults
+from connectors.rate_limit import RateLimiter
+from connectors.retry import RetryPolicy
+from connectors.tiktok_shop import TikTokShopClient, TikTokShopSettings
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
 
 # A fixed data clock keeps every run of the suite on the same orders.
@@ -46,6 +49,17 @@ def sandbox_running(**overrides) -> Iterator:
     settings.update(overrides)
     with running_sandbox(SandboxSettings(**settings)) as running:
         yield running
+
+
+def shop_client_noting_rate_limit_keys(base_url: str) -> tuple[TikTokShopClient, list[str]]:
+    """A TikTok Shop client (pacing off) and the list of the rate-limit key of each call."""
+    keys: list[str] = []
+    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    retry = RetryPolicy(max_attempts=8, base_delay=0.01, max_delay=0.2)
+    client = TikTokShopClient(
+        settings, retry=retry, limiter_for=lambda key: keys.append(key) or RateLimiter(0)
+    )
+    return client, keys
 
 
 def refresh(start: date, end: date, *, ingestion_only: bool = False):

@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 
 from connectors import tiktok_shop_finance as finance
+from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
-from tests.conftest import sandbox_running
+from sandbox.tiktok_shop_api import CODE_THROTTLED
+from tests.conftest import sandbox_running, shop_client_noting_rate_limit_keys
 
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 GE = int(datetime(2026, 11, 1, tzinfo=UTC).timestamp())
@@ -142,3 +144,34 @@ def test_the_emulator_refuses_a_transactions_call_without_its_sort_field(sb, cli
             shop.cipher,
             {"page_size": 10},
         )
+
+
+def test_every_statements_transactions_share_one_rate_limit(sb, shop):
+    """Limits are per endpoint (reference): the client paces, and the emulator throttles, all
+    statements' transactions as one endpoint, not each statement id as a new one."""
+    statements = [s for s in sb.finance.statements_for_shop(shop.shop_id) if s.transactions][:3]
+    pacing, keys = shop_client_noting_rate_limit_keys(sb.base_url)
+    for statement in statements:
+        list(finance.get_statement_transactions(pacing, shop.cipher, statement.statement_id))
+    assert len(statements) == 3 and keys == [finance.TRANSACTIONS_PATH_TEMPLATE] * 3
+
+    with sandbox_running(
+        start_date=date(2026, 11, 1),
+        end_date=AS_OF.date(),
+        as_of=AS_OF,
+        shop_count=1,
+        rate_limit_per_second=0.01,
+        rate_limit_burst=1,
+    ) as throttled:
+        one = throttled.dataset.shops[0]
+        first, second = [
+            s for s in throttled.finance.statements_for_shop(one.shop_id) if s.transactions
+        ][:2]
+        settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": throttled.base_url})
+        unpaced = TikTokShopClient(
+            settings, retry=RetryPolicy(max_attempts=1), limiter_for=lambda key: RateLimiter(0)
+        )
+        list(finance.get_statement_transactions(unpaced, one.cipher, first.statement_id))
+        with pytest.raises(TikTokShopApiError) as error:
+            list(finance.get_statement_transactions(unpaced, one.cipher, second.statement_id))
+    assert (error.value.http_status, error.value.code) == (429, CODE_THROTTLED)

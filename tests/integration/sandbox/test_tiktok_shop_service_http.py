@@ -12,12 +12,13 @@ from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
 from connectors.tiktok_shop_service import (
     CONVERSATIONS_PATH,
+    MESSAGES_PATH_TEMPLATE,
     REVIEWS_PATH,
     TikTokShopServiceClient,
     messages_path,
 )
 from sandbox.tiktok_shop_api import CODE_INVALID_PARAM, CODE_THROTTLED
-from tests.conftest import sandbox_running
+from tests.conftest import sandbox_running, shop_client_noting_rate_limit_keys
 
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 SINCE = int(datetime(2026, 11, 10, tzinfo=UTC).timestamp())
@@ -69,6 +70,16 @@ def test_messages_of_one_conversation_match_the_model_and_hold_no_future(sb):
     assert [m["id"] for m in messages] == [m.message_id for m in reversed(conversation.messages)]
     assert {m["sender"]["role"] for m in messages} <= {"BUYER", "CUSTOMER_SERVICE", "SYSTEM"}
     assert all(m["create_time"] <= sb.as_of() for m in messages)
+
+
+def test_every_conversations_messages_are_paced_as_one_endpoint(sb):
+    """Limits are per endpoint: one bucket for all conversations, keyed by the path template."""
+    shop = sb.dataset.shops[0]
+    conversations = [c for c in sb.service.conversations[shop.shop_id] if c.messages][:3]
+    client, keys = shop_client_noting_rate_limit_keys(sb.base_url)
+    for conversation in conversations:
+        list(TikTokShopServiceClient(client).messages(shop.cipher, conversation.conversation_id))
+    assert len(conversations) == 3 and keys == [MESSAGES_PATH_TEMPLATE] * 3
 
 
 def test_reviews_filter_on_update_time_with_an_exclusive_upper_bound(sb):
