@@ -29,9 +29,25 @@ def linkstar_home(tmp_path, monkeypatch):
     return home
 
 
-def point_connectors_at(monkeypatch, base_url: str) -> None:
-    for name, value in sandbox_defaults.sandbox_environment(base_url).items():
+# Test sandboxes do not throttle, and clients pointed at one do not pace, unless a test sets
+# limits: pacing and throttling have tests of their own (tests/unit/connectors/test_rate_limit.py
+# and the throttling tests under tests/integration), while waiting out the 40 requests/s pace
+# was over half of every e2e refresh (ingestion 67 s -> 30 s without it). `make run` and the
+# CLI quickstart test keep the real sandbox limits and pacing.
+UNTHROTTLED_PER_SECOND = 1_000_000
+
+
+def point_connectors_at(monkeypatch, sandbox) -> None:
+    """Every connector at this running sandbox; pacing off for an API it does not throttle."""
+    for name, value in sandbox_defaults.sandbox_environment(sandbox.base_url).items():
         monkeypatch.setenv(name, value)
+    settings = sandbox.settings
+    for pace_variable, limit in (
+        ("TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND", settings.rate_limit_per_second),
+        ("TIKTOK_ADS_MAX_REQUESTS_PER_SECOND", settings.ads_rate_limit_per_second),
+    ):
+        if limit >= UNTHROTTLED_PER_SECOND:
+            monkeypatch.setenv(pace_variable, "0")
 
 
 @contextmanager
@@ -45,6 +61,10 @@ def sandbox_running(**overrides) -> Iterator:
         "end_date": AS_OF.date(),
         "as_of": AS_OF,
         "orders_per_shop_day": 25,
+        "rate_limit_per_second": UNTHROTTLED_PER_SECOND,
+        "rate_limit_burst": UNTHROTTLED_PER_SECOND,
+        "ads_rate_limit_per_second": UNTHROTTLED_PER_SECOND,
+        "ads_rate_limit_burst": UNTHROTTLED_PER_SECOND,
     }
     settings.update(overrides)
     with running_sandbox(SandboxSettings(**settings)) as running:

@@ -72,7 +72,7 @@ def loaded_warehouse(tmp_path_factory):
             with pytest.MonkeyPatch.context() as monkeypatch:
                 monkeypatch.setenv("LINKSTAR_HOME", str(home))
                 monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
-                point_connectors_at(monkeypatch, sandbox.base_url)
+                point_connectors_at(monkeypatch, sandbox)
                 inbox = ErpFolders.under(linkstar_paths()).inbox
                 write_erp_exports(sandbox.dataset, inbox, sandbox.as_of())  # as a seller drops them
                 result = refresh(HISTORY_START, AS_OF.date())

@@ -28,7 +28,7 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
     six-day history keep it quick; the shared e2e refresh covers the long history."""
     start = AS_OF.date() - timedelta(days=5)
     with sandbox_running(shop_count=4, start_date=start) as sandbox:
-        point_connectors_at(monkeypatch, sandbox.base_url)
+        point_connectors_at(monkeypatch, sandbox)
         refresh(start, AS_OF.date(), ingestion_only=True)
         first = shop_daily_truth(sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
 

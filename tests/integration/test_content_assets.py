@@ -30,7 +30,7 @@ def _count(path, entity: str) -> int:
 def test_content_assets_land_the_partition_and_its_look_back(linkstar_home, monkeypatch):
     monkeypatch.setenv("LINKSTAR_LOOKBACK_DAYS", "2")
     with sandbox_running(shop_count=2) as sb:
-        point_connectors_at(monkeypatch, sb.base_url)
+        point_connectors_at(monkeypatch, sb)
         result = dg.materialize(
             [
                 assets.shops,

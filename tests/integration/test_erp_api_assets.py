@@ -45,7 +45,7 @@ def test_orders_and_inventory_land_raw_pages_per_day_and_per_snapshot(linkstar_h
     )
 
     with sandbox_running() as sandbox:
-        point_connectors_at(monkeypatch, sandbox.base_url)
+        point_connectors_at(monkeypatch, sandbox)
         tags = {ASSET_PARTITION_RANGE_START_TAG: DAYS[0], ASSET_PARTITION_RANGE_END_TAG: DAYS[-1]}
         result = materialize(tags=tags)
         assert result.success

@@ -106,7 +106,7 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
     with sandbox_running(
         rate_limit_per_second=200.0, rate_limit_burst=200, shop_count=3
     ) as sandbox:
-        point_connectors_at(monkeypatch, sandbox.base_url)
+        point_connectors_at(monkeypatch, sandbox)
         env = dict(os.environ)
         day = AS_OF.date()
         refresh(day - timedelta(days=2), day, ingestion_only=True)

@@ -19,7 +19,7 @@ def test_conversations_and_reviews_land_per_update_day_with_their_messages(
     linkstar_home, monkeypatch
 ):
     with sandbox_running() as sb:
-        point_connectors_at(monkeypatch, sb.base_url)
+        point_connectors_at(monkeypatch, sb)
         resources = {"tiktok_shop": TikTokShopApiResource(max_attempts=3)}
         assert dg.materialize([shops], resources=resources).success
         result = dg.materialize(
