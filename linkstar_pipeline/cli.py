@@ -16,10 +16,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from connectors import sandbox_defaults
+from linkstar_pipeline.lib.clock import pinned_now, pipeline_today
 from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
 from linkstar_pipeline.lib.erp_inbox import ErpFolders
 from linkstar_pipeline.lib.paths import linkstar_paths
@@ -38,7 +39,9 @@ def _day(text: str) -> date:
 def _sandbox(port: int) -> Iterator[str]:
     from sandbox.server import SandboxSettings, running_sandbox
 
-    with running_sandbox(SandboxSettings(port=port)) as running:
+    # A pinned pipeline clock (LINKSTAR_NOW) pins the sandbox's data clock to the same moment,
+    # so a replayed night sees the world as it was then.
+    with running_sandbox(SandboxSettings(port=port, as_of=pinned_now())) as running:
         os.environ.update(sandbox_defaults.sandbox_environment(running.base_url))
         print(f"Sandbox API serving on {running.base_url}", flush=True)
         _drop_sandbox_erp_exports(running)
@@ -97,7 +100,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     from linkstar_pipeline.lib.settings import PipelineSettings
 
     paths = linkstar_paths()
-    today = datetime.now(UTC).date()
+    today = pipeline_today()
     default_start, default_end = default_refresh_range(
         today, paths.raw_dir, PipelineSettings.from_env()
     )
@@ -123,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import SandboxSettings, serve
 
-    serve(SandboxSettings(port=args.port))
+    serve(SandboxSettings(port=args.port, as_of=pinned_now()))
     return 0
 
 
@@ -155,7 +158,7 @@ def cmd_kpi_config_check(args: argparse.Namespace) -> int:
 
     config_dir = (args.dir or default_config_dir()).resolve()
     try:
-        valid = validate_config_dir(config_dir, linkstar_paths().raw_dir, datetime.now(UTC).date())
+        valid = validate_config_dir(config_dir, linkstar_paths().raw_dir, pipeline_today())
     except KpiConfigError as error:
         print(f"{config_dir}: {len(error.problems)} problem(s); nothing would be loaded.")
         for problem in error.problems:

@@ -75,9 +75,15 @@ class SandboxSettings:
     ads_report_task_failure_rate: float = 0.0
 
     def dataset_config(self) -> DatasetConfig:
-        end = self.end_date or datetime.now(UTC).date()
+        end = self.end_date or self._clock_day()
         start = self.start_date or end - timedelta(days=29)
         return DatasetConfig(self.seed, start, end, self.orders_per_shop_day, self.shop_count)
+
+    def _clock_day(self) -> date:
+        """The data clock's UTC day: the pinned `as_of`, else the wall clock's today."""
+        if self.as_of is None:
+            return datetime.now(UTC).date()
+        return datetime.fromtimestamp(to_unix_seconds(self.as_of), UTC).date()
 
     def api_settings(self) -> ApiSettings:
         """The gateway knobs, taken from the fields both settings classes share."""

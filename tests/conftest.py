@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -14,10 +15,17 @@ from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopSettings
 from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
+from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 
 # A fixed data clock keeps every run of the suite on the same orders.
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HISTORY_START = date(2026, 11, 1)
+
+# ... and the pipeline's clock is pinned to it for the whole run (every worker imports this
+# module; subprocesses — the `linkstar` and `dagster` CLIs, dbt — inherit the variable), so
+# the default refresh range, month close and FX carry-forward never follow the real date.
+# A test about another moment sets LINKSTAR_NOW itself (monkeypatch).
+os.environ[CLOCK_VARIABLE] = AS_OF.isoformat()
 
 
 @pytest.fixture

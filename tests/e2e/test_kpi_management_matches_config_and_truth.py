@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import duckdb
 import pytest
 
+from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
 from sandbox.ground_truth import shop_daily_truth
 from tests.e2e.dbt_cli import run_dbt
@@ -298,7 +299,10 @@ def test_a_closed_months_scorecards_survive_a_later_config_change(
 ):
     """Edit the example targets (every team GMV target doubled), land the edit as version 2 the
     way a refresh does, rebuild the KPI models: October (closed before version 2 landed) keeps
-    its version-1 scores exactly; November (still open) is re-scored under version 2."""
+    its version-1 scores exactly; November (still open at the suite's pinned clock, 20 November)
+    is re-scored under version 2. A third edit landed on 6 December — after November closed on
+    the 5th (`scorecard_close_days: 5`) — must not touch November: the month close follows the
+    pipeline's clock (LINKSTAR_NOW), never the day the suite happens to run."""
     import shutil
 
     import dagster as dg
@@ -329,6 +333,10 @@ def test_a_closed_months_scorecards_survive_a_later_config_change(
     monkeypatch.setenv("LINKSTAR_KPI_CONFIG_DIR", str(config))
     landed = dg.materialize([kpi_config_tables], instance=dg.DagsterInstance.ephemeral())
     assert landed.success and newest_landed(copy / "raw").version == 2
+    targets.write_text(edited.replace("value: 304000", "value: 608000"), encoding="utf-8")
+    monkeypatch.setenv(CLOCK_VARIABLE, "2026-12-06T00:00:00Z")
+    landed = dg.materialize([kpi_config_tables], instance=dg.DagsterInstance.ephemeral())
+    assert landed.success and newest_landed(copy / "raw").version == 3
 
     _dbt_build(copy, "staging.kpi_config int_kpi_scoring_versions+", tmp_path / "target")
     after = _rows(copy, scores)

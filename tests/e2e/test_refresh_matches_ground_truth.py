@@ -313,6 +313,14 @@ def test_fx_rates_follow_the_published_files_with_weekends_carried_forward(loade
         assert abs(Decimal(usd_per_unit) - usd_per_eur / rate) < Decimal("1e-9"), key
 
 
+def test_fx_rates_are_carried_forward_to_the_pipelines_today_not_the_real_one(loaded_warehouse):
+    """The carry-forward ends on the pipeline clock's day (LINKSTAR_NOW, pinned by the suite to
+    the sandbox's clock), never on the date the suite happens to run."""
+    home, *_ = loaded_warehouse
+    ((newest,),) = serving_rows(home, "select max(rate_day) from marts.fct_fx_rates_daily")
+    assert newest == AS_OF.date()
+
+
 def newest_rate_on(published, day: date, currency: str) -> Decimal:
     """The rate of `currency` published on or before `day` (plain Python, for the test)."""
     candidates = [d for d in published if d <= day and currency in published[d]]

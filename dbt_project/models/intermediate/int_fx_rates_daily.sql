@@ -37,8 +37,8 @@ currency_ranges as (
 last_day as (
     select
         case
-            when max(rate_date) > cast({{ dbt.current_timestamp() }} as date) then max(rate_date)
-            else cast({{ dbt.current_timestamp() }} as date)
+            when max(rate_date) > cast({{ pipeline_now() }} as date) then max(rate_date)
+            else cast({{ pipeline_now() }} as date)
         end as last_rate_day
     from published
 ),

@@ -7,7 +7,7 @@ configured" in the log and `configured: false` in metadata, and the nightly refr
 """
 
 import gzip
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -15,6 +15,7 @@ import dagster as dg
 from connectors.erp_api.client import ErpApiClient, ErpApiConfigError, ErpApiPage
 from linkstar_pipeline.defs.erp.api_resources import ErpApiResource
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
+from linkstar_pipeline.lib.clock import pipeline_today
 from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import (
@@ -145,7 +146,7 @@ def api_inventory(
     if client is None:
         return _not_configured(context, INVENTORY)
     raw_dir = linkstar_paths().raw_dir
-    key = datetime.now(UTC).strftime("%Y-%m-%d")
+    key = pipeline_today().isoformat()
     with client:
         pages = list(client.inventory_pages())
     path = raw_file_path(raw_dir, SOURCE, INVENTORY, key)

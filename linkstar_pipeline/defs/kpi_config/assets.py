@@ -8,10 +8,10 @@ still refreshes while the ops lead fixes the files.
 """
 
 import subprocess
-from datetime import UTC, datetime
 
 import dagster as dg
 
+from linkstar_pipeline.lib.clock import pipeline_now
 from linkstar_pipeline.lib.kpi_config.landing import land_config, newest_landed
 from linkstar_pipeline.lib.kpi_config.model import KpiConfigError
 from linkstar_pipeline.lib.kpi_config.normalize import TABLES
@@ -65,7 +65,7 @@ def _git_commit() -> str | None:
 def kpi_config_tables(context: dg.AssetExecutionContext):
     raw_dir = linkstar_paths().raw_dir
     config_dir = default_config_dir()
-    now = datetime.now(UTC)
+    now = pipeline_now()
     try:
         valid = validate_config_dir(config_dir, raw_dir, now.date())
     except KpiConfigError as error:

@@ -8,7 +8,7 @@ TIKTOK_ADS_LOOKBACK_DAYS (default 7) whatever range it was asked for, and stagin
 newest fetch of each ad and day.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import dagster as dg
 
@@ -23,6 +23,7 @@ from linkstar_pipeline.defs.tiktok_ads.landing import (
 )
 from linkstar_pipeline.defs.tiktok_ads.resources import TikTokAdsApiResource
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days
+from linkstar_pipeline.lib.clock import pipeline_now, pipeline_today
 from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile, write_raw_pages
@@ -106,7 +107,7 @@ def structure(context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResourc
     client = tiktok_ads.client()
     raw_dir = linkstar_paths().raw_dir
     accounts = landed_advertisers(raw_dir)
-    fetch_day = datetime.now(UTC).date().isoformat()
+    fetch_day = pipeline_today().isoformat()
     for entity, method in _STRUCTURE.items():
         snapshot = RawFile(SOURCE, entity)
         for account in accounts:
@@ -157,7 +158,7 @@ def ad_report_daily(
     settings = client.settings
     raw_dir = linkstar_paths().raw_dir
     first, last = _asked_days(context)
-    now = datetime.now(UTC)
+    now = pipeline_now()
     run_file = RawFile(SOURCE, "ad_report_daily", f"{first}..{last}")
     per_advertiser: dict[str, dict[str, object]] = {}
     for account in landed_advertisers(raw_dir):
@@ -198,7 +199,7 @@ def gmv_max_report_daily(
     client = tiktok_ads.client()
     raw_dir = linkstar_paths().raw_dir
     first, last = _asked_days(context)
-    now = datetime.now(UTC)
+    now = pipeline_now()
     stores = stores_by_advertiser()
     run_file = RawFile(SOURCE, "gmv_max_report_daily", f"{first}..{last}")
     per_store: dict[str, dict[str, object]] = {}

@@ -6,7 +6,6 @@ while dbt (the warehouse's only writer) or a BI tool is busy.
 
 import logging
 from collections import Counter
-from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -26,6 +25,7 @@ from linkstar_pipeline.defs.tiktok_shop.landing import (
 from linkstar_pipeline.defs.tiktok_shop.partitions import order_update_days, utc_days
 from linkstar_pipeline.defs.tiktok_shop.payloads import REQUIRED_SHOP_FIELDS
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
+from linkstar_pipeline.lib.clock import pipeline_today
 from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile, write_raw_pages
@@ -189,7 +189,7 @@ def products(
     shop_list = landed_shops(raw_dir)
     for shop in shop_list:
         land_shop_pages(snapshot, client.search_products(shop.cipher), _PRODUCTS, shop.shop_id)
-    path = snapshot.write(raw_dir, datetime.now(UTC).date().isoformat())
+    path = snapshot.write(raw_dir, pipeline_today().isoformat())
     context.log.info(f"products: {snapshot.records} from {len(shop_list)} shops to {path}")
     return dg.MaterializeResult(
         metadata={

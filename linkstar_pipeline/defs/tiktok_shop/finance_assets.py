@@ -8,8 +8,6 @@ payment status; late adjustments arrive as transactions of later statements. Uns
 orders are a point-in-time list, so they are a snapshot per run.
 """
 
-from datetime import UTC, datetime
-
 import dagster as dg
 
 from connectors import tiktok_shop_finance as finance
@@ -22,6 +20,7 @@ from linkstar_pipeline.defs.tiktok_shop.landing import (
 )
 from linkstar_pipeline.defs.tiktok_shop.partitions import utc_days
 from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
+from linkstar_pipeline.lib.clock import pipeline_today
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import RawFile
 
@@ -141,7 +140,7 @@ def unsettled_orders(
     for shop in shop_list:
         pages = finance.get_unsettled_orders(client, shop.cipher)
         land_shop_pages(unsettled, pages, _CONTENTS[UNSETTLED_ORDERS], shop.shop_id)
-    path = unsettled.write(raw_dir, datetime.now(UTC).date().isoformat())
+    path = unsettled.write(raw_dir, pipeline_today().isoformat())
     context.log.info(f"unsettled orders: {unsettled.records} from {len(shop_list)} shops")
     return dg.MaterializeResult(
         metadata={

@@ -259,6 +259,7 @@ def _tiny(**overrides) -> SandboxSettings:
         port=0,
         start_date=date(2024, 3, 1),
         end_date=date(2024, 3, 1),
+        as_of=datetime(2024, 3, 2, tzinfo=UTC),
         orders_per_shop_day=2,
         **overrides,
     )

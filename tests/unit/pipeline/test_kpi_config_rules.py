@@ -4,7 +4,7 @@ the rule; the example configuration passes them all."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from linkstar_pipeline.lib.kpi_config.landing import land_config
 from linkstar_pipeline.lib.kpi_config.validate import validate_config_dir
@@ -244,7 +244,8 @@ def test_team_of_mixed_tiers_needs_an_explicit_tier(tmp_path):
 
 def _land_example(config, raw, today=TODAY):
     valid = validate_config_dir(config, raw, today)
-    return land_config(valid.config, valid.references.kpi_directions, raw, datetime.now(UTC))
+    landed_at = datetime.combine(today, time(9), tzinfo=UTC)  # landed on the day it was checked
+    return land_config(valid.config, valid.references.kpi_directions, raw, landed_at)
 
 
 def test_retroactive_change_to_a_started_quarter_is_rejected(tmp_path):
