@@ -52,8 +52,8 @@ def main() -> int:
 
     from dagster import DagsterInstance
 
-    from linkstar_pipeline.definitions import defs
-    from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME, partition_range_tags
+    from connectors.sandbox_defaults import sandbox_environment
+    from linkstar_pipeline.lib.refresh_run import run_refresh
     from sandbox.server import SandboxSettings, running_sandbox
 
     settings = SandboxSettings(
@@ -65,15 +65,12 @@ def main() -> int:
         orders_per_shop_day=args.orders_per_shop_day,
     )
     with running_sandbox(settings) as sandbox:
-        os.environ["TIKTOK_SHOP_BASE_URL"] = sandbox.base_url
+        os.environ.update(sandbox_environment(sandbox.base_url))
+        os.environ["LINKSTAR_NOW"] = as_of.isoformat()  # the pipeline's clock = the sandbox's
         orders = sum(1 for order in sandbox.dataset.orders if order.api_view(sandbox.as_of()))
         began = time.perf_counter()
         instance = DagsterInstance.get()
-        result = defs.resolve_job_def(REFRESH_JOB_NAME).execute_in_process(
-            instance=instance,
-            tags=partition_range_tags(start, end),
-            raise_on_error=False,
-        )
+        outcome = run_refresh(instance, start, end)
         wall = time.perf_counter() - began
         requests_made = len(sandbox.request_log)
 
@@ -83,11 +80,14 @@ def main() -> int:
         f"scale: {args.days} days x "
         f"{args.orders_per_shop_day} orders/shop/day -> {orders} orders, {requests_made} API requests"
     )
-    print(f"run succeeded: {result.success}")
+    print(f"sources: {'; '.join(status.line() for status in outcome.sources)}")
+    print(f"build succeeded: {outcome.build.success}")
     print(f"wall time, whole refresh: {wall:.1f} s ({orders / wall:.0f} orders/s)")
-    for step, seconds in sorted(
-        _step_seconds(instance, result.run_id).items(), key=lambda item: -item[1]
-    ):
+    steps = {
+        **_step_seconds(instance, outcome.ingestion.run_id),
+        **_step_seconds(instance, outcome.build.run_id),
+    }
+    for step, seconds in sorted(steps.items(), key=lambda item: -item[1]):
         print(f"  {step:45s} {seconds:7.1f} s")
     print(
         f"raw files: {_size_mb(home / 'raw'):.1f} MB, warehouse: {_size_mb(home / 'warehouse.duckdb'):.1f} MB, "
@@ -95,7 +95,7 @@ def main() -> int:
     )
     print(f"peak RSS: pipeline process {own:.0f} MB, largest child (dbt) {children:.0f} MB")
     print(f"LINKSTAR_HOME kept at {home}")
-    return 0 if result.success else 1
+    return outcome.exit_code
 
 
 if __name__ == "__main__":

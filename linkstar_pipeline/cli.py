@@ -57,20 +57,12 @@ def _drop_sandbox_erp_exports(running) -> None:
     print(f"Sandbox ERP exports dropped into {inbox}: {len(written)} files", flush=True)
 
 
-def _failure_messages(result) -> list[str]:
-    messages = []
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data is not None:
-            error = event.step_failure_data.error
-            messages.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
-    return messages
-
-
 def _execute(job_name: str, tags: dict[str, str]) -> int:
     """Run a job of `defs` in this process, recorded in the instance the UI reads."""
     from dagster import DagsterInstance
 
     from linkstar_pipeline.definitions import defs
+    from linkstar_pipeline.lib.refresh_run import EXIT_BUILD_FAILED, step_failure_messages
     from linkstar_pipeline.lib.summary import run_summary
 
     paths = linkstar_paths()
@@ -79,25 +71,38 @@ def _execute(job_name: str, tags: dict[str, str]) -> int:
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
             tags={**tags, "linkstar/trigger": "cli"},
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config=_CONSOLE_INFO,
             raise_on_error=False,
         )
     if not result.success:
-        print(f"\n{job_name} failed:", file=sys.stderr)
-        for message in _failure_messages(result) or ["see the run log above"]:
-            print(f"  {message}", file=sys.stderr)
-        return 1
+        _print_build_failure(job_name, step_failure_messages(result))
+        return EXIT_BUILD_FAILED
     print("\n" + run_summary(paths), flush=True)
     return 0
 
 
+_CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+def _print_build_failure(job_name: str, messages: list[str]) -> None:
+    print(
+        f"\n{job_name} failed; the previously published marts stay as they were:", file=sys.stderr
+    )
+    for message in messages or ["see the run log above"]:
+        print(f"  {message}", file=sys.stderr)
+
+
 def _run_refresh(start: date | None, end: date | None) -> int:
+    from dagster import DagsterInstance
+
     from linkstar_pipeline.defs.refresh.jobs import (
-        REFRESH_JOB_NAME,
+        REBUILD_JOB_NAME,
         default_refresh_range,
         partition_range_tags,
     )
+    from linkstar_pipeline.lib.refresh_run import run_refresh
     from linkstar_pipeline.lib.settings import PipelineSettings
+    from linkstar_pipeline.lib.summary import run_summary
 
     paths = linkstar_paths()
     today = pipeline_today()
@@ -105,8 +110,41 @@ def _run_refresh(start: date | None, end: date | None) -> int:
         today, paths.raw_dir, PipelineSettings.from_env()
     )
     start, end = start or default_start, end or default_end
+    try:
+        partition_range_tags(start, end)  # an end before the start: refused before anything runs
+    except ValueError as error:
+        print(f"linkstar run: {error}", file=sys.stderr)
+        return 2
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
-    return _execute(REFRESH_JOB_NAME, partition_range_tags(start, end))
+    ensure_dagster_home(paths)
+    with DagsterInstance.get() as instance:
+        outcome = run_refresh(
+            instance, start, end, tags={"linkstar/trigger": "cli"}, run_config=_CONSOLE_INFO
+        )
+    print("\nSources:", flush=True)
+    for status in outcome.sources:
+        print(f"  {status.line()}", flush=True)
+    for status in outcome.failed_sources:  # what failed and why, where errors are read
+        print(f"{status.source} failed: {status.detail}", file=sys.stderr)
+    if outcome.build is None:
+        print(
+            "\nEvery API source failed, so nothing new was landed and the marts were not "
+            "rebuilt; the published marts stay as they were.",
+            file=sys.stderr,
+        )
+        return outcome.exit_code
+    if not outcome.build.success:
+        _print_build_failure(REBUILD_JOB_NAME, outcome.build_failures)
+        return outcome.exit_code
+    print("\n" + run_summary(paths), flush=True)
+    if outcome.failed_sources:
+        names = ", ".join(s.source for s in outcome.failed_sources)
+        print(
+            f"\nThe marts were built and published, but {names} failed (see Sources above): "
+            "their numbers are from the data landed before this run.",
+            file=sys.stderr,
+        )
+    return outcome.exit_code
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@
     {%- if pinned -%}
         {%- set moment = modules.datetime.datetime.fromisoformat(pinned) -%}
         {%- if moment.tzinfo is not none -%}
-            {%- set moment = moment.astimezone(modules.datetime.timezone.utc).replace(tzinfo=none) -%}
+            {%- set moment = moment.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
         {%- endif -%}
         cast('{{ moment.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
     {%- else -%}

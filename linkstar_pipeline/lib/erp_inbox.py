@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from linkstar_pipeline.lib.paths import LinkstarPaths
-from linkstar_pipeline.lib.raw_landing import write_raw_file
+from linkstar_pipeline.lib.raw_landing import ensure_readable_feed, write_raw_file
 
 ENV_IMPORT_DIR = "ERP_IMPORT_DIR"
 SOURCE = "erp"
@@ -150,8 +150,7 @@ def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> N
     empty file stands in until the first export of a kind arrives (it adds no rows)."""
     for kind in kinds:
         folder = folders.landed / kind
-        if not any(folder.glob("*.jsonl.gz")):
-            write_raw_file(folder / "_no_exports_yet.jsonl.gz", gzip.compress(b""))
+        ensure_readable_feed(folder)
 
 
 # --------------------------------------------------------------------------- steps

@@ -105,6 +105,21 @@ def write_raw_file(path: Path, content: bytes) -> None:
         raw_file.write(content)
 
 
+# Stands in for a feed that has never landed a file: dbt's sources read `<feed>/*.jsonl.gz` and
+# DuckDB refuses a glob that matches nothing, so one source that failed (or is not configured)
+# on its first night would otherwise stop the build of every mart. Empty: it adds no rows. A
+# leading underscore marks it as no partition.
+PLACEHOLDER_NAME = "_nothing_landed_yet.jsonl.gz"
+
+
+def ensure_readable_feed(folder: Path) -> bool:
+    """Give `folder` the empty placeholder if no raw file has landed in it; True if written."""
+    if any(folder.glob("*.jsonl.gz")):
+        return False
+    write_raw_file(folder / PLACEHOLDER_NAME, gzip.compress(b""))
+    return True
+
+
 def read_raw_pages(path: Path) -> Iterator[RawPage]:
     """Replay a landed file without calling the API again."""
     with gzip.open(path, "rt", encoding="utf-8") as lines:

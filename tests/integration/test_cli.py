@@ -29,8 +29,15 @@ def _free_port() -> int:
 
 
 @pytest.mark.e2e
-def test_run_with_sandbox_builds_the_marts_and_prints_a_summary(linkstar_home):
-    env = dict(os.environ, LINKSTAR_INITIAL_HISTORY_DAYS="3")
+def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails(linkstar_home):
+    """The quickstart's command, with one endpoint renamed (what a moved API path looks like:
+    404, code 40004): that source's line says failed and why, every other source loads, the
+    marts are still built and published with the summary, and the exit code is 1."""
+    env = dict(
+        os.environ,
+        LINKSTAR_INITIAL_HISTORY_DAYS="3",
+        TIKTOK_SHOP_PATH_AFFILIATE_ORDERS="/affiliate_seller/202410/orders/search_renamed",
+    )
     for name in [
         "TIKTOK_SHOP_BASE_URL",
         "TIKTOK_SHOP_APP_KEY",
@@ -39,7 +46,14 @@ def test_run_with_sandbox_builds_the_marts_and_prints_a_summary(linkstar_home):
     ]:
         env.pop(name, None)
     result = _linkstar("run", "--with-sandbox", env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    sources = result.stdout.split("Sources:", 1)[1].split("\n\n", 1)[0].strip().splitlines()
+    lines = {line.strip().split("  ")[0]: line for line in sources}
+    assert "failed" in lines["TikTok Shop"] and "affiliate_orders" in lines["TikTok Shop"]
+    assert "40004" in lines["TikTok Shop"]
+    for other in ("TikTok Ads", "ERP files", "ERP API", "FX rates (ECB)", "KPI config"):
+        assert " loaded" in lines[other], lines[other]
+    assert "affiliate_orders" in result.stderr and "built and published" in result.stderr
     assert "GMV and orders per shop" in result.stdout
     # The example kpi_config/ scores every team of the sandbox seller.
     assert "KPI scorecards" in result.stdout and "us_core" in result.stdout
@@ -61,7 +75,11 @@ def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
     )
     result = _linkstar("run", "--start", "2026-11-01", "--end", "2026-11-01", env=env)
     assert result.returncode == 1
-    assert url in result.stderr
+    assert (
+        f"tiktok_shop failed: shops: TikTokShopUnreachableError: The TikTok Shop API at {url}"
+        in (result.stderr)
+    )
+    assert "the marts were not rebuilt" in result.stderr  # every API failed: nothing to build
     assert "linkstar sandbox" in result.stderr and "TIKTOK_SHOP_BASE_URL" in result.stderr
     assert "do-not-print-me" not in result.stdout + result.stderr
     assert "nor-me" not in result.stdout + result.stderr
@@ -71,3 +89,9 @@ def test_a_bad_date_is_refused_before_anything_runs(linkstar_home):
     result = _linkstar("run", "--start", "2026-13-01", env=dict(os.environ))
     assert result.returncode == 2
     assert "not a YYYY-MM-DD date" in result.stderr
+
+
+def test_an_end_before_the_start_is_one_line_and_exit_2(linkstar_home):
+    result = _linkstar("run", "--start", "2026-12-05", "--end", "2026-12-01", env=dict(os.environ))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "linkstar run: --end 2026-12-01 is before --start 2026-12-05"

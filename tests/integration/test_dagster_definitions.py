@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME
+from linkstar_pipeline.defs.refresh.jobs import INGEST_JOB_NAME
 from linkstar_pipeline.lib.kpi_config.normalize import TABLES as KPI_CONFIG_TABLES
 
 KPI_SHOP_DAILY = dg.AssetKey(["marts", "kpi_shop_daily"])
@@ -204,10 +204,48 @@ def test_nightly_schedule_refreshes_the_lookback_window_in_one_run(tmp_path, mon
     shops.write_bytes(b"")  # history exists: only the look-back is due
     schedule = _defs().resolve_schedule_def("nightly_refresh")
     assert schedule.cron_schedule == "0 2 * * *"
-    assert schedule.job_name == REFRESH_JOB_NAME
+    assert schedule.job_name == INGEST_JOB_NAME
     context = dg.build_schedule_context(
         scheduled_execution_time=datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
     )
     (request,) = schedule.evaluate_tick(context).run_requests
     assert request.tags["dagster/asset_partition_range_start"] == "2026-11-18"
     assert request.tags["dagster/asset_partition_range_end"] == "2026-11-21"
+
+
+def test_a_finished_ingestion_run_launches_the_build_whether_it_failed_or_not():
+    """The nightly is ingest_sources then rebuild_from_raw: a sensor per outcome requests the
+    build, so a failing source never stops the marts of the others."""
+    from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
+
+    defs = _defs()
+    instance = dg.DagsterInstance.ephemeral()
+
+    @dg.op
+    def a_source_fails():
+        raise RuntimeError("the affiliate endpoint answered 40004")
+
+    @dg.op
+    def a_source_loads():
+        return 1
+
+    for op, sensor_name in [
+        (a_source_fails, "build_after_failed_ingestion"),
+        (a_source_loads, "build_after_ingestion"),
+    ]:
+        job = dg.GraphDefinition(name=INGEST_JOB_NAME, node_defs=[op]).to_job()
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        assert result.success == (op is a_source_loads)
+        finished = result.get_run_failure_event() if not result.success else result.all_events[-1]
+        sensor = defs.resolve_sensor_def(sensor_name)
+        assert sensor.job_name == REBUILD_JOB_NAME
+        assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+        context = dg.build_run_status_sensor_context(
+            sensor_name=sensor_name,
+            dagster_event=finished,
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+        )
+        request = sensor(context)
+        assert request.run_key == f"build-after-{result.run_id}"
+        assert request.tags["linkstar/after_ingestion_run"] == result.run_id

@@ -109,7 +109,8 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
         point_connectors_at(monkeypatch, sandbox)
         env = dict(os.environ)
         day = AS_OF.date()
-        refresh(day - timedelta(days=2), day, ingestion_only=True)
+        # The example kpi_config/ names twelve shops; with three landed its check fails.
+        refresh(day - timedelta(days=2), day, ingestion_only=True, may_fail=("kpi_config",))
 
         serving = str(linkstar_home / "serving" / "serving.duckdb")
         stop_file = linkstar_home / "stop-reading"

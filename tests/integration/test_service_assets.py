@@ -61,18 +61,22 @@ def test_conversations_and_reviews_land_per_update_day_with_their_messages(
         assert landed[0].metadata["partitions"].value == 3
 
 
-def test_the_refresh_job_includes_the_service_assets():
+def test_the_refresh_jobs_include_the_service_assets():
     from linkstar_pipeline.definitions import defs
-    from linkstar_pipeline.defs.refresh.jobs import REFRESH_JOB_NAME
+    from linkstar_pipeline.defs.refresh.jobs import INGEST_JOB_NAME, REBUILD_JOB_NAME
 
-    job = defs.resolve_job_def(REFRESH_JOB_NAME)
-    keys = {key.to_user_string() for key in job.asset_layer.asset_graph.get_all_asset_keys()}
-    assert {"tiktok_shop/cs_conversations", "tiktok_shop/product_reviews"} <= keys
+    def keys_of(job_name: str) -> set[str]:
+        graph = defs.resolve_job_def(job_name).asset_layer.asset_graph
+        return {key.to_user_string() for key in graph.get_all_asset_keys()}
+
+    assert {"tiktok_shop/cs_conversations", "tiktok_shop/product_reviews"} <= keys_of(
+        INGEST_JOB_NAME
+    )
     assert {
         "staging/stg_tiktok_shop__cs_conversations",
         "staging/stg_tiktok_shop__product_reviews",
-    } <= keys
-    graph = job.asset_layer.asset_graph
+    } <= keys_of(REBUILD_JOB_NAME)
+    graph = defs.resolve_asset_graph()
     for model, feed in [
         ("stg_tiktok_shop__cs_messages", "cs_conversations"),
         ("stg_tiktok_shop__product_reviews", "product_reviews"),

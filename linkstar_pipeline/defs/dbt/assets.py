@@ -15,6 +15,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from linkstar_pipeline.defs.dbt.project import dbt_project
 from linkstar_pipeline.defs.dbt.translator import linkstar_dbt_translator
+from linkstar_pipeline.lib.dbt_source_folders import ensure_every_feed_readable
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
@@ -29,7 +30,10 @@ BUILD_ARGS = ("--exclude-resource-type", "unit_test")
     pool=WAREHOUSE_POOL,
 )
 def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    with warehouse_lock(linkstar_paths()):
+    paths = linkstar_paths()
+    with warehouse_lock(paths):
+        for folder in ensure_every_feed_readable(dbt_project.manifest_path, paths.raw_dir):
+            context.log.warning(f"Nothing has landed in {folder} yet: its models will be empty")
         invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
         yield from invocation.stream()
     # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.

@@ -6,9 +6,7 @@ ERP API (ERP_API_BASE_URL unset) is normal: the assets land nothing, say "ERP AP
 configured" in the log and `configured: false` in metadata, and the nightly refresh goes on.
 """
 
-import gzip
 from datetime import UTC, timedelta
-from pathlib import Path
 
 import dagster as dg
 
@@ -20,8 +18,8 @@ from linkstar_pipeline.lib.freshness import DAILY_FRESHNESS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.raw_landing import (
     RawPage,
+    ensure_readable_feed,
     raw_file_path,
-    write_raw_file,
     write_raw_pages,
 )
 
@@ -63,15 +61,8 @@ def _raw_page(page: ErpApiPage, entity: str, number: int, partition_key: str | N
     )
 
 
-def ensure_placeholder(folder: Path) -> None:
-    """dbt's source reads raw/erp_api/<entity>/*.jsonl.gz and a glob without files is an error:
-    an empty file stands in until the first page lands (it adds no rows)."""
-    if not any(folder.glob("*.jsonl.gz")):
-        write_raw_file(folder / "_nothing_landed_yet.jsonl.gz", gzip.compress(b""))
-
-
 def _not_configured(context: dg.AssetExecutionContext, entity: str) -> dg.MaterializeResult:
-    ensure_placeholder(linkstar_paths().raw_dir / SOURCE / entity)
+    ensure_readable_feed(linkstar_paths().raw_dir / SOURCE / entity)
     context.log.warning(NOT_CONFIGURED)
     return dg.MaterializeResult(metadata={"configured": False, "pages_landed": 0})
 

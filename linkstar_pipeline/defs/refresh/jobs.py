@@ -1,7 +1,14 @@
-"""One job refreshes the whole warehouse: every asset, over a range of order partitions.
+"""A refresh is two runs: ingest every source over a range of days, then build and publish.
 
-A range runs as ONE run (the orders asset has a single-run backfill policy), so ingestion of
-all the days finishes before the single dbt build starts — no partial marts, one writer.
+Dagster skips every step downstream of a failed one, so in one run a single failing endpoint
+stopped the dbt build and the publish for every shop. Split in two, each source lands (or
+fails) on its own in `ingest_sources`; `rebuild_from_raw` then builds from everything landed —
+a failed source's earlier raw files included — and publishes. The nightly schedule launches
+the ingestion and sensor `build_after_ingestion` the build when it ends, success or failure;
+`linkstar run` does both in-process (linkstar_pipeline/lib/refresh_run.py).
+
+A range ingests as ONE run (the orders asset has a single-run backfill policy), so every day
+lands before the single dbt build starts — no partial marts, one writer.
 """
 
 from __future__ import annotations
@@ -18,14 +25,17 @@ from dagster._core.storage.tags import (
 from linkstar_pipeline.lib.raw_landing import raw_file_path
 from linkstar_pipeline.lib.settings import PipelineSettings
 
-REFRESH_JOB_NAME = "refresh_warehouse"
+INGEST_JOB_NAME = "ingest_sources"
 REBUILD_JOB_NAME = "rebuild_from_raw"
 INGESTION_GROUPS = ("tiktok_shop", "tiktok_ads", "erp", "fx", "kpi_config")
 
-refresh_warehouse = dg.define_asset_job(
-    name=REFRESH_JOB_NAME,
-    selection=dg.AssetSelection.all(),
-    description="Ingest every source for a range of days, rebuild all dbt models (tests as checks), publish the marts.",
+ingest_sources = dg.define_asset_job(
+    name=INGEST_JOB_NAME,
+    selection=dg.AssetSelection.groups(*INGESTION_GROUPS),
+    description=(
+        "Land every source's raw data for a range of days; a failing source fails only its own "
+        "assets. When the run ends, sensor build_after_ingestion launches rebuild_from_raw."
+    ),
 )
 
 

@@ -1,4 +1,4 @@
-"""The nightly refresh: re-fetch the look-back window and rebuild the marts in one run."""
+"""The nightly refresh: re-fetch the look-back window; the build follows (sensors.py)."""
 
 from datetime import UTC
 
@@ -6,8 +6,8 @@ import dagster as dg
 
 from linkstar_pipeline.defs.refresh.jobs import (
     default_refresh_range,
+    ingest_sources,
     partition_range_tags,
-    refresh_warehouse,
 )
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.settings import PipelineSettings
@@ -16,11 +16,14 @@ _settings = PipelineSettings.from_env()
 
 
 @dg.schedule(
-    job=refresh_warehouse,
+    job=ingest_sources,
     cron_schedule=_settings.nightly_cron,
     execution_timezone=_settings.nightly_timezone,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Nightly (LINKSTAR_NIGHTLY_CRON, default 02:00 in LINKSTAR_NIGHTLY_TIMEZONE): recent partitions + dbt build + publish.",
+    description=(
+        "Nightly (LINKSTAR_NIGHTLY_CRON, default 02:00 in LINKSTAR_NIGHTLY_TIMEZONE): ingest the "
+        "recent partitions; build_after_ingestion then rebuilds and publishes the marts."
+    ),
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     # Partitions are UTC days, whatever clock the schedule ticks on.

@@ -190,7 +190,11 @@ def landed_shops(raw_dir: Path) -> list[LandedShop]:
 def landed_feed_files(raw_dir: Path, entity: str) -> dict[str, Path]:
     """Every landed file of one feed (orders, returns...), keyed by partition, unopened."""
     folder = raw_dir / SOURCE / entity
-    return {path.name.removesuffix(".jsonl.gz"): path for path in sorted(folder.glob("*.jsonl.gz"))}
+    return {
+        path.name.removesuffix(".jsonl.gz"): path
+        for path in sorted(folder.glob("*.jsonl.gz"))
+        if not path.name.startswith("_")  # a placeholder (raw_landing.PLACEHOLDER_NAME)
+    }
 
 
 def landed_feed_pages_by_partition(raw_dir: Path, entity: str) -> dict[str, list[RawPage]]:
