@@ -334,7 +334,7 @@ def test_a_closed_months_scorecards_survive_a_later_config_change(
     landed = dg.materialize([kpi_config_tables], instance=dg.DagsterInstance.ephemeral())
     assert landed.success and newest_landed(copy / "raw").version == 2
     targets.write_text(edited.replace("value: 304000", "value: 608000"), encoding="utf-8")
-    monkeypatch.setenv(CLOCK_VARIABLE, "2026-12-06T00:00:00Z")
+    monkeypatch.setenv(CLOCK_VARIABLE, "2026-12-06T09:00:00Z")
     landed = dg.materialize([kpi_config_tables], instance=dg.DagsterInstance.ephemeral())
     assert landed.success and newest_landed(copy / "raw").version == 3
 
