@@ -29,6 +29,7 @@ import requests
 
 from connectors import sandbox_defaults
 from connectors.envelope import looks_truncated, read_envelope
+from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -926,14 +927,68 @@ class TikTokAdsClient(SessionOwner):
         extra: Mapping[str, str],
         first: AdsResponse | None = None,
     ) -> Iterator[AdsResponse]:
+        """Pages 1..total_page, each checked (connectors/paging): a page must carry `list`
+        while rows are owed, and must bring a row not seen before."""
+        walk = PageWalk(self.settings.page_size)
         page = 1
-        response = first or self._page(path, advertiser_id, extra, page)
         while True:
+            response = self._checked_page(path, advertiser_id, extra, page, walk, first)
+            first = None
             yield response
-            if page >= _total_pages(response) or not response.rows:
+            more = page < _total_pages(response) and bool(response.rows)
+            problem = walk.take(response.rows, total=_total_number(response), more=more)
+            if problem:
+                raise self._paging_error(response, page, problem)
+            if not more:
                 return
             page += 1
-            response = self._page(path, advertiser_id, extra, page)
+
+    def _checked_page(
+        self,
+        path: str,
+        advertiser_id: str,
+        extra: Mapping[str, str],
+        page: int,
+        walk: PageWalk,
+        first: AdsResponse | None,
+    ) -> AdsResponse:
+        """Page `page` (`first` when already fetched); a page without its list while rows are
+        owed is asked for again like a body cut short, then refused."""
+
+        def attempt(number: int) -> AdsResponse:
+            response = first if first is not None and number == 1 else None
+            response = response or self._page(path, advertiser_id, extra, page)
+            more = page < _total_pages(response)
+            total = _total_number(response)
+            problem = walk.list_problem(response.data, "list", total=total, more=more)
+            if problem:
+                error = self._paging_error(response, page, problem)
+                raise RetryableError(
+                    f"page without its list, request_id {response.request_id}", error
+                )
+            return response
+
+        return run_with_retries(
+            attempt,
+            self.retry,
+            rng=self._rng,
+            sleep=self._sleep,
+            describe=f"TikTok Ads GET {path} page {page}",
+            log=logger,
+        )
+
+    @staticmethod
+    def _paging_error(response: AdsResponse, page: int, problem: str) -> TikTokAdsResponseError:
+        return TikTokAdsResponseError(
+            f"TikTok Ads GET {response.endpoint} page {page} (advertiser "
+            f"{response.advertiser_id or '-'}, request_id {response.request_id or 'none'}): "
+            f"{problem}. The walk is refused rather than returning fewer rows; report it with "
+            "the request id.",
+            response.endpoint,
+            response.http_status,
+            response.request_id,
+            response.advertiser_id,
+        )
 
     # -- retries ---------------------------------------------------------------------------
 
@@ -1155,6 +1210,10 @@ def _filtering(filtering: Mapping[str, Any] | None) -> dict[str, str]:
 
 def _loggable(params: Mapping[str, str]) -> dict[str, str]:
     return {k: (_REDACTED if k in _SECRET_PARAMS else v) for k, v in params.items()}
+
+
+def _total_number(response: AdsResponse) -> int | None:
+    return reported_total(response.page_info.get("total_number"))
 
 
 def _total_pages(response: AdsResponse) -> int:

@@ -26,6 +26,7 @@ import requests
 
 from connectors import sandbox_defaults
 from connectors.envelope import looks_truncated, read_envelope
+from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -274,6 +275,11 @@ class ApiResponse:
     attempts: int
 
 
+# Where a list endpoint's records sit under `data`: a key, or a function of the page where
+# the key varies (unsettled orders).
+ListKey = str | Callable[[ApiResponse], str]
+
+
 @dataclass(frozen=True)
 class _Request:
     """One logical call; every attempt re-stamps and re-signs it."""
@@ -356,7 +362,7 @@ class TikTokShopClient(SessionOwner):
         instead). Arguments are checked now, before anything is sent, not on first `next`.
         """
         return self._search(
-            ORDER_SEARCH_PATH, ORDER_PAGE_SIZE_LIMITS, shop_cipher, page_size, time_bounds
+            ORDER_SEARCH_PATH, ORDER_PAGE_SIZE_LIMITS, shop_cipher, page_size, time_bounds, "orders"
         )
 
     def search_returns(
@@ -365,7 +371,12 @@ class TikTokShopClient(SessionOwner):
         """Every page of return and refund requests (`data.return_orders`); the same time
         bounds as orders; page size 10-50."""
         return self._search(
-            RETURN_SEARCH_PATH, RETURN_PAGE_SIZE_LIMITS, shop_cipher, page_size, time_bounds
+            RETURN_SEARCH_PATH,
+            RETURN_PAGE_SIZE_LIMITS,
+            shop_cipher,
+            page_size,
+            time_bounds,
+            "return_orders",
         )
 
     def search_cancellations(
@@ -378,6 +389,7 @@ class TikTokShopClient(SessionOwner):
             shop_cipher,
             page_size,
             time_bounds,
+            "cancellations",
         )
 
     def search_products(
@@ -394,6 +406,7 @@ class TikTokShopClient(SessionOwner):
             shop_cipher,
             page_size,
             time_bounds,
+            "products",
             _INCLUSIVE_TIME_BOUNDS,
         )
 
@@ -404,10 +417,13 @@ class TikTokShopClient(SessionOwner):
         shop_cipher: str,
         page_size: int,
         time_bounds: Mapping[str, int | None],
+        *,
+        list_key: ListKey,
     ) -> Iterator[ApiResponse]:
         """Every page of a POST search described in its own module (e.g. affiliate orders):
-        time bounds in the body with exclusive `_lt` upper bounds, like orders."""
-        return self._search(path, limits, shop_cipher, page_size, time_bounds)
+        time bounds in the body with exclusive `_lt` upper bounds, like orders; the records
+        sit under `data[list_key]`."""
+        return self._search(path, limits, shop_cipher, page_size, time_bounds, list_key)
 
     def _search(
         self,
@@ -416,12 +432,13 @@ class TikTokShopClient(SessionOwner):
         shop_cipher: str,
         page_size: int,
         time_bounds: Mapping[str, int | None],
+        list_key: ListKey,
         allowed_bounds: tuple[str, ...] | None = None,
     ) -> Iterator[ApiResponse]:
         _require_cipher(shop_cipher)
         _check_page_size(page_size, limits, path)
         filters = _time_filters(path, time_bounds, allowed_bounds or _TIME_BOUNDS)
-        return self._pages("POST", path, shop_cipher, page_size, filters)
+        return self._pages("POST", path, shop_cipher, page_size, filters, list_key=list_key)
 
     def get_order_details(self, shop_cipher: str, ids: Sequence[str]) -> list[ApiResponse]:
         """Details for any number of order ids (duplicates dropped), in calls of at most 50 ids.
@@ -469,16 +486,20 @@ class TikTokShopClient(SessionOwner):
         *,
         page_size: int,
         limits: tuple[int, int],
+        list_key: ListKey,
         params: Mapping[str, Any] | None = None,
         path_template: str | None = None,
     ) -> Iterator[ApiResponse]:
         """Every page of a GET list endpoint whose filters travel in the query (finance,
-        analytics); paged by `page_token` like the searches. Checked before anything is sent.
+        analytics); paged by `page_token` like the searches, records under `data[list_key]`
+        (or under the key a function of the page names). Checked before anything is sent.
         A path holding an id names its `path_template`, as for `get`."""
         _require_cipher(shop_cipher)
         _check_page_size(page_size, limits, path)
         query = _query_values(params)
-        return self._pages("GET", path, shop_cipher, page_size, None, query, path_template)
+        return self._pages(
+            "GET", path, shop_cipher, page_size, None, query, path_template, list_key=list_key
+        )
 
     # -- paging ----------------------------------------------------------------------------
 
@@ -491,12 +512,18 @@ class TikTokShopClient(SessionOwner):
         body: dict[str, Any] | None,
         params: Mapping[str, str] | None = None,
         path_template: str | None = None,
+        *,
+        list_key: ListKey,
     ) -> Iterator[ApiResponse]:
-        """Follow `next_page_token` until it is empty; a token seen before means a loop.
+        """Follow `next_page_token` until it is empty, checking every page (connectors/paging):
+        a page must carry its `list_key` list unless nothing is owed, and must bring a record
+        not seen before; a token seen before, or more pages than `total_count` allows, is a
+        loop too.
 
         Filters go in the JSON body (searches) or the query (GET lists), the same on every page.
         """
         body_bytes = None if body is None else _json_bytes(body)
+        walk = PageWalk(page_size)
         seen: set[str] = set()
         token = ""
         while True:
@@ -504,22 +531,63 @@ class TikTokShopClient(SessionOwner):
             if token:
                 params_now["page_token"] = token
             request = _Request(method, path, params_now, body_bytes, shop_cipher, path_template)
-            response = self._call(request)
+            response, records = self._page(request, walk, list_key, token)
             yield response
-            token = _next_page_token(response)
-            if not token:
+            next_token = _next_page_token(response)
+            total = reported_total(response.data.get("total_count"))
+            problem = walk.take(records, total=total, more=bool(next_token))
+            if not problem and next_token in seen:
+                problem = f"page token {next_token[:80]!r} came a second time: paging would loop"
+            if problem:
+                raise self._paging_error(response, walk.pages, token, problem)
+            if not next_token:
                 return
-            if token in seen:
-                raise TikTokShopResponseError(
-                    f"TikTok Shop {method} {path} returned page token {token[:80]!r} a second "
-                    f"time (request_id {response.request_id or 'none'}): paging would loop. "
-                    "Report it with the request id; narrow the time window to work around it.",
-                    method,
-                    path,
-                    response.http_status,
-                    response.request_id,
+            seen.add(next_token)
+            token = next_token
+
+    def _page(
+        self, request: _Request, walk: PageWalk, list_key: ListKey, token: str
+    ) -> tuple[ApiResponse, list[Any]]:
+        """One page and its records; a page without its list (while records are owed) is
+        asked for again like a body cut short, then refused."""
+
+        def attempt(_: int) -> tuple[ApiResponse, list[Any]]:
+            response = self._call(request)
+            key = list_key if isinstance(list_key, str) else list_key(response)
+            more = bool(_next_page_token(response))
+            total = reported_total(response.data.get("total_count"))
+            problem = walk.list_problem(response.data, key, total=total, more=more)
+            if problem:
+                error = self._paging_error(response, walk.pages + 1, token, problem)
+                raise RetryableError(
+                    f"page without its list, request_id {response.request_id}", error
                 )
-            seen.add(token)
+            records = response.data.get(key)
+            return response, records if isinstance(records, list) else []
+
+        return run_with_retries(
+            attempt,
+            self.retry,
+            rng=self._rng,
+            sleep=self._sleep,
+            describe=f"TikTok Shop {request.method} {request.path} page {walk.pages + 1}",
+            log=logger,
+        )
+
+    @staticmethod
+    def _paging_error(
+        response: ApiResponse, page: int, token: str, problem: str
+    ) -> TikTokShopResponseError:
+        return TikTokShopResponseError(
+            f"TikTok Shop {response.method} {response.path} page {page} (page_token "
+            f"{token[:80] or 'none'!r}, request_id {response.request_id or 'none'}): {problem}. "
+            "The walk is refused rather than returning fewer records; report it with the request "
+            "id, and narrow the time window to work around it.",
+            response.method,
+            response.path,
+            response.http_status,
+            response.request_id,
+        )
 
     # -- retries ---------------------------------------------------------------------------
 

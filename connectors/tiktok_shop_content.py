@@ -199,6 +199,7 @@ class TikTokShopContentClient:
             shop_cipher,
             page_size=page_size,
             limits=VIDEO_PAGE_SIZE_LIMITS,
+            list_key=LIST_KEYS["video_performance"],
             params=params,
         )
 
@@ -212,6 +213,7 @@ class TikTokShopContentClient:
             shop_cipher,
             page_size=page_size,
             limits=LIVE_PAGE_SIZE_LIMITS,
+            list_key=LIST_KEYS["live_sessions"],
             params=params,
         )
 
@@ -225,4 +227,5 @@ class TikTokShopContentClient:
             shop_cipher,
             page_size,
             {"update_time_ge": update_time_ge, "update_time_lt": update_time_lt},
+            list_key=LIST_KEYS["affiliate_orders"],
         )

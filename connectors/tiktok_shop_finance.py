@@ -53,6 +53,7 @@ def search_statements(
     return _windowed_pages(
         client,
         STATEMENTS_PATH,
+        STATEMENTS_LIST_KEY,
         shop_cipher,
         "statement_time",
         statement_time_ge,
@@ -70,6 +71,7 @@ def get_statement_transactions(
         shop_cipher,
         page_size=page_size,
         limits=FINANCE_PAGE_SIZE_LIMITS,
+        list_key=TRANSACTIONS_LIST_KEY,
         params={"sort_field": "order_create_time", "sort_order": "ASC"},
         path_template=TRANSACTIONS_PATH_TEMPLATE,
     )
@@ -85,7 +87,14 @@ def search_payments(
 ) -> Iterator[ApiResponse]:
     """Every page of payouts created in [ge, lt)."""
     return _windowed_pages(
-        client, PAYMENTS_PATH, shop_cipher, "create_time", create_time_ge, create_time_lt, page_size
+        client,
+        PAYMENTS_PATH,
+        PAYMENTS_LIST_KEY,
+        shop_cipher,
+        "create_time",
+        create_time_ge,
+        create_time_lt,
+        page_size,
     )
 
 
@@ -98,6 +107,7 @@ def get_unsettled_orders(
         shop_cipher,
         page_size=page_size,
         limits=FINANCE_PAGE_SIZE_LIMITS,
+        list_key=unsettled_list_key,
         params={"sort_field": "order_create_time", "sort_order": "ASC"},
     )
 
@@ -105,6 +115,7 @@ def get_unsettled_orders(
 def _windowed_pages(
     client: TikTokShopClient,
     path: str,
+    list_key: str,
     shop_cipher: str,
     time_field: str,
     ge: int,
@@ -117,6 +128,7 @@ def _windowed_pages(
         shop_cipher,
         page_size=page_size,
         limits=FINANCE_PAGE_SIZE_LIMITS,
+        list_key=list_key,
         params={
             f"{time_field}_ge": unix_seconds(f"{time_field}_ge", ge),
             f"{time_field}_lt": unix_seconds(f"{time_field}_lt", lt),

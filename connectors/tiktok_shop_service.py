@@ -92,6 +92,7 @@ class TikTokShopServiceClient:
             shop_cipher,
             page_size=page_size,
             limits=CONVERSATION_PAGE_SIZE_LIMITS,
+            list_key=CONVERSATIONS_LIST_KEY,
             params={"locale": self.locale},
         )
         for response in pages:
@@ -111,6 +112,7 @@ class TikTokShopServiceClient:
             shop_cipher,
             page_size=page_size,
             limits=MESSAGE_PAGE_SIZE_LIMITS,
+            list_key=MESSAGES_LIST_KEY,
             params={"locale": self.locale},
             path_template=MESSAGES_PATH_TEMPLATE,
         )
@@ -127,5 +129,6 @@ class TikTokShopServiceClient:
             shop_cipher,
             page_size=page_size,
             limits=REVIEW_PAGE_SIZE_LIMITS,
+            list_key=REVIEWS_LIST_KEY,
             params={"update_time_ge": update_time_ge, "update_time_lt": update_time_lt},
         )

@@ -48,7 +48,7 @@ from connectors.sandbox_defaults import (
 from sandbox.erp_exports import stock_warehouse
 from sandbox.generator import Dataset, Order
 from sandbox.journal import RequestJournal
-from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, TokenBucket
+from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, ListFaults, TokenBucket
 
 PATH_PREFIX = LINGXING_SANDBOX_PATH
 TOKEN_PATH = "/api/auth-server/oauth/access-token"
@@ -97,6 +97,9 @@ class LingxingApiSettings:
     sign_window_seconds: int = 120
     fault_rate: float = 0.0
     truncate_rate: float = 0.0
+    # A share of order pages lose `data.list` (or carry an object in its place), `total` kept.
+    list_fault_rate: float = 0.0
+    list_fault: str = "missing"
     apps: Mapping[str, str] = field(
         default_factory=lambda: {LINGXING_SANDBOX_APP_ID: LINGXING_SANDBOX_APP_SECRET}
     )
@@ -410,6 +413,9 @@ class LingxingApi:
         self._tokens: dict[str, tuple[str, float]] = {}  # token -> (app id, expires at)
         self._lock = threading.Lock()
         self._faults = random.Random(f"{settings.seed}:lingxing-faults")
+        self._list_faults = ListFaults(
+            settings.list_fault_rate, settings.list_fault, f"{settings.seed}:lingxing"
+        )
         self._journal = RequestJournal()
         self.token_requests = 0
 
@@ -496,7 +502,8 @@ class LingxingApi:
         as_of = self._data_clock()
         if path == ORDERS_PATH:
             total, rows = self._orders(body, as_of)
-            return _answer(200, CODE_OK, "success", request_id, {"total": total, "list": rows})
+            data = self._list_faults.apply({"total": total, "list": rows})
+            return _answer(200, CODE_OK, "success", request_id, data)
         stock = inventory_rows(self.dataset, self.data, self.settings.seed, as_of)
         total, rows = self._page(body, stock, MAX_LENGTH[INVENTORY_PATH])
         return _answer(200, CODE_OK, "success", request_id, rows, total=total)

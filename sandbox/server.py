@@ -61,6 +61,13 @@ class SandboxSettings:
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
     truncate_rate: float = 0.0
+    # Paging faults (sandbox/tiktok_shop_api.py `ApiSettings`): pages without their list, and
+    # page tokens that change while the records repeat. The list knobs reach the ads and
+    # Lingxing emulators too; `ads_repeat_pages` makes every ads page serve the first one's rows.
+    list_fault_rate: float = 0.0
+    list_fault: str = "missing"
+    churn_page_tokens: bool = False
+    ads_repeat_pages: bool = False
     # The configured TikTok Shop access token answers 105002 until the client renews it.
     expire_access_token: bool = False
     shop_count: int | None = None
@@ -101,6 +108,9 @@ class SandboxSettings:
             fault_rate=self.fault_rate,
             slow_rate=self.slow_rate,
             slow_seconds=self.slow_seconds,
+            list_fault_rate=self.list_fault_rate,
+            list_fault=self.list_fault,
+            repeat_pages=self.ads_repeat_pages,
         )
 
 
@@ -243,6 +253,8 @@ class Sandbox:
                 seed=settings.seed,
                 fault_rate=settings.fault_rate,
                 truncate_rate=settings.truncate_rate,
+                list_fault_rate=settings.list_fault_rate,
+                list_fault=settings.list_fault,
             ),
             self._clock.now,
         )

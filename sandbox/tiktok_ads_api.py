@@ -39,7 +39,7 @@ from sandbox.ads_generator import (
 )
 from sandbox.journal import RequestJournal
 from sandbox.tiktok_ads_tasks import ReportTasks, TaskNotFound
-from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, TokenBucket
+from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, ListFaults, TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +165,11 @@ class AdsApiSettings:
     report_task_burst: int = 2
     report_task_checks_to_finish: int = 3
     report_task_failure_rate: float = 0.0
+    # Paging faults: a share of list pages lose `data.list` (or carry an object in its
+    # place), `page_info` untouched; `repeat_pages` serves the first page's rows on every page.
+    list_fault_rate: float = 0.0
+    list_fault: str = "missing"
+    repeat_pages: bool = False
     app_secrets: Mapping[str, str] = field(
         default_factory=lambda: {TIKTOK_ADS_SANDBOX_APP_ID: TIKTOK_ADS_SANDBOX_APP_SECRET}
     )
@@ -198,6 +203,9 @@ class TikTokAdsApi:
             settings.rate_limit_per_second, settings.rate_limit_burst, monotonic
         )
         self._fault_rng = random.Random(f"{settings.seed}:ads-faults")
+        self._list_faults = ListFaults(
+            settings.list_fault_rate, settings.list_fault, f"{settings.seed}:ads"
+        )
         self._fault_lock = threading.Lock()
         self._journal = RequestJournal()
         self._ordered_ids = sorted(a.advertiser_id for a in ads.advertisers)
@@ -260,7 +268,18 @@ class TikTokAdsApi:
         reachable = self._reachable(token)
         if not self._bucket.allow((token, "app")):
             raise ApiError(200, CODE_RATE_LIMITED, "Too many requests: the app's rate limit")
-        return handler(request, reachable)
+        data = handler(request, reachable)
+        return self._page_faults(request, reachable, handler, data) if "page_info" in data else data
+
+    def _page_faults(
+        self, request: ApiRequest, reachable: frozenset[str], handler: Handler, data: dict
+    ) -> dict:
+        """The paging fault knobs (see `AdsApiSettings`), on one list page."""
+        s = self.settings
+        if s.repeat_pages and request.query.get("page", "1") != "1":
+            first = handler(replace(request, query={**request.query, "page": "1"}), reachable)
+            data = {**data, "list": first["list"]}
+        return self._list_faults.apply(data)
 
     def _reachable(self, token: str) -> frozenset[str]:
         if not token:

@@ -93,6 +93,14 @@ class ApiSettings:
     # Fault knob: the configured access tokens answer 105002 (expired) from the start, so a
     # client must renew its token at `/api/v2/token/refresh` (sandbox/tiktok_shop_auth.py).
     expire_access_token: bool = False
+    # Paging fault knobs (for every paged answer, i.e. one with `next_page_token`): a share
+    # of pages lose their list (`list_fault="missing"`) or carry an object in its place
+    # (`"not_list"`), the rest of the envelope (total_count, next_page_token) untouched; and
+    # `churn_page_tokens` answers every page that has a next one with a token never given
+    # before, which leads back to the first page: the records repeat, the token never does.
+    list_fault_rate: float = 0.0
+    list_fault: str = "missing"
+    churn_page_tokens: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,9 @@ class TikTokShopApi:
         )
         self._fault_rng = random.Random(f"{settings.seed}:faults")
         self._fault_lock = threading.Lock()
+        self._list_faults = ListFaults(
+            settings.list_fault_rate, settings.list_fault, str(settings.seed)
+        )
         self._journal = RequestJournal()
         self._issued_tokens: frozenset[str] = frozenset()
         self._routes: dict[str, tuple[str, Callable[[ApiRequest, Shop | None], dict], bool]] = {
@@ -283,7 +294,20 @@ class TikTokShopApi:
         if not self._bucket.allow((app_key, request.endpoint or request.path)):
             raise ApiError(429, CODE_THROTTLED, "Request throttled: too many requests, back off")
         shop = self._shop(request) if shop_scoped else None
-        return _envelope(200, CODE_OK, "Success", request_id, handler(request, shop))
+        churned = request.query.get("page_token", "").startswith(_CHURNED_TOKEN_PREFIX)
+        if churned and self.settings.churn_page_tokens:
+            request = replace(request, query=_without(request.query, "page_token"))
+        data = self._page_faults(handler(request, shop), request_id)
+        return _envelope(200, CODE_OK, "Success", request_id, data)
+
+    def _page_faults(self, data: dict, request_id: str) -> dict:
+        """The paging fault knobs, applied to a paged answer (see `ApiSettings`)."""
+        s = self.settings
+        if "next_page_token" not in data:
+            return data
+        if s.churn_page_tokens and data["next_page_token"]:
+            data = {**data, "next_page_token": f"{_CHURNED_TOKEN_PREFIX}{request_id}"}
+        return self._list_faults.apply(data)
 
     def _draw_faults(self) -> tuple[int | None, float, bool]:
         """(HTTP fault, delay, truncate?) from a deterministic sequence seeded per sandbox;
@@ -635,6 +659,39 @@ def _match_template(template: str, path: str) -> dict[str, str] | None:
         elif pattern != segment:
             return None
     return params
+
+
+_CHURNED_TOKEN_PREFIX = "churned-"
+LIST_FAULTS = ("missing", "not_list")
+
+
+class ListFaults:
+    """The list fault knob of one emulator: a deterministic share (`rate`) of the pages it
+    is applied to lose every list at the top level of their `data` (`kind="missing"`) or
+    carry an object in its place (`"not_list"`), the rest of the page untouched. Shared by
+    the shop, ads and Lingxing emulators; its own seeded sequence leaves other faults' draws
+    as they were."""
+
+    def __init__(self, rate: float, kind: str, seed: str) -> None:
+        if kind not in LIST_FAULTS:
+            raise ValueError(f"list_fault must be one of {', '.join(LIST_FAULTS)}, got {kind!r}")
+        self.rate, self.kind = rate, kind
+        self._rng = random.Random(f"{seed}:list-faults")
+        self._lock = threading.Lock()
+
+    def apply(self, data: dict) -> dict:
+        if self.rate <= 0:
+            return data
+        with self._lock:
+            if self._rng.random() >= self.rate:
+                return data
+        if self.kind == "missing":
+            return {k: v for k, v in data.items() if not isinstance(v, list)}
+        return {k: ({} if isinstance(v, list) else v) for k, v in data.items()}
+
+
+def _without(query: Mapping[str, str], name: str) -> dict[str, str]:
+    return {k: v for k, v in query.items() if k != name}
 
 
 def _json_body(body: bytes) -> dict:

@@ -24,6 +24,7 @@ import requests
 
 from connectors.envelope import looks_truncated, read_json_body
 from connectors.erp_api import lingxing
+from connectors.paging import PageWalk
 from connectors.rate_limit import RateLimiter, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -301,29 +302,35 @@ class ErpApiClient(SessionOwner):
     def pages(self, path: str, body: Mapping[str, Any]) -> Iterator[ErpApiPage]:
         """Offset paging until the reported `total` is reached.
 
-        A page that brings nothing (or fewer rows than asked) before `total`, or the same rows
-        as the page before, means paging broke: an error, never a silently short load.
+        A page that brings nothing (or fewer rows than asked) before `total`, or no row not
+        already seen (connectors/paging), means paging broke: an error, never a silently
+        short load. A page without its list is refused in `_attempt`, whatever the total.
         """
         length = min(self.settings.page_size, self.adapter.MAX_PAGE_LENGTH.get(path, 500))
-        offset, previous = 0, None
+        offset, walk = 0, PageWalk(length)
         while True:
             page = self.call(path, {**body, **self.adapter.page_params(offset, length)}, offset)
             yield page
             offset += len(page.rows)
-            if offset >= page.total:
-                return
-            if len(page.rows) < length or page.rows == previous:
+            more = offset < page.total
+            problem = walk.take(page.rows, total=page.total, more=more)
+            if not problem and more and len(page.rows) < length:
+                problem = (
+                    f"the page brought {len(page.rows)} of {length} rows but total is "
+                    f"{page.total}: paging would stop short"
+                )
+            if problem:
                 raise ErpApiPagingError(
                     self.settings.vendor,
                     f"POST {path}",
                     None,
-                    f"page at offset {page.offset} brought {len(page.rows)} of {length} rows "
-                    f"but total is {page.total}: paging would stop short or loop. Report it "
-                    "with the request id; narrow the window to work around it.",
+                    f"page at offset {page.offset}: {problem}. Report it with the request id; "
+                    "narrow the window to work around it.",
                     page.request_id,
                     page.http_status,
                 )
-            previous = page.rows
+            if not more:
+                return
 
     def call(self, path: str, body: Mapping[str, Any], offset: int = 0) -> ErpApiPage:
         """One signed POST list call: retried, and re-authenticated once on an expired token."""
@@ -428,15 +435,18 @@ class ErpApiClient(SessionOwner):
         listed = self.adapter.total_and_rows(envelope)
         request_id = self.adapter.request_id_of(envelope)
         if listed is None:
-            raise ErpApiCallError(
+            # Like a body cut short: worth another try, then an error naming the page.
+            error = ErpApiCallError(
                 self.settings.vendor,
                 f"POST {path}",
                 code,
-                "a success answer without a total and a list of rows; check "
-                f"{ENV_VENDOR} matches the ERP at {ENV_BASE_URL}",
+                f"the page at offset {offset} is a success answer without a total and a list "
+                f"of rows, refused rather than taken as empty; check {ENV_VENDOR} matches the "
+                f"ERP at {ENV_BASE_URL}",
                 request_id,
                 status,
             )
+            raise RetryableError(f"page without its list, request_id {request_id}", error)
         total, rows = listed
         logger.debug(
             "ERP API %s offset=%d -> %d/%d rows request_id=%s attempt=%d",

@@ -10,6 +10,14 @@ and never loaded twice, while a changed file with the same name is a new version
 Crash safety comes from the order of steps: rows land atomically, then the file's manifest,
 then the original moves. A crash in between leaves the file in the inbox with its manifest
 written, so the next run archives it as a duplicate instead of loading it twice.
+
+Two imports at once (the inbox sensor's run and the nightly, or two terminals) take turns on
+an inter-process lock beside the landed files (released by the OS if the holder dies), so the
+second finds the first's files gone from the inbox rather than half-moved. A file that still
+disappears between listing and judging (removed by hand, or by an import of another home
+sharing the inbox) is skipped and named in the outcome, never a crash. Rejected and archived
+names never overwrite one another: same-named files from two sub-folders, or dropped again in
+the same second, get a ` (2)`, ` (3)`... before their suffixes.
 """
 
 from __future__ import annotations
@@ -28,12 +36,18 @@ from typing import Any, Protocol
 
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.raw_landing import ensure_readable_feed, write_raw_file
+from linkstar_pipeline.lib.warehouse_lock import process_lock
 
 ENV_IMPORT_DIR = "ERP_IMPORT_DIR"
 SOURCE = "erp"
 # Files a copy tool is still writing, editors' lock files and hidden files are not exports.
 _NOT_EXPORTS = (".", "~$")
 _PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
+DEFAULT_LOCK_WAIT_SECONDS = 3600.0
+
+
+class ErpImportBusyError(RuntimeError):
+    """Another import kept the inbox lock for longer than this one was willing to wait."""
 
 
 class ParsedFile(Protocol):
@@ -73,6 +87,11 @@ class ErpFolders:
     def rows_path(self, kind: str, sha256: str) -> Path:
         return self.landed / kind / f"{sha256}.jsonl.gz"
 
+    @property
+    def lock_path(self) -> Path:
+        """Beside the landed files (dbt reads only raw/erp/<kind>/*.jsonl.gz)."""
+        return self.landed / ".import.lock"
+
 
 @dataclass(frozen=True)
 class LoadedFile:
@@ -97,6 +116,8 @@ class ImportOutcome:
     loaded: list[LoadedFile] = field(default_factory=list)
     rejected: list[RejectedFile] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    # Listed, then gone before they could be judged (taken by another import, or removed).
+    vanished: list[str] = field(default_factory=list)
 
     def rows_by_kind(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -123,26 +144,58 @@ def import_inbox(
     parse: Callable[[Path], ParsedFile],
     rejection_types: tuple[type[Exception], ...],
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
 ) -> ImportOutcome:
     """Judge every pending export; `parse` raises one of `rejection_types` for a bad file.
 
-    Any other exception (a bug, a full disk) propagates: the file stays in the inbox.
+    One import at a time (see the module docstring). Any other exception (a bug, a full
+    disk) propagates: the file stays in the inbox.
     """
+    folders.landed.mkdir(parents=True, exist_ok=True)
+    busy = ErpImportBusyError(
+        f"Another ERP import has held {folders.lock_path} for over {lock_wait_seconds:.0f}s; "
+        "let it finish, or stop it, then run the import again."
+    )
+    with process_lock(folders.lock_path, lock_wait_seconds, busy):
+        return _import_pending(folders, parse, rejection_types, now)
+
+
+def _import_pending(
+    folders: ErpFolders,
+    parse: Callable[[Path], ParsedFile],
+    rejection_types: tuple[type[Exception], ...],
+    now: Callable[[], datetime],
+) -> ImportOutcome:
     outcome = ImportOutcome()
     for path in pending_exports(folders.inbox):
-        sha256 = _sha256(path)
-        stamp = now()
-        if folders.manifest_path(sha256).exists():
-            _move(path, _archive_path(folders, path, sha256, stamp))
-            outcome.duplicates.append(path.name)
-            continue
         try:
-            parsed = parse(path)
-        except rejection_types as rejection:
-            outcome.rejected.append(_reject(folders, path, str(rejection), stamp))
-            continue
-        outcome.loaded.append(_land(folders, path, sha256, parsed, stamp))
+            _judge(folders, path, parse, rejection_types, now(), outcome)
+        except FileNotFoundError:
+            if path.exists():
+                raise  # something else is missing: not a file taken from under us
+            outcome.vanished.append(path.name)
     return outcome
+
+
+def _judge(
+    folders: ErpFolders,
+    path: Path,
+    parse: Callable[[Path], ParsedFile],
+    rejection_types: tuple[type[Exception], ...],
+    stamp: datetime,
+    outcome: ImportOutcome,
+) -> None:
+    sha256 = _sha256(path)
+    if folders.manifest_path(sha256).exists():
+        _move(path, _archive_path(folders, path, sha256, stamp))
+        outcome.duplicates.append(path.name)
+        return
+    try:
+        parsed = parse(path)
+    except rejection_types as rejection:
+        outcome.rejected.append(_reject(folders, path, str(rejection), stamp))
+        return
+    outcome.loaded.append(_land(folders, path, sha256, parsed, stamp))
 
 
 def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> None:
@@ -195,7 +248,10 @@ def _land(
 
 def _reject(folders: ErpFolders, path: Path, reason: str, stamp: datetime) -> RejectedFile:
     prefix = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    moved_to = folders.rejected / f"{prefix}__{path.name}"
+    moved_to = _unused(
+        folders.rejected / f"{prefix}__{path.name}",
+        taken=lambda candidate: candidate.with_name(candidate.name + ".report.txt").exists(),
+    )
     report = moved_to.with_name(moved_to.name + ".report.txt")
     write_raw_file(report, (reason.rstrip("\n") + "\n").encode("utf-8"))
     _move(path, moved_to)
@@ -203,9 +259,19 @@ def _reject(folders: ErpFolders, path: Path, reason: str, stamp: datetime) -> Re
 
 
 def _archive_path(folders: ErpFolders, path: Path, sha256: str, stamp: datetime) -> Path:
-    """archive/erp/<UTC day>/<first 12 hex of the SHA-256>__<original name>."""
+    """archive/erp/<UTC day>/<first 12 hex of the SHA-256>__<original name>, made unique."""
     day = stamp.astimezone(UTC).date().isoformat()
-    return folders.archive / day / f"{sha256[:12]}__{path.name}"
+    return _unused(folders.archive / day / f"{sha256[:12]}__{path.name}")
+
+
+def _unused(target: Path, taken: Callable[[Path], bool] = lambda candidate: False) -> Path:
+    """`target`, or `name (2).csv`, `name (3).csv`...: the first that neither exists nor is
+    `taken` (imports run one at a time, so nothing takes it before the move)."""
+    candidate, number = target, 1
+    while candidate.exists() or taken(candidate):
+        number += 1
+        candidate = target.with_name(f"{target.stem} ({number}){target.suffix}")
+    return candidate
 
 
 def _move(source: Path, target: Path) -> None:

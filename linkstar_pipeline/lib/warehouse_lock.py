@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
@@ -25,14 +26,23 @@ class WarehouseBusyError(RuntimeError):
 def warehouse_lock(
     paths: LinkstarPaths, wait_seconds: float = DEFAULT_WAIT_SECONDS
 ) -> Iterator[None]:
-    lock = FileLock(str(paths.warehouse_lock))
+    busy = WarehouseBusyError(
+        f"{paths.warehouse} is being rebuilt by another process (lock {paths.warehouse_lock} "
+        f"held for over {wait_seconds:.0f}s)"
+    )
+    with process_lock(paths.warehouse_lock, wait_seconds, busy):
+        yield
+
+
+@contextmanager
+def process_lock(path: Path, wait_seconds: float, busy: Exception) -> Iterator[None]:
+    """Hold the inter-process lock file `path` for the block (the OS releases it if the
+    holder dies); `busy` is raised when another holder keeps it past `wait_seconds`."""
+    lock = FileLock(str(path))
     try:
         lock.acquire(timeout=wait_seconds)
     except Timeout as error:
-        raise WarehouseBusyError(
-            f"{paths.warehouse} is being rebuilt by another process (lock {paths.warehouse_lock} "
-            f"held for over {wait_seconds:.0f}s)"
-        ) from error
+        raise busy from error
     try:
         yield
     finally:

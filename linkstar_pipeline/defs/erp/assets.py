@@ -61,6 +61,8 @@ def erp_file_imports(context: dg.AssetExecutionContext, erp_files: ErpFilesResou
         context.log.error(f"{rejected.reason}\n  moved to {rejected.moved_to}")
     for name in outcome.duplicates:
         context.log.info(f"ERP {name}: already loaded (same SHA-256), archived without loading")
+    for name in outcome.vanished:
+        context.log.warning(f"ERP {name!r}: left the inbox before it could be read, skipped")
     rows = outcome.rows_by_kind()
     for kind, key in ERP_TABLE_KEYS.items():
         files = [f for f in outcome.loaded if f.kind == kind]
@@ -77,6 +79,7 @@ def erp_file_imports(context: dg.AssetExecutionContext, erp_files: ErpFilesResou
                     [{"file": r.name, "report": str(r.report)} for r in outcome.rejected]
                 ),
                 "files_already_loaded": len(outcome.duplicates),
+                "files_vanished": len(outcome.vanished),
                 "inbox": dg.MetadataValue.path(str(folders.inbox)),
             },
         )

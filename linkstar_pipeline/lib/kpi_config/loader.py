@@ -42,7 +42,12 @@ from linkstar_pipeline.lib.kpi_config.model import (
     TeamShop,
     Transition,
 )
-from linkstar_pipeline.lib.kpi_config.yaml_lines import LineList, LineMap, load_yaml_with_lines
+from linkstar_pipeline.lib.kpi_config.yaml_lines import (
+    LineList,
+    LineMap,
+    duplicate_keys,
+    load_yaml_with_lines,
+)
 
 MISSING = object()
 
@@ -214,6 +219,12 @@ def _root(config_dir: Path, name: str, problems: list[str]) -> Node | None:
     if not isinstance(document, LineMap):
         problems.append(f"{name}:1 (file): must be a mapping of top-level keys")
         return None
+    for duplicate in duplicate_keys(document):
+        problems.append(
+            f"{name}:{duplicate.line} ({duplicate.path}): duplicate key, first written on line "
+            f"{duplicate.first_line}; YAML would keep only the last one, so merge the two or "
+            "rename one"
+        )
     return Node(name, document, "", problems)
 
 

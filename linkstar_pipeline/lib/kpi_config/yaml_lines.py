@@ -2,10 +2,14 @@
 
 PyYAML's safe loader builds plain dicts and lists and forgets the source positions; these
 subclasses keep the line of every mapping, sequence and key (1-based, as editors show them).
+They also keep every key written twice in one mapping: YAML would silently keep the last
+value (a second `kpi_sets:` would drop every set above it), so `duplicate_keys` lists them
+for the loader to report.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,8 @@ class LineMap(dict):
 
     line: int = 0
     key_lines: dict[Any, int]
+    # (key, line of the repeat, line where it was first written), in file order
+    repeated_keys: list[tuple[Any, int, int]]
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
@@ -36,9 +42,13 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = LineMap(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            self.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value
-        }
+        mapping.key_lines, mapping.repeated_keys = {}, []
+        for key_node, _ in node.value:
+            key, line = self.construct_object(key_node, deep=True), key_node.start_mark.line + 1
+            if key in mapping.key_lines:
+                mapping.repeated_keys.append((key, line, mapping.key_lines[key]))
+            else:
+                mapping.key_lines[key] = line
         return mapping
 
     def construct_sequence(self, node, deep=False):
@@ -64,3 +74,31 @@ def load_yaml_with_lines(path: Path) -> Any:
     """The document of `path` with LineMap/LineList containers; raises yaml.YAMLError."""
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_LineLoader)
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key written twice in one mapping; `path` names it as the loader's problems do
+    (`kpi_sets[2].kpis[0].weight`)."""
+
+    path: str
+    line: int
+    first_line: int
+
+
+def duplicate_keys(document: Any, path: str = "") -> list[DuplicateKey]:
+    """Every key written more than once in any mapping of `document`, in file order."""
+    found: list[DuplicateKey] = []
+    if isinstance(document, LineMap):
+        for key, line, first_line in document.repeated_keys:
+            found.append(DuplicateKey(_join(path, key), line, first_line))
+        for key, value in document.items():
+            found.extend(duplicate_keys(value, _join(path, key)))
+    elif isinstance(document, LineList):
+        for index, item in enumerate(document):
+            found.extend(duplicate_keys(item, f"{path}[{index}]"))
+    return sorted(found, key=lambda duplicate: duplicate.line)
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)

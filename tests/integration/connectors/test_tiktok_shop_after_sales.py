@@ -105,7 +105,11 @@ def test_the_sandbox_itself_rejects_a_page_size_the_reference_forbids(sb):
     client = client_for(sb.base_url)
     cipher = client.get_authorized_shops().data["shops"][0]["cipher"]
     with pytest.raises(TikTokShopApiError) as caught:
-        next(client._pages("POST", "/return_refund/202309/returns/search", cipher, 100, {}))
+        next(
+            client._pages(
+                "POST", "/return_refund/202309/returns/search", cipher, 100, {}, list_key="x"
+            )
+        )
     assert caught.value.code == 40006
 
 

@@ -1,0 +1,189 @@
+"""Pages that would land less than the API promised, against the sandbox's paging fault knobs
+over real HTTP on 127.0.0.1, for every client that pages (TikTok Shop, TikTok Ads, Lingxing).
+
+A page without its list while records are owed is refused with an error naming endpoint,
+page and request id (after being asked for again, like a body cut short); a walk whose pages
+bring nothing new (a page token that changes while the records repeat) stops with an error
+instead of running on. Expected ids come from the sandbox's dataset, not from the clients.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from connectors.erp_api.client import ErpApiCallError, ErpApiClient, ErpApiSettings
+from connectors.rate_limit import RateLimiter
+from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
+from connectors.tiktok_ads import TikTokAdsClient, TikTokAdsResponseError, TikTokAdsSettings
+from connectors.tiktok_shop import TikTokShopClient, TikTokShopResponseError, TikTokShopSettings
+from tests.conftest import sandbox_running
+
+AS_OF = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
+START, END = date(2026, 11, 10), date(2026, 11, 16)
+WINDOW_GE = int(datetime(2026, 11, 14, tzinfo=UTC).timestamp())
+WINDOW_LT = int(datetime(2026, 11, 15, tzinfo=UTC).timestamp())
+FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01)
+SEARCH_PATH = "/order/202309/orders/search"
+
+
+def sandbox(**overrides):
+    settings = {"as_of": AS_OF, "start_date": START, "end_date": END, "orders_per_shop_day": 40}
+    return sandbox_running(**{**settings, **overrides})
+
+
+def shop_client(base_url: str, retry: RetryPolicy = FAST_RETRY) -> TikTokShopClient:
+    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    return TikTokShopClient(settings, retry=retry, limiter_for=lambda key: RateLimiter(0))
+
+
+def window_ids(sb) -> set[str]:
+    """Ground truth: the orders whose update_time falls in the window, at the data clock."""
+    views = (order.api_view(sb.as_of()) for order in sb.dataset.orders)
+    return {v["id"] for v in views if v is not None and WINDOW_GE <= v["update_time"] < WINDOW_LT}
+
+
+def fetch_ids(client: TikTokShopClient, page_size: int = 20) -> set[str]:
+    ids = set()
+    for shop in client.get_authorized_shops().data["shops"]:
+        pages = client.search_orders(
+            shop["cipher"], update_time_ge=WINDOW_GE, update_time_lt=WINDOW_LT, page_size=page_size
+        )
+        ids |= {order["id"] for page in pages for order in page.data["orders"]}
+    return ids
+
+
+# ----------------------------------------------------------------------------- TikTok Shop
+
+
+@pytest.mark.parametrize("fault", ["missing", "not_list"])
+def test_a_shop_page_without_its_orders_list_is_refused_naming_endpoint_page_and_request_id(
+    fault,
+):
+    with sandbox(list_fault_rate=1.0, list_fault=fault) as sb:
+        client = shop_client(sb.base_url)
+        cipher = client.get_authorized_shops().data["shops"][0]["cipher"]
+        with pytest.raises(TikTokShopResponseError) as caught:
+            list(client.search_orders(cipher, update_time_ge=WINDOW_GE, update_time_lt=WINDOW_LT))
+        searches = [e for e in sb.request_log if e[1] == SEARCH_PATH]
+
+    message = str(caught.value)
+    assert f"POST {SEARCH_PATH} page 1" in message
+    assert "`orders`" in message and "page_token" in message
+    assert re.search(r"request_id \S+\)", message) and caught.value.request_id
+    # Asked for again like a body cut short, then refused.
+    assert len(searches) == FAST_RETRY.max_attempts
+
+
+def test_shop_pages_missing_their_list_now_and_then_are_fetched_again_and_lose_nothing():
+    with sandbox(list_fault_rate=0.3) as sb:
+        fetched = fetch_ids(shop_client(sb.base_url, RetryPolicy(12, 0.001, 0.01)))
+        truth = window_ids(sb)
+    assert truth and fetched == truth
+
+
+@pytest.mark.parametrize(
+    "search, list_key",
+    [
+        ("search_returns", "return_orders"),
+        ("search_cancellations", "cancellations"),
+        ("search_products", "products"),
+    ],
+)
+def test_every_shop_search_refuses_a_page_without_its_list(search, list_key):
+    """Over every shop: one with nothing to list may leave the list out (nothing is owed);
+    the others must be refused."""
+    with sandbox(list_fault_rate=1.0, start_date=date(2026, 10, 1), orders_per_shop_day=5) as sb:
+        client = shop_client(sb.base_url)
+        refused, accepted = [], []
+        for shop in client.get_authorized_shops().data["shops"]:
+            try:
+                pages = list(getattr(client, search)(shop["cipher"]))
+            except TikTokShopResponseError as error:
+                refused.append(str(error))
+            else:
+                accepted.extend(pages)
+    assert refused and all(f"`{list_key}`" in message for message in refused)
+    assert all(page.data.get("total_count") == 0 for page in accepted)
+
+
+def test_a_page_token_that_changes_while_the_records_repeat_stops_paging():
+    with sandbox(churn_page_tokens=True) as sb:
+        client = shop_client(sb.base_url)
+        cipher = client.get_authorized_shops().data["shops"][0]["cipher"]
+        started = time.monotonic()
+        with pytest.raises(TikTokShopResponseError) as caught:
+            for _ in client.search_orders(
+                cipher, update_time_ge=WINDOW_GE, update_time_lt=WINDOW_LT, page_size=10
+            ):
+                assert time.monotonic() - started < 20, "paging never stopped"
+        searches = [e for e in sb.request_log if e[1] == SEARCH_PATH]
+
+    message = str(caught.value)
+    assert f"POST {SEARCH_PATH} page 2" in message and "no record not already seen" in message
+    assert len(searches) == 2
+
+
+# ----------------------------------------------------------------------------- TikTok Ads
+
+
+def ads_client(base_url: str) -> TikTokAdsClient:
+    settings = TikTokAdsSettings.from_env(environ={"TIKTOK_ADS_BASE_URL": base_url})
+    return TikTokAdsClient(
+        replace(settings, page_size=3), retry=FAST_RETRY, limiter=RateLimiter(0), timeout=10.0
+    )
+
+
+def first_advertiser(client: TikTokAdsClient) -> str:
+    return client.advertiser_ids()[0]
+
+
+@pytest.mark.parametrize("fault", ["missing", "not_list"])
+def test_an_ads_page_without_its_list_is_refused_naming_endpoint_page_and_request_id(fault):
+    with sandbox(list_fault_rate=1.0, list_fault=fault) as sb:
+        client = ads_client(sb.base_url)
+        with pytest.raises(TikTokAdsResponseError) as caught:
+            list(client.iter_ads(first_advertiser(client)))
+
+    message = str(caught.value)
+    assert "/open_api/v1.3/ad/get/ page 1" in message and "`list`" in message
+    assert caught.value.request_id and caught.value.request_id in message
+
+
+def test_ads_pages_that_repeat_the_first_pages_rows_are_refused():
+    with sandbox(ads_repeat_pages=True) as sb:
+        client = ads_client(sb.base_url)
+        with pytest.raises(TikTokAdsResponseError, match="page 2 .*no record not already seen"):
+            list(client.iter_ads(first_advertiser(client)))
+
+
+# ----------------------------------------------------------------------------- Lingxing ERP
+
+
+def erp_client(base_url: str) -> ErpApiClient:
+    env = sandbox_environment(base_url)
+    env["ERP_API_PAGE_SIZE"] = "50"
+    settings = ErpApiSettings.from_env(env)
+    assert settings is not None
+    return ErpApiClient(
+        settings, retry=FAST_RETRY, rng=random.Random(1), limiter_for=lambda path: RateLimiter(0)
+    )
+
+
+@pytest.mark.parametrize("fault", ["missing", "not_list"])
+def test_an_erp_page_without_its_list_is_refused_naming_endpoint_offset_and_request_id(fault):
+    start, end = int(datetime(2026, 11, 10, tzinfo=UTC).timestamp()), int(AS_OF.timestamp())
+    with sandbox(list_fault_rate=1.0, list_fault=fault) as sb:
+        sb.lingxing_api.set_rate_limit(10_000, 10_000)  # only the list fault fails a call
+        with pytest.raises(ErpApiCallError) as caught:
+            list(erp_client(sb.base_url).order_pages(start, end))
+
+    message = str(caught.value)
+    assert "/pb/mp/order/v2/list" in message and "offset 0" in message
+    assert caught.value.request_id and caught.value.request_id in message
