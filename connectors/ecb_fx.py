@@ -27,7 +27,6 @@ from xml.etree import ElementTree
 
 import requests
 
-from connectors import sandbox_defaults
 from connectors.rate_limit import rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -41,7 +40,6 @@ ENV_MAX_REQUESTS_PER_SECOND = "FX_ECB_MAX_REQUESTS_PER_SECOND"
 # burst of a few, for retries) is polite.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 1.0
 _BURST = 5
-SANDBOX_PATH = sandbox_defaults.ECB_FX_SANDBOX_PATH
 DAILY_XML_FILE = "eurofxref-daily.xml"
 HISTORY_ZIP_FILE = "eurofxref-hist.zip"
 HISTORY_CSV_MEMBER = "eurofxref-hist.csv"
@@ -137,14 +135,15 @@ class EcbFxSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> EcbFxSettings:
-        """`FX_ECB_BASE_URL`, or the local sandbox when unset, so a fresh checkout runs offline."""
+        """`FX_ECB_BASE_URL`, or the ECB itself when unset: its files are public, so FX needs no
+        configuration (a sandbox run sets the variable to the sandbox's path)."""
         env = os.environ if environ is None else environ
         base_url = (env.get(ENV_BASE_URL) or "").strip()
         try:
             pace = rate_from_env(ENV_MAX_REQUESTS_PER_SECOND, DEFAULT_MAX_REQUESTS_PER_SECOND, env)
         except ValueError as err:
             raise EcbFxError(str(err)) from None
-        return cls(base_url or f"{sandbox_defaults.SANDBOX_BASE_URL}{SANDBOX_PATH}", pace)
+        return cls(base_url or ECB_PRODUCTION_BASE_URL, pace)
 
 
 # ------------------------------------------------------------------------------ parsing

@@ -1,8 +1,9 @@
 """Where the local sandbox listens and the test credentials it accepts.
 
-The connectors fall back to these when no credentials are set in the environment, so the
-main job runs on the sandbox by default; the sandbox accepts exactly these. They are
-public test values, not secrets.
+`sandbox_environment` sets every connector's variables to these: `linkstar run
+--with-sandbox` (so `make run`), `make dev` and the tests point the connectors at a sandbox
+that way. The connectors never fall back to them on their own: a source with nothing set is
+not configured. The sandbox accepts exactly these. They are public test values, not secrets.
 """
 
 SANDBOX_HOST = "127.0.0.1"

@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 
-from connectors import sandbox_defaults
 from connectors.envelope import looks_truncated, read_envelope
 from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
@@ -53,6 +52,8 @@ ENV_REPORT_MODE = "TIKTOK_ADS_REPORT_MODE"
 ENV_TOO_LARGE_FALLBACK = "TIKTOK_ADS_TOO_LARGE_FALLBACK"
 ENV_REPORT_TASK_TIMEOUT_SECONDS = "TIKTOK_ADS_REPORT_TASK_TIMEOUT_SECONDS"
 CREDENTIAL_VARIABLES = (ENV_ACCESS_TOKEN, ENV_ADVERTISER_IDS, ENV_APP_ID, ENV_APP_SECRET)
+# Any one of these set says "this run uses TikTok Ads": then the credentials are required.
+SETTING_VARIABLES = (ENV_BASE_URL, *CREDENTIAL_VARIABLES)
 
 # Unconfirmed limits (reference): page size 1-1000, report windows of 29-30 days, ~10
 # requests/second and 600/minute per app on the basic tier. All configurable.
@@ -197,6 +198,11 @@ class TikTokAdsConfigError(TikTokAdsError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.missing))
+
+
+class TikTokAdsNotConfiguredError(TikTokAdsConfigError):
+    """None of the TIKTOK_ADS_* variables is set: this seller has not connected Ads. A run
+    skips the source with this message, never falls back to a sandbox."""
 
 
 class TikTokAdsApiError(TikTokAdsError):
@@ -354,32 +360,39 @@ class TikTokAdsSettings:
     def discovers_advertisers(self) -> bool:
         return not self.advertiser_ids
 
+    @staticmethod
+    def is_configured(environ: Mapping[str, str] | None = None) -> bool:
+        """Whether any TIKTOK_ADS_* setting is present (then `from_env` needs the credentials)."""
+        env = os.environ if environ is None else environ
+        return any((env.get(name) or "").strip() for name in SETTING_VARIABLES)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TikTokAdsSettings:
         """Settings from the environment only.
 
-        No credential variable set: the local sandbox and its public test credentials. Some set:
-        the token plus either the advertiser ids or the app id and secret (for discovery), or
-        an error naming what is missing, because a half-configured production run must never
-        fall back to the sandbox silently.
+        None set: not configured (`TikTokAdsNotConfiguredError`); the sandbox only when a run
+        points here on purpose (`sandbox_defaults.sandbox_environment`). Some set: the token
+        plus either the advertiser ids or the app id and secret (for discovery), or an error
+        naming what is missing, so a half-configured run never sends a sandbox's or another
+        app's credentials anywhere.
         """
         env = os.environ if environ is None else environ
         values = {name: (env.get(name) or "").strip() for name in CREDENTIAL_VARIABLES}
         base_url = (env.get(ENV_BASE_URL) or "").strip()
         limits = _limits_from_env(env)
-        if not any(values.values()):
-            return cls(
-                base_url=base_url or sandbox_defaults.SANDBOX_BASE_URL,
-                access_token=sandbox_defaults.TIKTOK_ADS_SANDBOX_ACCESS_TOKEN,
-                app_id=sandbox_defaults.TIKTOK_ADS_SANDBOX_APP_ID,
-                app_secret=sandbox_defaults.TIKTOK_ADS_SANDBOX_APP_SECRET,
-                **limits,
+        if not cls.is_configured(env):
+            raise TikTokAdsNotConfiguredError(
+                f"TikTok Ads is not configured: set {ENV_ACCESS_TOKEN} and either "
+                f"{ENV_ADVERTISER_IDS} or {ENV_APP_ID} and {ENV_APP_SECRET} ({ENV_BASE_URL} "
+                "defaults to production), or run `linkstar run --with-sandbox` to load from "
+                "the local sandbox.",
+                missing=(ENV_ACCESS_TOKEN,),
             )
         described, missing = _missing_credentials(values)
         if missing:
             raise TikTokAdsConfigError(
                 f"TikTok Ads credentials are incomplete: set {' and '.join(described)}, or unset "
-                "every TIKTOK_ADS_* credential variable to use the local sandbox.",
+                "every TIKTOK_ADS_* variable if this seller does not use TikTok Ads.",
                 missing=missing,
             )
         ids = tuple(i.strip() for i in values[ENV_ADVERTISER_IDS].split(",") if i.strip())

@@ -24,7 +24,6 @@ from typing import Any
 
 import requests
 
-from connectors import sandbox_defaults
 from connectors.envelope import looks_truncated, read_envelope
 from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
@@ -51,6 +50,8 @@ ENV_MAX_REQUESTS_PER_SECOND = "TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND"
 # pacing a little below it leaves room for other tools using the same app.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 40.0
 CREDENTIAL_VARIABLES = (ENV_APP_KEY, ENV_APP_SECRET, ENV_ACCESS_TOKEN)
+# Any one of these set says "this run uses TikTok Shop": then every credential is required.
+SETTING_VARIABLES = (ENV_BASE_URL, *CREDENTIAL_VARIABLES, ENV_REFRESH_TOKEN, ENV_AUTH_BASE_URL)
 
 ACCESS_TOKEN_HEADER = "x-tts-access-token"
 SHOPS_PATH = "/authorization/202309/shops"
@@ -111,6 +112,12 @@ class TikTokShopConfigError(TikTokShopError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (str(self), self.missing))
+
+
+class TikTokShopNotConfiguredError(TikTokShopConfigError):
+    """None of the TIKTOK_SHOP_* variables is set: this seller has not connected TikTok Shop
+    (or this run forgot to). A run skips the source with this message; it never falls back to
+    a sandbox that may not be running."""
 
 
 # What to do next for the codes the reference names; other codes only carry the API's message.
@@ -209,13 +216,21 @@ class TikTokShopSettings:
             )
         object.__setattr__(self, "base_url", base_url)
 
+    @staticmethod
+    def is_configured(environ: Mapping[str, str] | None = None) -> bool:
+        """Whether any TIKTOK_SHOP_* setting is present (then `from_env` needs all of them)."""
+        env = os.environ if environ is None else environ
+        return any((env.get(name) or "").strip() for name in SETTING_VARIABLES)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TikTokShopSettings:
         """Credentials from the environment only.
 
-        None set: the local sandbox and its public test credentials, so a fresh checkout runs.
-        All set: the given base URL, or production when none is given. Some set: an error,
-        because a half-configured production run must never fall back to the sandbox silently.
+        None set: not configured (`TikTokShopNotConfiguredError`) — the sandbox is used only
+        when a run points here on purpose (`sandbox_defaults.sandbox_environment`, as
+        `linkstar run --with-sandbox`, `make dev` and the tests do). Some set: an error naming
+        the missing ones, so a half-configured run never sends one app's credentials or a
+        sandbox's to another server. All set: the given base URL, or production.
         """
         env = os.environ if environ is None else environ
         names = (ENV_BASE_URL, *CREDENTIAL_VARIABLES)
@@ -226,23 +241,20 @@ class TikTokShopSettings:
             pace = rate_from_env(ENV_MAX_REQUESTS_PER_SECOND, DEFAULT_MAX_REQUESTS_PER_SECOND, env)
         except ValueError as err:
             raise TikTokShopConfigError(str(err)) from None
-        if not any(values[name] for name in CREDENTIAL_VARIABLES):
-            return cls(
-                base_url=base_url or sandbox_defaults.SANDBOX_BASE_URL,
-                app_key=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY,
-                app_secret=sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET,
-                access_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
-                max_requests_per_second=pace,
-                refresh_token=sandbox_defaults.TIKTOK_SHOP_SANDBOX_REFRESH_TOKEN,
-                auth_base_url=auth_base_url or base_url or sandbox_defaults.SANDBOX_BASE_URL,
+        if not cls.is_configured(env):
+            raise TikTokShopNotConfiguredError(
+                f"TikTok Shop is not configured: set {', '.join(CREDENTIAL_VARIABLES)} "
+                f"({ENV_BASE_URL} defaults to production), or run `linkstar run "
+                "--with-sandbox` to load from the local sandbox.",
+                missing=CREDENTIAL_VARIABLES,
             )
         missing = [name for name in CREDENTIAL_VARIABLES if not values[name]]
         if missing:
             raise TikTokShopConfigError(
                 f"TikTok Shop credentials are incomplete: {', '.join(missing)} "
                 f"{'is' if len(missing) == 1 else 'are'} not set. Set "
-                f"{'it' if len(missing) == 1 else 'them'} too, or unset every TikTok Shop "
-                "credential variable to use the local sandbox.",
+                f"{'it' if len(missing) == 1 else 'them'} too, or unset every TIKTOK_SHOP_* "
+                "variable if this seller does not use TikTok Shop.",
                 missing=missing,
             )
         return cls(

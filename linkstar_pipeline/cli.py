@@ -102,6 +102,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     )
     from linkstar_pipeline.lib.refresh_run import run_refresh
     from linkstar_pipeline.lib.settings import PipelineSettings
+    from linkstar_pipeline.lib.source_config import SourceConfigError, source_configuration
     from linkstar_pipeline.lib.summary import run_summary
 
     paths = linkstar_paths()
@@ -112,6 +113,11 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     start, end = start or default_start, end or default_end
     try:
         partition_range_tags(start, end)  # an end before the start: refused before anything runs
+        configuration = source_configuration()  # a half-configured source: likewise
+    except SourceConfigError as error:
+        for problem in error.problems:
+            print(f"linkstar run: {problem}", file=sys.stderr)
+        return 2
     except ValueError as error:
         print(f"linkstar run: {error}", file=sys.stderr)
         return 2
@@ -119,7 +125,12 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     ensure_dagster_home(paths)
     with DagsterInstance.get() as instance:
         outcome = run_refresh(
-            instance, start, end, tags={"linkstar/trigger": "cli"}, run_config=_CONSOLE_INFO
+            instance,
+            start,
+            end,
+            tags={"linkstar/trigger": "cli"},
+            run_config=_CONSOLE_INFO,
+            configuration=configuration,
         )
     print("\nSources:", flush=True)
     for status in outcome.sources:
@@ -164,6 +175,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from sandbox.server import SandboxSettings, serve
 
+    # Nothing falls back to the sandbox: a run in another terminal needs these (public test
+    # values, not secrets) to load from it.
+    url = f"http://{sandbox_defaults.SANDBOX_HOST}:{args.port}"
+    print("Point `linkstar run` in another terminal at this sandbox with:", flush=True)
+    for name, value in sandbox_defaults.sandbox_environment(url).items():
+        print(f"  export {name}='{value}'", flush=True)
     serve(SandboxSettings(port=args.port, as_of=pinned_now()))
     return 0
 

@@ -25,6 +25,9 @@ HISTORY_START = date(2026, 11, 1)
 # the default refresh range, month close and FX carry-forward never follow the real date.
 # A test about another moment sets LINKSTAR_NOW itself (monkeypatch).
 os.environ[CLOCK_VARIABLE] = AS_OF.isoformat()
+# FX needs no credentials and defaults to the ECB itself: no test may reach the internet, so
+# a test that does not point FX at a sandbox points it at a closed local port.
+os.environ.setdefault("FX_ECB_BASE_URL", "http://127.0.0.1:9/stats/eurofxref")
 
 
 @pytest.fixture
@@ -81,7 +84,7 @@ def sandbox_running(**overrides) -> Iterator:
 def shop_client_noting_rate_limit_keys(base_url: str) -> tuple[TikTokShopClient, list[str]]:
     """A TikTok Shop client (pacing off) and the list of the rate-limit key of each call."""
     keys: list[str] = []
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_defaults.sandbox_environment(base_url))
     retry = RetryPolicy(max_attempts=8, base_delay=0.01, max_delay=0.2)
     client = TikTokShopClient(
         settings, retry=retry, limiter_for=lambda key: keys.append(key) or RateLimiter(0)

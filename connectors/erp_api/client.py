@@ -153,14 +153,21 @@ class ErpApiSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ErpApiSettings | None:
-        """None when ERP_API_BASE_URL is unset: the seller has no ERP API (not an error).
+        """None when no ERP_API_* variable is set: the seller has no ERP API (not an error).
 
-        A base URL without the app's id or secret is an error naming what is missing, so a
-        half-configured connector never runs silently.
+        Some set but not the base URL, the app's id and its secret: an error naming what is
+        missing, so a half-configured connector never runs, or stays off, silently.
         """
         env = os.environ if environ is None else environ
         value = {name: (env.get(name) or "").strip() for name in _ALL_VARIABLES}
         if not value[ENV_BASE_URL]:
+            present = [name for name in (ENV_APP_ID, ENV_APP_SECRET) if value[name]]
+            if present:
+                raise ErpApiConfigError(
+                    f"ERP API: {', '.join(present)} {'is' if len(present) == 1 else 'are'} set "
+                    f"but {ENV_BASE_URL} is not. Set it (e.g. https://openapi.lingxing.com), or "
+                    "unset every ERP_API_* variable to run without the ERP API."
+                )
             return None
         missing = [name for name in (ENV_APP_ID, ENV_APP_SECRET) if not value[name]]
         if missing:

@@ -16,6 +16,7 @@ from datetime import date
 
 import dagster as dg
 
+from linkstar_pipeline.lib.source_config import SourceConfiguration, source_configuration
 from linkstar_pipeline.lib.source_status import (
     API_SOURCES,
     FAILED,
@@ -23,6 +24,7 @@ from linkstar_pipeline.lib.source_status import (
     SourceStatus,
     keys_by_step,
     root_cause_message,
+    source_of,
     source_statuses,
 )
 
@@ -87,12 +89,19 @@ def step_failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
     return messages
 
 
-def ingestion_keys_by_step(defs: dg.Definitions) -> dict[str, list[dg.AssetKey]]:
+def ingestion_keys(defs: dg.Definitions, configuration: SourceConfiguration) -> set[dg.AssetKey]:
+    """The ingestion assets of every source this run is configured for."""
     from linkstar_pipeline.defs.refresh.jobs import INGESTION_GROUPS
 
     graph = defs.resolve_asset_graph()
-    ingestion = dg.AssetSelection.groups(*INGESTION_GROUPS).resolve(graph)
-    steps = keys_by_step(graph)
+    keys = dg.AssetSelection.groups(*INGESTION_GROUPS).resolve(graph)
+    return {key for key in keys if not configuration.skips(source_of(key))}
+
+
+def ingestion_keys_by_step(
+    defs: dg.Definitions, ingestion: set[dg.AssetKey]
+) -> dict[str, list[dg.AssetKey]]:
+    steps = keys_by_step(defs.resolve_asset_graph())
     return {
         step: [key for key in keys if key in ingestion]
         for step, keys in steps.items()
@@ -108,9 +117,11 @@ def run_refresh(
     tags: dict[str, str] | None = None,
     run_config: dict | None = None,
     build: bool = True,
+    configuration: SourceConfiguration | None = None,
 ) -> RefreshOutcome:
-    """Ingest every source over `start`..`end`, then (unless `build` is False) rebuild and
-    publish the marts from all landed raw files, whatever the ingestion's outcome."""
+    """Ingest every configured source over `start`..`end`, then (unless `build` is False)
+    rebuild and publish the marts from all landed raw files, whatever the ingestion's outcome.
+    Raises SourceConfigError before anything runs when a source is half configured."""
     from linkstar_pipeline.definitions import defs
     from linkstar_pipeline.defs.refresh.jobs import (
         INGEST_JOB_NAME,
@@ -121,10 +132,18 @@ def run_refresh(
     common = {"instance": instance, "raise_on_error": False}
     if run_config is not None:
         common["run_config"] = run_config
+    configuration = configuration or source_configuration()
+    selected = ingestion_keys(defs, configuration)
     ingestion = defs.resolve_job_def(INGEST_JOB_NAME).execute_in_process(
-        tags={**(tags or {}), **partition_range_tags(start, end)}, **common
+        tags={**(tags or {}), **partition_range_tags(start, end)},
+        asset_selection=sorted(selected, key=lambda key: key.path),
+        **common,
     )
-    sources = tuple(source_statuses(ingestion, ingestion_keys_by_step(defs)))
+    sources = tuple(
+        source_statuses(
+            ingestion, ingestion_keys_by_step(defs, selected), configuration.not_configured
+        )
+    )
     if not build or every_api_source_failed(sources):
         return RefreshOutcome(ingestion, None, sources)
     failed = ",".join(s.source for s in sources if s.state == FAILED) or "none"

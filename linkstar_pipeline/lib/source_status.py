@@ -71,7 +71,9 @@ def _first_line(text: str) -> str:
 
 
 def source_statuses(
-    result: dg.ExecuteInProcessResult, keys_by_step: Mapping[str, Iterable[dg.AssetKey]]
+    result: dg.ExecuteInProcessResult,
+    keys_by_step: Mapping[str, Iterable[dg.AssetKey]],
+    not_configured: Mapping[str, str] | None = None,
 ) -> list[SourceStatus]:
     """One status per source of the run's assets, from its materializations, step failures
     and failed ERROR-severity checks. An asset that neither materialized nor failed was not
@@ -109,10 +111,10 @@ def source_statuses(
     for source, keys in not_run.items():
         problems[source].append(f"{len(keys)} asset(s) not run because an upstream step failed")
 
-    statuses = []
-    sources = {source_of(key) for key in assets}
+    statuses = [SourceStatus(s, NOT_CONFIGURED, why) for s, why in (not_configured or {}).items()]
+    sources = {source_of(key) for key in assets} - set(not_configured or {})
     order = list(SOURCE_LABELS)
-    for source in sorted(sources, key=lambda s: (order.index(s) if s in order else len(order), s)):
+    for source in sorted(sources):
         source_keys = [key for key in assets if source_of(key) == source]
         if problems[source]:
             statuses.append(SourceStatus(source, FAILED, "; ".join(problems[source])))
@@ -120,7 +122,7 @@ def source_statuses(
             statuses.append(SourceStatus(source, NOT_CONFIGURED))
         else:
             statuses.append(SourceStatus(source, LOADED, f"{len(source_keys)} asset(s)"))
-    return statuses
+    return sorted(statuses, key=lambda s: order.index(s.source) if s.source in order else 99)
 
 
 def keys_by_step(asset_graph) -> dict[str, list[dg.AssetKey]]:

@@ -71,8 +71,11 @@ def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
         TIKTOK_SHOP_APP_KEY="k",
         TIKTOK_SHOP_APP_SECRET="do-not-print-me",
         TIKTOK_SHOP_ACCESS_TOKEN="nor-me",
+        FX_ECB_BASE_URL=f"{url}/stats/eurofxref",
         LINKSTAR_API_MAX_ATTEMPTS="2",  # the message is the point, not the full back-off
     )
+    for name in [n for n in env if n.startswith(("TIKTOK_ADS_", "ERP_API_"))]:
+        del env[name]  # not configured: left out, one line each, never the sandbox's port
     result = _linkstar("run", "--start", "2026-11-01", "--end", "2026-11-01", env=env)
     assert result.returncode == 1
     assert (
@@ -80,6 +83,9 @@ def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
         in (result.stderr)
     )
     assert "the marts were not rebuilt" in result.stderr  # every API failed: nothing to build
+    assert "TikTok Ads       not configured: TikTok Ads is not configured" in result.stdout
+    assert "ERP API          not configured" in result.stdout
+    assert "8910" not in result.stdout + result.stderr  # no sandbox fallback
     assert "linkstar sandbox" in result.stderr and "TIKTOK_SHOP_BASE_URL" in result.stderr
     assert "do-not-print-me" not in result.stdout + result.stderr
     assert "nor-me" not in result.stdout + result.stderr
@@ -95,3 +101,16 @@ def test_an_end_before_the_start_is_one_line_and_exit_2(linkstar_home):
     result = _linkstar("run", "--start", "2026-12-05", "--end", "2026-12-01", env=dict(os.environ))
     assert result.returncode == 2
     assert result.stderr.strip() == "linkstar run: --end 2026-12-01 is before --start 2026-12-05"
+
+
+def test_a_half_configured_source_stops_the_run_before_anything_runs(linkstar_home):
+    env = dict(os.environ, TIKTOK_SHOP_BASE_URL="https://proxy.example.com")
+    for name in ["TIKTOK_SHOP_APP_KEY", "TIKTOK_SHOP_APP_SECRET", "TIKTOK_SHOP_ACCESS_TOKEN"]:
+        env.pop(name, None)
+    result = _linkstar("run", env=env)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("linkstar run: TikTok Shop credentials are incomplete")
+    for name in ["TIKTOK_SHOP_APP_KEY", "TIKTOK_SHOP_APP_SECRET", "TIKTOK_SHOP_ACCESS_TOKEN"]:
+        assert name in line
+    assert not (linkstar_home / "raw").exists()

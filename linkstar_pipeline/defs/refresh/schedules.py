@@ -10,7 +10,9 @@ from linkstar_pipeline.defs.refresh.jobs import (
     partition_range_tags,
 )
 from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.refresh_run import ingestion_keys
 from linkstar_pipeline.lib.settings import PipelineSettings
+from linkstar_pipeline.lib.source_config import SourceConfigError, source_configuration
 
 _settings = PipelineSettings.from_env()
 
@@ -25,11 +27,19 @@ _settings = PipelineSettings.from_env()
         "recent partitions; build_after_ingestion then rebuilds and publishes the marts."
     ),
 )
-def nightly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def nightly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     # Partitions are UTC days, whatever clock the schedule ticks on.
     today = context.scheduled_execution_time.astimezone(UTC).date()
     start, end = default_refresh_range(today, linkstar_paths().raw_dir, PipelineSettings.from_env())
+    try:
+        configuration = source_configuration()
+    except SourceConfigError as error:
+        return dg.SkipReason(f"Not run: a source is half configured.\n{error}")
+    from linkstar_pipeline.definitions import defs  # the full graph, at tick time
+
+    selection = ingestion_keys(defs, configuration)  # sources not configured are left out
     return dg.RunRequest(
         run_key=f"nightly-{end.isoformat()}",
         tags={**partition_range_tags(start, end), "linkstar/trigger": "nightly"},
+        asset_selection=sorted(selection, key=lambda key: key.path),
     )

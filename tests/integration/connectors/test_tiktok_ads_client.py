@@ -18,6 +18,7 @@ from connectors.retry import RetryPolicy
 from connectors.sandbox_defaults import (
     TIKTOK_ADS_SANDBOX_EXPIRED_ACCESS_TOKEN,
     TIKTOK_ADS_SANDBOX_SINGLE_ADVERTISER_TOKEN,
+    sandbox_environment,
 )
 from connectors.tiktok_ads import (
     TikTokAdsApiError,
@@ -65,7 +66,7 @@ def pinned_clock(sb):
 
 
 def client_for(base_url: str, **changes) -> TikTokAdsClient:
-    settings = TikTokAdsSettings.from_env(environ={"TIKTOK_ADS_BASE_URL": base_url})
+    settings = TikTokAdsSettings.from_env(environ=sandbox_environment(base_url))
     return TikTokAdsClient(
         replace(settings, **changes),
         retry=FAST_RETRY,

@@ -16,6 +16,7 @@ import pytest
 
 from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_ads import (
     TikTokAdsApiError,
     TikTokAdsClient,
@@ -57,7 +58,7 @@ def sb():
 
 
 def client_for(base_url: str, **changes) -> TikTokAdsClient:
-    settings = TikTokAdsSettings.from_env(environ={"TIKTOK_ADS_BASE_URL": base_url})
+    settings = TikTokAdsSettings.from_env(environ=sandbox_environment(base_url))
     changes.setdefault("report_task_poll_seconds", 0.01)
     return TikTokAdsClient(
         replace(settings, **changes),

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
 from tests.conftest import sandbox_running
 
@@ -26,7 +27,7 @@ def sb():
 
 
 def client_for(base_url: str) -> TikTokShopClient:
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_environment(base_url))
     return TikTokShopClient(settings, retry=FAST_RETRY)
 
 

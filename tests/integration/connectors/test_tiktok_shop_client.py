@@ -18,6 +18,7 @@ from connectors.sandbox_defaults import (
     TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN,
     TIKTOK_SHOP_SANDBOX_APP_SECRET,
     TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN,
+    sandbox_environment,
 )
 from connectors.tiktok_shop import (
     TikTokShopApiError,
@@ -44,9 +45,7 @@ def sandbox(**overrides):
 
 
 def client_for(base_url: str, *, retry: RetryPolicy = FAST_RETRY, timeout: float = 10.0, **creds):
-    settings = replace(
-        TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url}), **creds
-    )
+    settings = replace(TikTokShopSettings.from_env(environ=sandbox_environment(base_url)), **creds)
     return TikTokShopClient(settings, timeout=timeout, retry=retry)
 
 

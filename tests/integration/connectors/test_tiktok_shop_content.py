@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
 from connectors.tiktok_shop_content import (
     ContentPaths,
@@ -41,7 +42,7 @@ def sb():
 
 @pytest.fixture(scope="module")
 def content(sb):
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": sb.base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_environment(sb.base_url))
     with TikTokShopClient(settings, retry=FAST_RETRY) as client:
         yield TikTokShopContentClient(client, ContentPaths())
 

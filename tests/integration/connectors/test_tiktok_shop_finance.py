@@ -12,6 +12,7 @@ import pytest
 from connectors import tiktok_shop_finance as finance
 from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
 from sandbox.tiktok_shop_api import CODE_THROTTLED
 from tests.conftest import sandbox_running, shop_client_noting_rate_limit_keys
@@ -32,7 +33,7 @@ def sb():
 
 @pytest.fixture(scope="module")
 def client(sb):
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": sb.base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_environment(sb.base_url))
     return TikTokShopClient(settings, retry=FAST_RETRY)
 
 
@@ -167,7 +168,7 @@ def test_every_statements_transactions_share_one_rate_limit(sb, shop):
         first, second = [
             s for s in throttled.finance.statements_for_shop(one.shop_id) if s.transactions
         ][:2]
-        settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": throttled.base_url})
+        settings = TikTokShopSettings.from_env(environ=sandbox_environment(throttled.base_url))
         unpaced = TikTokShopClient(
             settings, retry=RetryPolicy(max_attempts=1), limiter_for=lambda key: RateLimiter(0)
         )

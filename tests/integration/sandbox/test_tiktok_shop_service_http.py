@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_shop import TikTokShopApiError, TikTokShopClient, TikTokShopSettings
 from connectors.tiktok_shop_service import (
     CONVERSATIONS_PATH,
@@ -32,7 +33,7 @@ def sb():
 
 
 def service_client(base_url: str, max_attempts: int = 8) -> TikTokShopServiceClient:
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_environment(base_url))
     retry = RetryPolicy(max_attempts=max_attempts, base_delay=0.01, max_delay=0.2)
     return TikTokShopServiceClient(TikTokShopClient(settings, retry=retry))
 

@@ -176,9 +176,12 @@ def test_a_non_positive_rate_in_the_mapping_is_refused():
         cross_rate({"USD": Decimal(0)}, "USD", "EUR")
 
 
-def test_settings_default_to_the_sandbox_and_read_the_environment():
-    sandbox = EcbFxSettings.from_env({})
-    assert sandbox.base_url == f"{sandbox_defaults.SANDBOX_BASE_URL}/stats/eurofxref"
+def test_settings_default_to_the_ecb_itself_and_read_the_environment():
+    """The ECB's files are public: FX needs no configuration, and never falls back to a
+    sandbox (a sandbox run sets FX_ECB_BASE_URL to the sandbox's path)."""
+    assert EcbFxSettings.from_env({}).base_url == ECB_PRODUCTION_BASE_URL
+    sandbox = EcbFxSettings.from_env(sandbox_defaults.sandbox_environment("http://127.0.0.1:1"))
+    assert sandbox.base_url == "http://127.0.0.1:1/stats/eurofxref"
     given = EcbFxSettings.from_env({"FX_ECB_BASE_URL": f" {ECB_PRODUCTION_BASE_URL}/ "})
     assert given.base_url == ECB_PRODUCTION_BASE_URL
     with pytest.raises(EcbFxError, match="FX_ECB_BASE_URL='ftp://x'"):

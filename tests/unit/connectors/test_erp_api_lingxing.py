@@ -94,8 +94,20 @@ BASE = {
 }
 
 
-def test_no_base_url_means_no_erp_api():
-    assert ErpApiSettings.from_env({"ERP_API_APP_ID": APP_ID}) is None
+def test_nothing_set_means_no_erp_api():
+    assert ErpApiSettings.from_env({}) is None
+    assert ErpApiSettings.from_env({"ERP_API_VENDOR": "lingxing"}) is None  # a vendor alone
+
+
+@pytest.mark.parametrize(
+    "present",
+    [("ERP_API_APP_ID",), ("ERP_API_APP_SECRET",), ("ERP_API_APP_ID", "ERP_API_APP_SECRET")],
+)
+def test_credentials_without_a_base_url_name_it_instead_of_switching_off(present):
+    environ = {name: BASE[name] for name in present}
+    with pytest.raises(ErpApiConfigError, match="ERP_API_BASE_URL is not") as raised:
+        ErpApiSettings.from_env(environ)
+    assert "s3cret-value" not in str(raised.value)
 
 
 def test_zero_requests_per_minute_turns_pacing_off_instead_of_the_default():

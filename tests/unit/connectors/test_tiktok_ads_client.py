@@ -25,6 +25,7 @@ from connectors.tiktok_ads import (
     TikTokAdsApiError,
     TikTokAdsClient,
     TikTokAdsConfigError,
+    TikTokAdsNotConfiguredError,
     TikTokAdsResponseError,
     TikTokAdsSettings,
     advertiser_local_today,
@@ -47,9 +48,15 @@ ADVERTISER = "7001"
 # ---------------------------------------------------------------------------- settings
 
 
-def test_no_credentials_means_the_local_sandbox():
-    settings = TikTokAdsSettings.from_env({})
-    assert settings.base_url == sandbox_defaults.SANDBOX_BASE_URL
+def test_no_credentials_means_not_configured_never_the_sandbox():
+    assert not TikTokAdsSettings.is_configured({})
+    with pytest.raises(TikTokAdsNotConfiguredError, match="--with-sandbox"):
+        TikTokAdsSettings.from_env({})
+
+
+def test_the_sandbox_environment_discovers_advertisers_with_default_limits():
+    settings = TikTokAdsSettings.from_env(sandbox_defaults.sandbox_environment("http://x:1"))
+    assert settings.base_url == "http://x:1"
     assert settings.access_token == sandbox_defaults.TIKTOK_ADS_SANDBOX_ACCESS_TOKEN
     assert settings.discovers_advertisers
     assert (settings.page_size, settings.report_window_days, settings.lookback_days) == (
@@ -57,6 +64,13 @@ def test_no_credentials_means_the_local_sandbox():
         30,
         7,
     )
+
+
+def test_a_base_url_alone_names_the_missing_token_and_sends_no_sandbox_credentials():
+    with pytest.raises(TikTokAdsConfigError) as raised:
+        TikTokAdsSettings.from_env({"TIKTOK_ADS_BASE_URL": "https://proxy.example.com"})
+    assert not isinstance(raised.value, TikTokAdsNotConfiguredError)
+    assert "TIKTOK_ADS_ACCESS_TOKEN" in str(raised.value)
 
 
 def test_full_credentials_default_to_production_and_dedupe_ids():
@@ -98,14 +112,15 @@ def test_partial_credentials_name_what_is_missing(env, missing):
 
 
 def test_unconfirmed_limits_come_from_the_environment():
+    sandbox = sandbox_defaults.sandbox_environment("http://x:1")
     settings = TikTokAdsSettings.from_env(
-        {"TIKTOK_ADS_PAGE_SIZE": "200", "TIKTOK_ADS_REPORT_WINDOW_DAYS": "29"}
+        {**sandbox, "TIKTOK_ADS_PAGE_SIZE": "200", "TIKTOK_ADS_REPORT_WINDOW_DAYS": "29"}
     )
     assert (settings.page_size, settings.report_window_days) == (200, 29)
     with pytest.raises(TikTokAdsConfigError, match="TIKTOK_ADS_PAGE_SIZE"):
-        TikTokAdsSettings.from_env({"TIKTOK_ADS_PAGE_SIZE": "lots"})
+        TikTokAdsSettings.from_env({**sandbox, "TIKTOK_ADS_PAGE_SIZE": "lots"})
     with pytest.raises(TikTokAdsConfigError, match="TIKTOK_ADS_REPORT_WINDOW_DAYS"):
-        TikTokAdsSettings.from_env({"TIKTOK_ADS_REPORT_WINDOW_DAYS": "0"})
+        TikTokAdsSettings.from_env({**sandbox, "TIKTOK_ADS_REPORT_WINDOW_DAYS": "0"})
 
 
 def test_base_url_is_the_host_even_when_given_with_the_api_root():

@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_ads import (
     REPORT_FILTER_MAX_IDS,
     TikTokAdsConfigError,
@@ -15,7 +16,7 @@ from connectors.tiktok_ads import (
     report_id_filtering,
 )
 
-SANDBOX = {"TIKTOK_ADS_BASE_URL": "http://127.0.0.1:1"}
+SANDBOX = sandbox_environment("http://127.0.0.1:1")
 
 
 def test_reports_are_synchronous_and_split_when_too_large_by_default():

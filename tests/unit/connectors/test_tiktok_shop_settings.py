@@ -7,7 +7,12 @@ import pickle
 import pytest
 
 from connectors import sandbox_defaults
-from connectors.tiktok_shop import PRODUCTION_BASE_URL, TikTokShopConfigError, TikTokShopSettings
+from connectors.tiktok_shop import (
+    PRODUCTION_BASE_URL,
+    TikTokShopConfigError,
+    TikTokShopNotConfiguredError,
+    TikTokShopSettings,
+)
 
 KEY, SECRET, TOKEN, URL = (
     "TIKTOK_SHOP_APP_KEY",
@@ -18,18 +23,37 @@ KEY, SECRET, TOKEN, URL = (
 FULL = {KEY: "real-app", SECRET: "real-secret-value", TOKEN: "real-token-value"}
 
 
-def test_nothing_set_means_sandbox_with_its_test_credentials():
-    settings = TikTokShopSettings.from_env(environ={})
-
-    assert settings.base_url == sandbox_defaults.SANDBOX_BASE_URL
-    assert settings.app_key == sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY
-    assert settings.app_secret == sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET
-    assert settings.access_token == sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN
+def test_nothing_set_means_not_configured_never_the_sandbox():
+    assert not TikTokShopSettings.is_configured({})
+    with pytest.raises(TikTokShopNotConfiguredError, match="not configured") as caught:
+        TikTokShopSettings.from_env(environ={})
+    assert "--with-sandbox" in str(caught.value)
 
 
-def test_only_a_base_url_keeps_sandbox_credentials_at_that_url():
-    settings = TikTokShopSettings.from_env(environ={URL: "http://127.0.0.1:9999/"})
+@pytest.mark.parametrize(
+    "alone",
+    [
+        {URL: "http://127.0.0.1:9999/"},
+        {"TIKTOK_SHOP_REFRESH_TOKEN": "r-secret"},
+        {"TIKTOK_SHOP_AUTH_BASE_URL": "https://auth.example.com"},
+    ],
+)
+def test_a_setting_alone_names_every_missing_credential(alone):
+    """A base URL alone once sent the sandbox's test credentials to that URL; a refresh token
+    alone once ran on the sandbox silently."""
+    assert TikTokShopSettings.is_configured(alone)
+    with pytest.raises(TikTokShopConfigError) as caught:
+        TikTokShopSettings.from_env(environ=alone)
+    assert not isinstance(caught.value, TikTokShopNotConfiguredError)
+    assert caught.value.missing == (KEY, SECRET, TOKEN)
+    assert "r-secret" not in str(caught.value)
+    assert sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY not in str(caught.value)
 
+
+def test_the_sandbox_environment_is_a_complete_configuration():
+    settings = TikTokShopSettings.from_env(
+        environ=sandbox_defaults.sandbox_environment("http://127.0.0.1:9999")
+    )
     assert settings.base_url == "http://127.0.0.1:9999"
     assert settings.app_key == sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_KEY
 
