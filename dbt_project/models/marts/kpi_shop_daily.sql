@@ -21,7 +21,7 @@ returns as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, reporting_per_unit
+    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -167,6 +167,8 @@ daily as (
         platform_view.product_page_views,
         platform_view.visitors,
         fx.reporting_currency,
+        fx.units_per_eur,
+        fx.reporting_units_per_eur,
         fx.reporting_per_unit
     from shop_days
     left join shops on shop_days.shop_id = shops.shop_id
@@ -231,13 +233,13 @@ final as (
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         reporting_currency,
         reporting_per_unit as reporting_rate,
-        {{ in_reporting_currency('gmv_paid', 'reporting_per_unit', 'currency') }} as gmv_paid_reporting,
-        {{ in_reporting_currency('gmv_delivered', 'reporting_per_unit', 'currency') }} as gmv_delivered_reporting,
-        {{ in_reporting_currency('gmv_completed', 'reporting_per_unit', 'currency') }} as gmv_completed_reporting,
-        {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit', 'currency') }} as gmv_reporting,
-        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit', 'currency') }}
+        {{ in_reporting_currency('gmv_paid', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_paid_reporting,
+        {{ in_reporting_currency('gmv_delivered', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_delivered_reporting,
+        {{ in_reporting_currency('gmv_completed', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_completed_reporting,
+        {{ in_reporting_currency(sales_basis_column('gmv'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_reporting,
+        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
-        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit', 'currency') }} as refund_amount_by_refund_date_reporting,
+        {{ in_reporting_currency('refund_amount_by_refund_date', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_amount_by_refund_date_reporting,
         {{ to_money('coalesce(ads_spend_amount_reporting, case when ads_spend_amount = 0 then 0 end)') }} as ads_spend_amount_reporting
     from daily
 )
