@@ -152,6 +152,20 @@ def test_reporting_amounts_equal_the_truth_converted_exactly_in_every_currency(l
     assert {"IDR", "VND", "GBP", "USD"} <= {c for c, n in converted.items() if n}
 
 
+def test_every_shop_and_market_row_names_the_reporting_currency(loaded_warehouse):
+    """Also the rows before the first published rate (1 Nov, a Sunday): their reporting
+    columns are null or, in the reporting currency itself, the amounts — in USD either way."""
+    home, *_ = loaded_warehouse
+    for mart in ("kpi_shop_daily", "kpi_market_daily"):
+        ((unnamed, rows, first_day),) = serving_rows(
+            home,
+            "select count(*) filter (where reporting_currency is distinct from 'USD'), "
+            f"count(*), min(local_date) from marts.{mart}",
+        )
+        assert unnamed == 0, (mart, unnamed, rows)
+        assert first_day <= HISTORY_START, "the window must start before the first rate"
+
+
 def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     assert_returns_match_truth(home, sandbox, sandbox.as_of())
