@@ -5,9 +5,11 @@
     or divided in floating point.
 
     Exact for operands with at most 10 decimals and below 10^18 (money, counts, ECB rates and
-    their products); the result is decimal(38, scale); an overflow raises, never wraps. Dispatched: DuckDB divides DECIMAL by
-    DECIMAL in DOUBLE (336.39 / 40 = 8.409749999…), so its version divides whole numbers
-    (the operands scaled by 10^10) with integer division instead. -#}
+    their products); the result is decimal(38, scale); an overflow raises, never wraps.
+    Dispatched: DuckDB divides DECIMAL by DECIMAL in DOUBLE (336.39 / 40 = 8.409749999…), so
+    its version divides whole numbers (the operands scaled by 10^10) with HUGEINT integer
+    division instead. That costs about 1.7 µs a row against 0.05 µs for the float division
+    (2 million rows: 3.5 s against 0.1 s, measured on 2 busy cores), nothing at a seller's scale. -#}
 {% macro rounded_division(numerator, denominator, scale) -%}
     {{ return(adapter.dispatch('rounded_division', 'linkstar')(numerator, denominator, scale)) }}
 {%- endmacro %}
@@ -23,9 +25,9 @@
     as decimal(38, 0)) * cast({{ '1' if scale == 0 else '0.' ~ '0' * (scale - 1) ~ '1' }} as decimal(38, {{ scale }})))
 {%- endmacro %}
 
-{#- Engines whose decimal division keeps at least 16 decimals (PostgreSQL numeric, Trino,
-    Snowflake, Spark with its default decimal rules) and whose round() on decimals is half away
-    from zero. -#}
+{#- Engines whose decimal division keeps at least 16 decimals and whose round() on decimals is
+    half away from zero (PostgreSQL numeric, Trino, Snowflake). Spark may cut the quotient to 6
+    decimals (spark.sql.decimalOperations.allowPrecisionLoss): give it its own version first. -#}
 {% macro default__rounded_division(numerator, denominator, scale) -%}
     cast(round(cast({{ numerator }} as decimal(38, 16)) / nullif({{ denominator }}, 0), {{ scale }}) as decimal(38, {{ scale }}))
 {%- endmacro %}
