@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -21,9 +21,7 @@ from sandbox.content import (
 )
 from sandbox.ground_truth import local_date
 from tests.conftest import HISTORY_START
-
-RATE_TOLERANCE = Decimal("0.000001")  # rates are stored with 6 decimals
-CENT = Decimal("0.01")
+from tests.e2e.fx_truth import PublishedRates, half_up
 
 
 def marts(home, sql: str) -> list[tuple]:
@@ -42,7 +40,8 @@ def assert_rate(got: Decimal | None, want: Decimal | None, what: str) -> None:
     if want is None:
         assert got is None, what
     else:
-        assert got is not None and abs(got - want) <= RATE_TOLERANCE, (what, got, want)
+        # Rates are stored with 6 decimals, rounded once, half up: exact, zero tolerance.
+        assert got == half_up(want, 6), (what, got, want)
 
 
 def video_creator_keys(sandbox) -> dict[str, str | None]:
@@ -165,31 +164,23 @@ def test_live_sessions_match_the_truth(loaded_warehouse):
         ), live_id
         assert watch == Decimal(session.avg_watch_seconds), live_id
         assert (orders, gmv) == (stats.orders, stats.gmv), live_id
-        want_per_hour = (stats.gmv * 3600 / on_air).quantize(CENT, ROUND_HALF_UP)
-        assert abs(per_hour - want_per_hour) <= CENT, (live_id, per_hour, want_per_hour)
+        want_per_hour = half_up(stats.gmv * 3600 / on_air, 2)
+        assert per_hour == want_per_hour, (live_id, per_hour, want_per_hour)
         assert returns is None  # no API links orders to a shop's own LIVE sessions
 
 
 def test_weekly_top_decile_by_reporting_gmv_matches_the_truth(loaded_warehouse):
-    """GMV per video and ISO week from the generator, converted day by day with the rates of
-    marts.fct_fx_rates_daily (the FX mart has its own end-to-end test against the ECB truth),
-    ranked in Python; only weeks whose every video-day has a rate are compared."""
+    """GMV per video and ISO week from the generator, converted day by day at the published
+    rates (exact decimals, rounded once to the cent), ranked in Python; only weeks whose every
+    video-day has a rate are compared."""
     home, sandbox, _, _ = loaded_warehouse
-    rates = {
-        (r[0], r[1]): r[2]
-        for r in marts(
-            home,
-            "select rate_day, currency, reporting_per_unit from marts.fct_fx_rates_daily "
-            "where reporting_currency = 'USD'",
-        )
-    }
+    rates = PublishedRates(sandbox)
     as_of = sandbox.as_of()
     videos = videos_truth(sandbox.content, as_of)
     weekly: dict[date, dict[str, Decimal | None]] = defaultdict(dict)
     for (video_id, day), t in video_performance_truth(sandbox.content, as_of).items():
         currency = sandbox.content.shop(videos[video_id].shop_id).currency
-        rate = Decimal(1) if currency == "USD" else rates.get((day, currency))
-        amount = None if rate is None else (t.gmv * rate).quantize(CENT, ROUND_HALF_UP)
+        amount = rates.in_reporting_currency(t.gmv, day, currency)
         week = weekly[day - timedelta(days=day.weekday())]
         before = week.get(video_id, Decimal(0))
         week[video_id] = None if before is None or amount is None else before + amount

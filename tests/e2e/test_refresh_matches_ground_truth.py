@@ -5,6 +5,7 @@ Every expected number comes from the sandbox generator's plain-Python ground tru
 from __future__ import annotations
 
 import gzip
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -15,8 +16,9 @@ from connectors import sandbox_defaults
 from sandbox.ads_generator import advertiser_daily_truth
 from sandbox.ecb_fx import published_through
 from sandbox.erp_exports import erp_export_truth
-from sandbox.ground_truth import returns_truth, shop_daily_truth
+from sandbox.ground_truth import ShopDayTruth, returns_truth, shop_daily_truth
 from tests.conftest import AS_OF, HISTORY_START
+from tests.e2e.fx_truth import PublishedRates, half_up
 
 pytestmark = pytest.mark.e2e
 
@@ -97,40 +99,71 @@ def test_kpi_shop_daily_matches_ground_truth_for_every_shop_and_day_on_both_base
     assert_marts_match_truth(home, sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
 
 
-def test_cancellation_rate_and_reporting_gmv_follow_the_truth_and_published_rates(
-    loaded_warehouse,
-):
-    """The cancellation cohort rate from the generator's orders; GMV in USD at the newest rate
-    published on or before each shop-local day (plain-Python carry-forward)."""
+def test_cancellation_rate_follows_the_truth(loaded_warehouse):
+    """The cancellation cohort rate from the generator's orders."""
     home, sandbox, *_ = loaded_warehouse
     truth = shop_daily_truth(sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
     rows = serving_rows(
-        home,
-        "select shop_id, local_date, currency, cancellation_rate, gmv_paid, gmv_paid_reporting "
-        "from marts.kpi_shop_daily",
+        home, "select shop_id, local_date, cancellation_rate from marts.kpi_shop_daily"
     )
-    published = {
-        day: rates for day, rates in sandbox.fx_rates.items() if day <= published_through(AS_OF)
-    }
-    converted = 0
-    for shop_id, day, currency, rate, gmv_paid, gmv_usd in rows:
+    for shop_id, day, rate in rows:
         t = truth.get((shop_id, day))
         placed = t.orders_placed if t else 0
         expected_rate = Decimal(t.orders_placed_later_cancelled) / placed if t and placed else None
         if expected_rate is None:
             assert rate is None, (shop_id, day)
         else:
-            assert abs(Decimal(str(rate)) - expected_rate) < Decimal("0.000001"), (shop_id, day)
-        if currency in ("USD", "VND") or not any(d <= day for d in published):
-            continue
-        usd_per_unit = newest_rate_on(published, day, "USD") / newest_rate_on(
-            published, day, currency
+            assert Decimal(str(rate)) == half_up(expected_rate, 6), (shop_id, day)
+
+
+# kpi_shop_daily reporting column -> its amount in the shop's currency, from the truth
+REPORTING_AMOUNTS = {
+    "gmv_paid_reporting": lambda t: t.gmv_paid,
+    "gmv_delivered_reporting": lambda t: t.gmv_delivered,
+    "gmv_completed_reporting": lambda t: t.gmv_completed,
+    "refund_amount_by_refund_date_reporting": lambda t: t.refund_amount_by_refund_date,
+    "gmv_paid_net_of_refunds_by_order_date_reporting": (
+        lambda t: t.gmv_paid - t.refund_amount_by_order_date
+    ),
+}
+
+
+def test_reporting_amounts_equal_the_truth_converted_exactly_in_every_currency(loaded_warehouse):
+    """Every reporting-currency amount of every shop day, IDR and VND included, equals the
+    generator's amount × USD per euro ÷ currency per euro at the newest rates published on or
+    before the shop-local day, rounded once, half up — to the cent, zero tolerance."""
+    home, sandbox, *_ = loaded_warehouse
+    truth = shop_daily_truth(sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales)
+    rates = PublishedRates(sandbox)
+    rows = serving_rows(
+        home,
+        f"select shop_id, local_date, currency, {', '.join(REPORTING_AMOUNTS)} "
+        "from marts.kpi_shop_daily",
+    )
+    wrong, converted = [], defaultdict(int)
+    for shop_id, day, currency, *actual in rows:
+        t = truth.get((shop_id, day), ShopDayTruth())
+        for column, value in zip(REPORTING_AMOUNTS, actual, strict=True):
+            expected = rates.in_reporting_currency(REPORTING_AMOUNTS[column](t), day, currency)
+            if value != expected:
+                wrong.append((shop_id, day, currency, column, value, expected))
+            converted[currency] += expected is not None
+    assert not wrong, wrong[:10]
+    assert {"IDR", "VND", "GBP", "USD"} <= {c for c, n in converted.items() if n}
+
+
+def test_every_shop_and_market_row_names_the_reporting_currency(loaded_warehouse):
+    """Also the rows before the first published rate (1 Nov, a Sunday): their reporting
+    columns are null or, in the reporting currency itself, the amounts — in USD either way."""
+    home, *_ = loaded_warehouse
+    for mart in ("kpi_shop_daily", "kpi_market_daily"):
+        ((unnamed, rows, first_day),) = serving_rows(
+            home,
+            "select count(*) filter (where reporting_currency is distinct from 'USD'), "
+            f"count(*), min(local_date) from marts.{mart}",
         )
-        assert abs(Decimal(str(gmv_usd)) - Decimal(str(gmv_paid)) * usd_per_unit) <= Decimal(
-            "0.01"
-        ), (shop_id, day)
-        converted += 1
-    assert converted > 100
+        assert unnamed == 0, (mart, unnamed, rows)
+        assert first_day <= HISTORY_START, "the window must start before the first rate"
 
 
 def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):

@@ -24,12 +24,12 @@
 
 {#- Average watch time per viewer, seconds: total seconds watched / viewers (1 decimal). -#}
 {% macro avg_watch_seconds_per_viewer(total_watch_seconds, viewers) -%}
-    cast({{ safe_ratio(total_watch_seconds, viewers, 4) }} as decimal(18, 1))
+    cast({{ safe_ratio(total_watch_seconds, viewers, 1) }} as decimal(18, 1))
 {%- endmacro %}
 
 {#- GMV per hour on air: GMV / (duration seconds / 3600), money with 2 decimals. -#}
 {% macro gmv_per_hour(gmv, duration_seconds) -%}
-    cast({{ safe_ratio('(' ~ gmv ~ ') * 3600', duration_seconds, 4) }} as decimal(18, 2))
+    cast({{ safe_ratio('(' ~ gmv ~ ') * 3600', duration_seconds, 2) }} as decimal(18, 2))
 {%- endmacro %}
 
 {#- GMV per view: attributed GMV / views (6 decimals; ranks videos when no spend is attributable). -#}

@@ -19,12 +19,12 @@
 {#- LTV at N days: paid GMV net of refunds of the cohort's orders within N days of each buyer's
     first order ÷ new buyers, 2 decimals; null while the window has not elapsed. -#}
 {% macro ltv(net_gmv_in_window, new_buyers, is_complete) -%}
-    case when {{ is_complete }} then cast({{ safe_ratio(net_gmv_in_window, new_buyers, 4) }} as decimal(18, 2)) end
+    case when {{ is_complete }} then cast({{ safe_ratio(net_gmv_in_window, new_buyers, 2) }} as decimal(18, 2)) end
 {%- endmacro %}
 
 {#- CAC: acquisition cost (ads spend + creator commission) ÷ new buyers, 2 decimals. -#}
 {% macro cac(acquisition_cost, new_buyers) -%}
-    cast({{ safe_ratio(acquisition_cost, new_buyers, 4) }} as decimal(18, 2))
+    cast({{ safe_ratio(acquisition_cost, new_buyers, 2) }} as decimal(18, 2))
 {%- endmacro %}
 
 {#- LTV/CAC: LTV ÷ CAC in the same currency (null when either is null or CAC is zero). -#}

@@ -1,13 +1,16 @@
 {#- KPI formulas written once. Every division is guarded: a zero denominator gives null,
     never an error or infinity. -#}
 
+{#- A ratio in decimal, exact, rounded once to `scale` decimals by the project's one rounding
+    rule (half away from zero; macro rounded_division). Pass the scale the KPI is shown at:
+    rounding to a longer scale first and casting to a shorter one rounds twice. -#}
 {% macro safe_ratio(numerator, denominator, scale=6) -%}
-    cast(cast({{ numerator }} as decimal(38, {{ scale }})) / nullif({{ denominator }}, 0) as decimal(38, {{ scale }}))
+    {{ rounded_division(numerator, denominator, scale) }}
 {%- endmacro %}
 
 {#- Average order value: GMV per order on the same basis, in the same currency. -#}
 {% macro aov(gmv, orders) -%}
-    cast({{ safe_ratio(gmv, orders, 4) }} as decimal(18, 2))
+    cast({{ safe_ratio(gmv, orders, 2) }} as decimal(18, 2))
 {%- endmacro %}
 
 {#- Share of the orders placed on a day that were later cancelled (a cohort of the creation day). -#}

@@ -1,5 +1,6 @@
 {#- KPI-management formulas written once: achievement against a target, caps and floors,
-    weighted contributions. Used by kpi_achievement, kpi_scorecards and kpi_incentives. -#}
+    weighted contributions. Used by kpi_achievement, kpi_scorecards and kpi_incentives. Every
+    division goes through safe_ratio (exact decimal, rounded once, half away from zero). -#}
 
 {#- Achievement in percent before caps: higher-is-better actual ÷ target × 100; lower-is-better
     target ÷ actual × 100 (an actual of 0 beats any target: it scores the cap); no target or a
@@ -10,9 +11,9 @@
         when {{ direction }} = 'lower' then
             case
                 when {{ actual }} = 0 then {{ cap_pct if cap_pct is not none else 'null' }}
-                else cast({{ target }} as decimal(38, 6)) * 100 / {{ actual }}
+                else {{ safe_ratio('(' ~ target ~ ') * 100', actual, 4) }}
             end
-        else cast({{ actual }} as decimal(38, 6)) * 100 / {{ target }}
+        else {{ safe_ratio('(' ~ actual ~ ') * 100', target, 4) }}
     end as decimal(18, 4))
 {%- endmacro %}
 
@@ -30,7 +31,7 @@
     that have an achievement (covered_weight), times the achievement: weight ÷ covered_weight ×
     achievement_pct. The points of a subject-month sum to its score (0–cap). -#}
 {% macro weighted_contribution(weight, covered_weight, achievement_pct) -%}
-    cast(cast({{ weight }} as decimal(38, 6)) * {{ achievement_pct }} / nullif({{ covered_weight }}, 0) as decimal(18, 4))
+    cast({{ safe_ratio('(' ~ weight ~ ') * (' ~ achievement_pct ~ ')', covered_weight, 4) }} as decimal(18, 4))
 {%- endmacro %}
 
 {#- Whether a KPI-set or override row (`subject_kind`, `subject`) applies to a scored subject-day

@@ -39,5 +39,5 @@
 
 {#- Mean first-response time in seconds: summed first-response seconds ÷ answered conversations (1 decimal). -#}
 {% macro first_response_seconds_avg(response_seconds_sum, conversations_answered) -%}
-    cast({{ safe_ratio(response_seconds_sum, conversations_answered, 4) }} as decimal(18, 1))
+    cast({{ safe_ratio(response_seconds_sum, conversations_answered, 1) }} as decimal(18, 1))
 {%- endmacro %}

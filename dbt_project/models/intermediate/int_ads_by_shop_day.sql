@@ -4,7 +4,8 @@
     currency into the shop's currency and into the reporting currency at the rates of the
     shop-local day, summed, and rounded to cents once per row. Totals are conserved up to that
     rounding (at most half a cent per row and amount). A converted amount is null on a day
-    before the first rate of a currency it needs is known (nothing to carry forward yet). Spend includes GMV Max cost and
+    before the first rate of a currency it needs is known (nothing to carry forward yet), and so
+    is a shop day's total with such a part (sum_if_complete), never a partial sum. Spend includes GMV Max cost and
     attributed GMV includes GMV Max gross revenue; both are also shown on their own. Counts
     (ad report impressions, clicks, purchases, follows) are cut by the same hours into whole
     numbers that add up to the advertiser day's (macro apportioned_count). Only days
@@ -56,14 +57,14 @@ final as (
         local_date,
         shop_currency as currency,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ to_money('sum(ads_spend * to_shop)') }} as ads_spend_amount,
-        {{ to_money('sum(ads_spend * to_reporting)') }} as ads_spend_amount_reporting,
-        {{ to_money('sum(attributed_gmv * to_shop)') }} as attributed_gmv_amount,
-        {{ to_money('sum(attributed_gmv * to_reporting)') }} as attributed_gmv_amount_reporting,
-        {{ to_money('sum(gmv_max_cost * to_shop)') }} as gmv_max_cost_amount,
-        {{ to_money('sum(gmv_max_cost * to_reporting)') }} as gmv_max_cost_amount_reporting,
-        {{ to_money('sum(gmv_max_gross_revenue * to_shop)') }} as gmv_max_gross_revenue_amount,
-        {{ to_money('sum(gmv_max_gross_revenue * to_reporting)') }} as gmv_max_gross_revenue_amount_reporting,
+        {{ to_money(sum_if_complete('ads_spend * to_shop')) }} as ads_spend_amount,
+        {{ to_money(sum_if_complete('ads_spend * to_reporting')) }} as ads_spend_amount_reporting,
+        {{ to_money(sum_if_complete('attributed_gmv * to_shop')) }} as attributed_gmv_amount,
+        {{ to_money(sum_if_complete('attributed_gmv * to_reporting')) }} as attributed_gmv_amount_reporting,
+        {{ to_money(sum_if_complete('gmv_max_cost * to_shop')) }} as gmv_max_cost_amount,
+        {{ to_money(sum_if_complete('gmv_max_cost * to_reporting')) }} as gmv_max_cost_amount_reporting,
+        {{ to_money(sum_if_complete('gmv_max_gross_revenue * to_shop')) }} as gmv_max_gross_revenue_amount,
+        {{ to_money(sum_if_complete('gmv_max_gross_revenue * to_reporting')) }} as gmv_max_gross_revenue_amount_reporting,
         sum(impressions) as ads_impressions,
         sum(clicks) as ads_clicks,
         sum(purchases) as ads_orders,

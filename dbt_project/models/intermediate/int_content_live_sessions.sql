@@ -22,7 +22,7 @@ joined as (
 ),
 
 rates as (
-    select rate_day, currency, reporting_per_unit
+    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -49,7 +49,7 @@ final as (
         coalesce(joined.currency, joined.shop_currency) as currency,
         joined.gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ in_reporting_currency('joined.gmv_amount', 'rates.reporting_per_unit', 'coalesce(joined.currency, joined.shop_currency)') }} as gmv_amount_reporting
+        {{ in_reporting_currency('joined.gmv_amount', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'coalesce(joined.currency, joined.shop_currency)') }} as gmv_amount_reporting
     from joined
     left join rates
         on rates.rate_day = joined.started_local_date

@@ -12,7 +12,7 @@ videos as (
 ),
 
 rates as (
-    select rate_day, currency, reporting_per_unit
+    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -34,7 +34,7 @@ final as (
         coalesce(days.currency, videos.shop_currency) as currency,
         days.gmv_amount as attributed_gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ in_reporting_currency('days.gmv_amount', 'rates.reporting_per_unit', 'coalesce(days.currency, videos.shop_currency)') }} as attributed_gmv_amount_reporting
+        {{ in_reporting_currency('days.gmv_amount', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'coalesce(days.currency, videos.shop_currency)') }} as attributed_gmv_amount_reporting
     from days
     left join videos on days.video_id = videos.video_id
     left join rates

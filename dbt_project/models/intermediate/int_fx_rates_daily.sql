@@ -1,8 +1,11 @@
 {#- A rate for every calendar day and currency. The ECB publishes on TARGET working days only:
     weekends, holidays and `N/A` days carry the last published rate forward and are flagged.
     Cross rates go through the euro: one unit of currency C is worth
-    units_per_eur(reporting) / units_per_eur(C) units of the reporting currency. Days run
-    from a currency's first rate to today (or the newest rate, if later). -#}
+    units_per_eur(reporting) / units_per_eur(C) units of the reporting currency. Both terms are
+    kept (`reporting_units_per_eur`, `units_per_eur`) because conversions divide last
+    (macro in_reporting_currency); `reporting_per_unit`, that quotient rounded to 10 decimals,
+    is for reading, not for converting. Days run from a currency's first rate to today (or the
+    newest rate, if later). -#}
 
 with ecb as (
     select rate_date, currency, units_per_eur, 'ecb' as rate_source
@@ -106,6 +109,7 @@ final as (
         calendar_rates.currency,
         calendar_rates.units_per_eur,
         '{{ var("reporting_currency") }}' as reporting_currency,
+        reporting.reporting_units_per_eur,
         {{ safe_ratio('reporting.reporting_units_per_eur', 'calendar_rates.units_per_eur', 10) }} as reporting_per_unit,
         calendar_rates.is_carried_forward,
         calendar_rates.rate_published_on,

@@ -23,7 +23,7 @@ orders as (
 ),
 
 rates as (
-    select rate_day, currency, reporting_currency, reporting_per_unit
+    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -59,7 +59,7 @@ final as (
         '{{ var("reporting_currency") }}' as reporting_currency,
         rates.reporting_per_unit,
         {% for amount in ['revenue', 'fee', 'shipping_cost', 'adjustment', 'settlement'] -%}
-        {{ in_reporting_currency('joined.' ~ amount ~ '_amount', 'rates.reporting_per_unit', 'joined.currency') }} as {{ amount }}_amount_reporting{{ ',' if not loop.last }}
+        {{ in_reporting_currency('joined.' ~ amount ~ '_amount', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'joined.currency') }} as {{ amount }}_amount_reporting{{ ',' if not loop.last }}
         {% endfor %}
     from joined
     left join rates

@@ -24,7 +24,7 @@ adgroup_stores as (
 ),
 
 newest_rates as (
-    select currency, reporting_per_unit
+    select currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
     where rate_day = (select max(rate_day) from {{ ref('fct_fx_rates_daily') }})
 ),
@@ -43,7 +43,7 @@ final as (
         advertisers.currency,
         campaigns.budget_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ in_reporting_currency('campaigns.budget_amount', 'newest_rates.reporting_per_unit', 'advertisers.currency') }} as budget_amount_reporting,
+        {{ in_reporting_currency('campaigns.budget_amount', 'newest_rates.units_per_eur', 'newest_rates.reporting_units_per_eur', 'advertisers.currency') }} as budget_amount_reporting,
         campaigns.created_at,
         campaigns.modified_at
     from campaigns

@@ -53,27 +53,35 @@ live as (
 ),
 
 ads_rates as (
-    select rate_day, currency, reporting_per_unit from {{ ref('fct_fx_rates_daily') }}
+    select rate_day, currency, units_per_eur, reporting_units_per_eur from {{ ref('fct_fx_rates_daily') }}
+),
+
+ads_sums as (
+    -- Summed in the advertiser's currency first, then converted once (in_reporting_currency).
+    select
+        shop_id,
+        stat_date as local_date,
+        advertiser_id,
+        currency,
+        sum(spend_amount) as spend_amount,
+        sum(attributed_gmv_amount) as attributed_gmv_amount,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks
+    from {{ ref('fct_ads_daily') }}
+    group by shop_id, stat_date, advertiser_id, currency
 ),
 
 ads as (
     select
-        ads.shop_id,
-        ads.stat_date as local_date,
-        ads.advertiser_id,
-        sum(case
-            when ads.currency = '{{ var("reporting_currency") }}' then ads.spend_amount
-            else ads.spend_amount * ads_rates.reporting_per_unit
-        end) as spend_reporting,
-        sum(case
-            when ads.currency = '{{ var("reporting_currency") }}' then ads.attributed_gmv_amount
-            else ads.attributed_gmv_amount * ads_rates.reporting_per_unit
-        end) as attributed_gmv_reporting,
-        sum(ads.impressions) as impressions,
-        sum(ads.clicks) as clicks
-    from {{ ref('fct_ads_daily') }} as ads
-    left join ads_rates on ads.stat_date = ads_rates.rate_day and ads.currency = ads_rates.currency
-    group by ads.shop_id, ads.stat_date, ads.advertiser_id
+        ads_sums.shop_id,
+        ads_sums.local_date,
+        ads_sums.advertiser_id,
+        {{ in_reporting_currency('ads_sums.spend_amount', 'ads_rates.units_per_eur', 'ads_rates.reporting_units_per_eur', 'ads_sums.currency') }} as spend_reporting,
+        {{ in_reporting_currency('ads_sums.attributed_gmv_amount', 'ads_rates.units_per_eur', 'ads_rates.reporting_units_per_eur', 'ads_sums.currency') }} as attributed_gmv_reporting,
+        ads_sums.impressions,
+        ads_sums.clicks
+    from ads_sums
+    left join ads_rates on ads_sums.local_date = ads_rates.rate_day and ads_sums.currency = ads_rates.currency
 ),
 
 cs as (
@@ -118,7 +126,7 @@ measures as (
     union all
     select 'live_avg_watch_seconds', shop_id, local_date, 'live_host', host_username, total_watch_seconds, total_viewers from live
     union all
-    select 'cpm', shop_id, local_date, 'ads_advertiser', advertiser_id, spend_reporting, impressions / 1000.0 from ads
+    select 'cpm', shop_id, local_date, 'ads_advertiser', advertiser_id, spend_reporting, cast(impressions as decimal(38, 3)) * 0.001 from ads
     union all
     select 'cpc', shop_id, local_date, 'ads_advertiser', advertiser_id, spend_reporting, clicks from ads
     union all

@@ -26,7 +26,7 @@ orders as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, reporting_per_unit
+    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -86,7 +86,7 @@ final as (
         joined.sale_price_amount,
         joined.line_gmv_amount,
         '{{ var("reporting_currency") }}' as reporting_currency,
-        {{ in_reporting_currency('joined.line_gmv_amount', 'fx.reporting_per_unit', 'joined.currency') }}
+        {{ in_reporting_currency('joined.line_gmv_amount', 'fx.units_per_eur', 'fx.reporting_units_per_eur', 'joined.currency') }}
             as line_gmv_amount_reporting
     from joined
     left join fx on joined.currency = fx.currency and joined.rate_day = fx.rate_day

@@ -10,7 +10,7 @@ with ads as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_per_unit
+    select rate_day, currency, units_per_eur, reporting_units_per_eur
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -20,7 +20,8 @@ reporting_rate as (
     select
         all_days.rate_day,
         all_days.currency,
-        fx.reporting_per_unit
+        fx.units_per_eur,
+        fx.reporting_units_per_eur
     from (select distinct stat_date as rate_day, currency from ads) as all_days
     left join fx on all_days.rate_day = fx.rate_day and all_days.currency = fx.currency
 ),
@@ -138,14 +139,14 @@ final as (
         all_levels.currency,
         '{{ var("reporting_currency") }}' as reporting_currency,
         {{ to_money('all_levels.spend_amount') }} as spend_amount,
-        {{ in_reporting_currency('all_levels.spend_amount', 'reporting_rate.reporting_per_unit', 'all_levels.currency') }} as spend_amount_reporting,
+        {{ in_reporting_currency('all_levels.spend_amount', 'reporting_rate.units_per_eur', 'reporting_rate.reporting_units_per_eur', 'all_levels.currency') }} as spend_amount_reporting,
         cast(all_levels.impressions as bigint) as impressions,
         cast(all_levels.reach as bigint) as reach,
         cast(all_levels.clicks as bigint) as clicks,
         cast(all_levels.conversions as bigint) as conversions,
         cast(all_levels.orders as bigint) as orders,
         {{ to_money('all_levels.attributed_gmv_amount') }} as attributed_gmv_amount,
-        {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.reporting_per_unit', 'all_levels.currency') }} as attributed_gmv_amount_reporting,
+        {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.units_per_eur', 'reporting_rate.reporting_units_per_eur', 'all_levels.currency') }} as attributed_gmv_amount_reporting,
         {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as ctr,
         {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cpc,
         {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cpm,

@@ -43,7 +43,7 @@ refunds as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, reporting_per_unit
+    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -54,7 +54,7 @@ buyer_orders as (
         paid_orders.order_id <> first_orders.first_order_id as is_repeat_order,
         {{ dbt.datediff('first_orders.first_paid_local_date', 'paid_orders.paid_local_date', 'day') }} as days_after_first,
         paid_orders.gmv - coalesce(refunds.refund_amount, 0) as net_gmv,
-        {{ in_reporting_currency('(paid_orders.gmv - coalesce(refunds.refund_amount, 0))', 'fx.reporting_per_unit', 'first_orders.currency') }}
+        {{ in_reporting_currency('(paid_orders.gmv - coalesce(refunds.refund_amount, 0))', 'fx.units_per_eur', 'fx.reporting_units_per_eur', 'first_orders.currency') }}
             as net_gmv_reporting
     from first_orders
     inner join paid_orders
@@ -71,7 +71,7 @@ buyers as (
         first_orders.acquisition_channel,
         first_orders.acquisition_creator_key,
         first_orders.first_order_commission_amount as commission,
-        {{ in_reporting_currency('first_orders.first_order_commission_amount', 'fx.reporting_per_unit', 'first_orders.currency') }}
+        {{ in_reporting_currency('first_orders.first_order_commission_amount', 'fx.units_per_eur', 'fx.reporting_units_per_eur', 'first_orders.currency') }}
             as commission_reporting,
         max(case when buyer_orders.is_repeat_order then 1 else 0 end) as is_repeat_buyer,
         {% for n in windows %}

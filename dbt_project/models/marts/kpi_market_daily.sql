@@ -4,8 +4,9 @@
     denominators (never averaged). A market's shops share its time zone, so their local days
     line up; the 'ALL' row adds each shop's own local day of that date. Money is summed in the
     market's currency (markets have one) and in the reporting currency; 'ALL' has only the
-    reporting currency. A reporting-currency total is null when any of its shop days lacks a
-    rate (before a currency's first published rate), never a silent partial sum. -#}
+    reporting currency. A total is null when any of its shop days' parts is null (a rate not
+    yet published), never a silent partial sum. A market's ratios come from its local sums (one
+    currency, so no rate is needed); only 'ALL' divides reporting-currency sums. -#}
 
 with shop_days as (
     select * from {{ ref('kpi_shop_daily') }}
@@ -31,13 +32,13 @@ per_market as (
         sum(gmv_delivered) as gmv_delivered,
         sum(gmv_completed) as gmv_completed,
         sum(refund_amount_by_order_date) as refund_amount_by_order_date,
-        sum(ads_spend_amount) as ads_spend_amount,
+        {{ sum_if_complete('ads_spend_amount') }} as ads_spend_amount,
         {{ sum_if_complete('gmv_paid_reporting') }} as gmv_paid_reporting,
         {{ sum_if_complete('gmv_delivered_reporting') }} as gmv_delivered_reporting,
         {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
         {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
         {{ sum_if_complete('gmv_paid_reporting - gmv_paid_net_of_refunds_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
-        sum(ads_spend_amount_reporting) as ads_spend_amount_reporting
+        {{ sum_if_complete('ads_spend_amount_reporting') }} as ads_spend_amount_reporting
     from shop_days
     group by market, local_date
 ),
@@ -68,7 +69,7 @@ whole_seller as (
         {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
         {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
         {{ sum_if_complete('refund_amount_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
-        sum(ads_spend_amount_reporting) as ads_spend_amount_reporting
+        {{ sum_if_complete('ads_spend_amount_reporting') }} as ads_spend_amount_reporting
     from per_market
     group by local_date
 ),
@@ -102,11 +103,17 @@ final as (
         {{ to_money('gmv_reporting') }} as gmv_reporting,
         {{ aov('gmv_paid_reporting', 'orders_paid') }} as aov_paid_reporting,
         {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
-        {{ refund_rate('refund_amount_by_order_date_reporting', 'gmv_paid_reporting') }} as refund_rate,
+        case
+            when market = 'ALL' then {{ refund_rate('refund_amount_by_order_date_reporting', 'gmv_paid_reporting') }}
+            else {{ refund_rate('refund_amount_by_order_date', 'gmv_paid') }}
+        end as refund_rate,
         {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         {{ to_money('ads_spend_amount_reporting') }} as ads_spend_amount_reporting,
-        {{ roas('gmv_reporting', 'ads_spend_amount_reporting') }} as roas_blended
+        case
+            when market = 'ALL' then {{ roas('gmv_reporting', 'ads_spend_amount_reporting') }}
+            else {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }}
+        end as roas_blended
     from rolled_up
 )
 

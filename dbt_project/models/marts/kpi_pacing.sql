@@ -135,7 +135,7 @@ final as (
         cast(month_target - mtd_actual as decimal(38, 6)) as remaining_to_target,
         cast(case
             when aggregation = 'sum' and days_in_month > days_elapsed
-                then (month_target - mtd_actual) / (days_in_month - days_elapsed)
+                then {{ safe_ratio('month_target - mtd_actual', 'days_in_month - days_elapsed', 6) }}
         end as decimal(38, 6)) as required_daily_amount,
         {{ achievement_pct('run_rate_forecast', 'month_target', 'direction') }} >= 100 as on_track
     from forecast

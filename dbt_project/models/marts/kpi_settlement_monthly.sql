@@ -13,7 +13,7 @@ with orders as (
         orders.shop_id,
         cast({{ dbt.date_trunc('month', 'orders.paid_local_date') }} as date) as month_start,
         orders.gmv,
-        {{ in_reporting_currency('orders.gmv', 'rates.reporting_per_unit', 'orders.currency') }} as gmv_reporting
+        {{ in_reporting_currency('orders.gmv', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'orders.currency') }} as gmv_reporting
     from {{ ref('fct_orders') }} as orders
     left join {{ ref('fct_fx_rates_daily') }} as rates
         on orders.paid_local_date = rates.rate_day and orders.currency = rates.currency

@@ -21,7 +21,7 @@ returns as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, reporting_per_unit
+    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -159,14 +159,19 @@ daily as (
         {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_amount_by_refund_date,
         {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_amount_by_order_date,
         cast(coalesce(return_requests_by_order_date.orders_with_return_request, 0) as bigint) as orders_with_return_request,
-        {{ to_money('coalesce(ads.ads_spend_amount, 0)') }} as ads_spend_amount,
-        ads.ads_spend_amount_reporting,
-        {{ to_money('coalesce(ads.attributed_gmv_amount, 0)') }} as ads_attributed_gmv_amount,
+        -- No ads row: no ads that day (0). A row with a null amount: ads whose currency has no
+        -- rate yet, so the day's total is unknown (null), never a silent 0.
+        {{ to_money('case when ads.shop_id is null then 0 else ads.ads_spend_amount end') }} as ads_spend_amount,
+        {{ to_money('case when ads.shop_id is null then 0 else ads.ads_spend_amount_reporting end') }} as ads_spend_amount_reporting,
+        {{ to_money('case when ads.shop_id is null then 0 else ads.attributed_gmv_amount end') }} as ads_attributed_gmv_amount,
         cast(coalesce(ads.ads_follows, 0) as bigint) as ads_follows,
         platform_view.product_impressions,
         platform_view.product_page_views,
         platform_view.visitors,
-        fx.reporting_currency,
+        -- Named on every row, rate or no rate: the reporting columns are in it (or null).
+        '{{ var("reporting_currency") }}' as reporting_currency,
+        fx.units_per_eur,
+        fx.reporting_units_per_eur,
         fx.reporting_per_unit
     from shop_days
     left join shops on shop_days.shop_id = shops.shop_id
@@ -231,14 +236,14 @@ final as (
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         reporting_currency,
         reporting_per_unit as reporting_rate,
-        {{ in_reporting_currency('gmv_paid', 'reporting_per_unit', 'currency') }} as gmv_paid_reporting,
-        {{ in_reporting_currency('gmv_delivered', 'reporting_per_unit', 'currency') }} as gmv_delivered_reporting,
-        {{ in_reporting_currency('gmv_completed', 'reporting_per_unit', 'currency') }} as gmv_completed_reporting,
-        {{ in_reporting_currency(sales_basis_column('gmv'), 'reporting_per_unit', 'currency') }} as gmv_reporting,
-        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'reporting_per_unit', 'currency') }}
+        {{ in_reporting_currency('gmv_paid', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_paid_reporting,
+        {{ in_reporting_currency('gmv_delivered', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_delivered_reporting,
+        {{ in_reporting_currency('gmv_completed', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_completed_reporting,
+        {{ in_reporting_currency(sales_basis_column('gmv'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_reporting,
+        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
-        {{ in_reporting_currency('refund_amount_by_refund_date', 'reporting_per_unit', 'currency') }} as refund_amount_by_refund_date_reporting,
-        {{ to_money('coalesce(ads_spend_amount_reporting, case when ads_spend_amount = 0 then 0 end)') }} as ads_spend_amount_reporting
+        {{ in_reporting_currency('refund_amount_by_refund_date', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_amount_by_refund_date_reporting,
+        ads_spend_amount_reporting
     from daily
 )
 

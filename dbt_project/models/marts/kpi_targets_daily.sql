@@ -43,7 +43,7 @@ overrides as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_per_unit from {{ ref('fct_fx_rates_daily') }}
+    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit from {{ ref('fct_fx_rates_daily') }}
 ),
 
 fx_last as (
@@ -141,7 +141,7 @@ converted as (
         overridden.*,
         case
             when not overridden.is_money then overridden.daily_target
-            else {{ in_reporting_currency('overridden.daily_target', 'fx.reporting_per_unit', 'overridden.target_currency') }}
+            else {{ in_reporting_currency('overridden.daily_target', 'fx.units_per_eur', 'fx.reporting_units_per_eur', 'overridden.target_currency') }}
         end as daily_target_reporting
     from overridden
     left join fx_last on overridden.target_currency = fx_last.currency

@@ -1,0 +1,58 @@
+"""Reporting-currency amounts computed in plain Python from the rates as published — the
+sandbox's ECB files (as served at the suite's clock) and the supplementary-rates seed for the
+currencies the ECB lacks — with exact decimals: amount × USD per euro ÷ currency per euro,
+rounded once to the cent, half away from zero. Nothing here reads the warehouse."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR
+from sandbox.ecb_fx import published_through
+from tests.conftest import AS_OF
+
+REPORTING_CURRENCY = "USD"  # dbt var reporting_currency (default)
+CENT = Decimal("0.01")
+
+
+def half_up(value: Decimal, places: int) -> Decimal:
+    """The project's one rounding rule (macro rounded_division): ties away from zero."""
+    return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+class PublishedRates:
+    """Units per euro of each currency on each day: the newest published on or before it."""
+
+    def __init__(self, sandbox) -> None:
+        served_through = published_through(AS_OF)
+        self._ecb = {day: r for day, r in sandbox.fx_rates.items() if day <= served_through}
+        self._supplementary: dict[str, dict[date, Decimal]] = {}
+        with open(DBT_PROJECT_DIR / "seeds" / "fx_supplementary_rates.csv", newline="") as seed:
+            for row in csv.DictReader(seed):
+                self._supplementary.setdefault(row["currency"].upper(), {})[
+                    date.fromisoformat(row["rate_date"])
+                ] = Decimal(row["units_per_eur"])
+
+    def units_per_eur(self, day: date, currency: str) -> Decimal | None:
+        if currency == "EUR":
+            return Decimal(1) if any(d <= day for d in self._ecb) else None
+        published = {d: r[currency] for d, r in self._ecb.items() if currency in r}
+        if not published:  # the ECB wins where both publish
+            published = self._supplementary.get(currency, {})
+        days = [d for d in published if d <= day]
+        return published[max(days)] if days else None
+
+    def in_reporting_currency(self, amount, day: date, currency: str) -> Decimal | None:
+        """The amount in the reporting currency that day, to the cent; None before a rate."""
+        amount = Decimal(str(amount))
+        if currency == REPORTING_CURRENCY:
+            return amount
+        reporting, own = (
+            self.units_per_eur(day, REPORTING_CURRENCY),
+            self.units_per_eur(day, currency),
+        )
+        if reporting is None or own is None:
+            return None
+        return half_up(amount * reporting / own, 2)
