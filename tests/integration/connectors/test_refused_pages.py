@@ -39,7 +39,7 @@ def sandbox(**overrides):
 
 
 def shop_client(base_url: str, retry: RetryPolicy = FAST_RETRY) -> TikTokShopClient:
-    settings = TikTokShopSettings.from_env(environ={"TIKTOK_SHOP_BASE_URL": base_url})
+    settings = TikTokShopSettings.from_env(environ=sandbox_environment(base_url))
     return TikTokShopClient(settings, retry=retry, limiter_for=lambda key: RateLimiter(0))
 
 
@@ -134,7 +134,7 @@ def test_a_page_token_that_changes_while_the_records_repeat_stops_paging():
 
 
 def ads_client(base_url: str) -> TikTokAdsClient:
-    settings = TikTokAdsSettings.from_env(environ={"TIKTOK_ADS_BASE_URL": base_url})
+    settings = TikTokAdsSettings.from_env(environ=sandbox_environment(base_url))
     return TikTokAdsClient(
         replace(settings, page_size=3), retry=FAST_RETRY, limiter=RateLimiter(0), timeout=10.0
     )
