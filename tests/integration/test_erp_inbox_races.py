@@ -6,6 +6,7 @@ these tests are about the inbox's moves, not about reading exports."""
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,7 +77,10 @@ def test_a_second_import_started_mid_way_through_the_first_neither_crashes_nor_l
         if not others:  # the sensor's run starts while the nightly reads its first file
             others.append(threading.Thread(target=start_second_import))
             others[0].start()
-            others[0].join(timeout=2)  # with a lock, the second import waits for this one
+            # Give the second import time to reach the inbox (with the lock it waits for this
+            # one). A sleep, not join(timeout=2): a timed wait on a thread that cannot finish
+            # never returns under faketime (the suite also runs with the date moved).
+            time.sleep(2)
         return parse(path)
 
     first = run(folders, first_parser)
