@@ -93,14 +93,15 @@ def ingestion_keys(defs: dg.Definitions, configuration: SourceConfiguration) -> 
     """The ingestion assets of every source this run is configured for."""
     from linkstar_pipeline.defs.refresh.jobs import INGESTION_GROUPS
 
-    graph = defs.resolve_asset_graph()
-    keys = dg.AssetSelection.groups(*INGESTION_GROUPS).resolve(graph)
+    keys = dg.AssetSelection.groups(*INGESTION_GROUPS).resolve(defs.resolve_asset_graph())
     return {key for key in keys if not configuration.skips(source_of(key))}
 
 
 def ingestion_keys_by_step(
     defs: dg.Definitions, ingestion: set[dg.AssetKey]
 ) -> dict[str, list[dg.AssetKey]]:
+    """Step → its keys among `ingestion` (the asset graph is resolved once and cached by
+    `Definitions`, so asking it again here costs nothing)."""
     steps = keys_by_step(defs.resolve_asset_graph())
     return {
         step: [key for key in keys if key in ingestion]
@@ -144,9 +145,10 @@ def run_refresh(
             ingestion, ingestion_keys_by_step(defs, selected), configuration.not_configured
         )
     )
+    outcome = RefreshOutcome(ingestion, None, sources)
     if not build or every_api_source_failed(sources):
-        return RefreshOutcome(ingestion, None, sources)
-    failed = ",".join(s.source for s in sources if s.state == FAILED) or "none"
+        return outcome
+    failed = ",".join(s.source for s in outcome.failed_sources) or "none"
     rebuilt = defs.resolve_job_def(REBUILD_JOB_NAME).execute_in_process(
         tags={
             **(tags or {}),

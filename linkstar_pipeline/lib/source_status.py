@@ -76,19 +76,15 @@ def source_statuses(
     not_configured: Mapping[str, str] | None = None,
 ) -> list[SourceStatus]:
     """One status per source of the run's assets, from its materializations, step failures
-    and failed ERROR-severity checks. An asset that neither materialized nor failed was not
+    and failed ERROR-severity checks; the sources the run left out are `not_configured`. An asset that neither materialized nor failed was not
     run because something upstream of it failed; it counts against its source too."""
     assets = {key for keys in keys_by_step.values() for key in keys}
-    materialized: dict[dg.AssetKey, dict] = {}
+    materialized: set[dg.AssetKey] = set()
     problems: dict[str, list[str]] = defaultdict(list)
     failed_keys: set[dg.AssetKey] = set()
     for event in result.all_events:
         if event.is_step_materialization:
-            materialization = event.event_specific_data.materialization
-            materialized[materialization.asset_key] = {
-                name: getattr(value, "value", value)
-                for name, value in materialization.metadata.items()
-            }
+            materialized.add(event.event_specific_data.materialization.asset_key)
         elif event.is_step_failure:
             error = event.step_failure_data.error if event.step_failure_data else None
             reason = _first_line(root_cause_message(error)) if error else "failed"
@@ -106,7 +102,7 @@ def source_statuses(
                 f"check {evaluation.check_name} failed{said}"
             )
     not_run: dict[str, list[dg.AssetKey]] = defaultdict(list)
-    for key in assets - failed_keys - set(materialized):
+    for key in assets - failed_keys - materialized:
         not_run[source_of(key)].append(key)
     for source, keys in not_run.items():
         problems[source].append(f"{len(keys)} asset(s) not run because an upstream step failed")
@@ -118,8 +114,6 @@ def source_statuses(
         source_keys = [key for key in assets if source_of(key) == source]
         if problems[source]:
             statuses.append(SourceStatus(source, FAILED, "; ".join(problems[source])))
-        elif all(materialized.get(key, {}).get("configured") is False for key in source_keys):
-            statuses.append(SourceStatus(source, NOT_CONFIGURED))
         else:
             statuses.append(SourceStatus(source, LOADED, f"{len(source_keys)} asset(s)"))
     return sorted(statuses, key=lambda s: order.index(s.source) if s.source in order else 99)

@@ -23,19 +23,17 @@ from connectors.retry import RetryPolicy
 from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_ads import TikTokAdsClient, TikTokAdsResponseError, TikTokAdsSettings
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopResponseError, TikTokShopSettings
-from tests.conftest import sandbox_running
 
-AS_OF = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
-START, END = date(2026, 11, 10), date(2026, 11, 16)
-WINDOW_GE = int(datetime(2026, 11, 14, tzinfo=UTC).timestamp())
-WINDOW_LT = int(datetime(2026, 11, 15, tzinfo=UTC).timestamp())
+# The TikTok Shop client tests' window and sandbox: the same orders, the same expected ids.
+from tests.integration.connectors.test_tiktok_shop_client import (
+    AS_OF,
+    SEARCH_PATH,
+    WINDOW_GE,
+    WINDOW_LT,
+    sandbox,
+)
+
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.01)
-SEARCH_PATH = "/order/202309/orders/search"
-
-
-def sandbox(**overrides):
-    settings = {"as_of": AS_OF, "start_date": START, "end_date": END, "orders_per_shop_day": 40}
-    return sandbox_running(**{**settings, **overrides})
 
 
 def shop_client(base_url: str, retry: RetryPolicy = FAST_RETRY) -> TikTokShopClient:
