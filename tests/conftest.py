@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from dagster import DagsterInstance
@@ -17,7 +15,6 @@ from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopSettings
 from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
-from linkstar_pipeline.lib.paths import LinkstarPaths
 
 # A fixed data clock keeps every run of the suite on the same orders.
 AS_OF = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -33,41 +30,9 @@ os.environ[CLOCK_VARIABLE] = AS_OF.isoformat()
 os.environ.setdefault("FX_ECB_BASE_URL", "http://127.0.0.1:9/stats/eurofxref")
 
 
-def worker_home(tmp_path_factory) -> Path:
-    """An empty LINKSTAR_HOME at the same path for every test this worker runs, but for dbt's
-    parse cache. dbt keys its partial-parse state on the warehouse path, so one path per worker
-    lets every build after the worker's first skip a full parse of the project (~25 s on an
-    idle 2-core machine; lib/dbt_parse_cache.py). Nothing else survives from the last test."""
-    home = tmp_path_factory.getbasetemp() / "linkstar_home"
-    keep = LinkstarPaths(home).dbt_parse_cache.name
-    if home.exists():
-        for entry in home.iterdir():
-            if entry.name == keep:
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-    home.mkdir(parents=True, exist_ok=True)
-    return home
-
-
-def copy_home(source: Path, destination: Path) -> None:
-    """A warehouse home copied for a test to write to, without its locks, serving files and
-    parse cache (the cache belongs to the source's path; the destination keeps its own)."""
-    shutil.copytree(
-        source,
-        destination,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns(
-            "serving", "*.lock", LinkstarPaths(source).dbt_parse_cache.name
-        ),
-    )
-
-
 @pytest.fixture
-def linkstar_home(tmp_path, tmp_path_factory, monkeypatch):
-    home = worker_home(tmp_path_factory)
+def linkstar_home(tmp_path, monkeypatch):
+    home = tmp_path / "linkstar_home"
     monkeypatch.setenv("LINKSTAR_HOME", str(home))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
@@ -154,7 +119,6 @@ _LONG_FILES_FIRST = (
     "tests/integration/test_cli.py",
     "tests/e2e/test_reruns_and_late_changes.py",
     "tests/e2e/test_replay_from_raw.py",
-    "tests/e2e/test_records_that_break_rules.py",
 )
 
 

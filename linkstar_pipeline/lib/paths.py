@@ -45,11 +45,6 @@ class LinkstarPaths:
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
-    @property
-    def dbt_parse_cache(self) -> Path:
-        """dbt's partial-parse state for this home (lib/dbt_parse_cache.py): a cache only."""
-        return self.home / "dbt_parse_cache"
-
 
 def export_linkstar_home() -> Path:
     """Resolve LINKSTAR_HOME to an absolute path and export it, without creating anything."""

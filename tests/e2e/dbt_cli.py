@@ -8,15 +8,11 @@ import subprocess
 from pathlib import Path
 
 from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
-from linkstar_pipeline.lib.dbt_parse_cache import keep_parse_state, warm_target
-from linkstar_pipeline.lib.paths import LinkstarPaths
 
 
 def run_dbt(home: Path, *args: str, target_path: Path) -> None:
     """`dbt <args>` with LINKSTAR_HOME=home and its own target folder; fails the test with
-    dbt's output when dbt fails. Uses and keeps the home's parse cache, as the pipeline does."""
-    cache = LinkstarPaths(home).dbt_parse_cache
-    warm_target(target_path, cache)
+    dbt's output when dbt fails."""
     result = subprocess.run(
         [dbt_executable(), *args, "--profiles-dir", ".", "--target-path", str(target_path)],
         cwd=DBT_PROJECT_DIR,
@@ -27,4 +23,3 @@ def run_dbt(home: Path, *args: str, target_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    keep_parse_state(target_path, cache)

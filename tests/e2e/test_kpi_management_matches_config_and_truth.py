@@ -15,7 +15,6 @@ import pytest
 from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
 from sandbox.ground_truth import shop_daily_truth
-from tests.conftest import worker_home
 from tests.e2e.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -253,15 +252,13 @@ def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(l
         assert abs(Decimal(str(bonuses[person])) - amount) < CENT, person
 
 
-def test_a_stored_complete_baseline_is_never_recomputed(
-    loaded_warehouse, tmp_path, tmp_path_factory
-):
+def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_path):
     """A real incremental dbt run on a copy of the warehouse: a baseline stored `complete` keeps
     its stored numbers although the data would now give others; the other rows are re-evaluated."""
     import shutil
 
     home, _, _, _ = loaded_warehouse
-    copy = worker_home(tmp_path_factory)  # dbt's parse cache stays warm across tests
+    copy = tmp_path / "home"
     shutil.copytree(home / "raw", copy / "raw")
     shutil.copy(home / "warehouse.duckdb", copy / "warehouse.duckdb")
     with duckdb.connect(str(copy / "warehouse.duckdb")) as connection:
@@ -298,7 +295,7 @@ def _dbt_build(home, select: str, target_path) -> None:
 
 
 def test_a_closed_months_scorecards_survive_a_later_config_change(
-    loaded_warehouse, tmp_path, tmp_path_factory, monkeypatch
+    loaded_warehouse, tmp_path, monkeypatch
 ):
     """Edit the example targets (every team GMV target doubled), land the edit as version 2 the
     way a refresh does, rebuild the KPI models: October (closed before version 2 landed) keeps
@@ -314,7 +311,7 @@ def test_a_closed_months_scorecards_survive_a_later_config_change(
     from linkstar_pipeline.lib.kpi_config.validate import REPO_ROOT
 
     home, _, _, _ = loaded_warehouse
-    copy = worker_home(tmp_path_factory)  # dbt's parse cache stays warm across tests
+    copy = tmp_path / "home"
     shutil.copytree(home / "raw", copy / "raw")
     shutil.copy(home / "warehouse.duckdb", copy / "warehouse.duckdb")
     scores = """select month_start, subject_kind, subject_id, team_id, kpi, config_version, score

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import worker_home
 from tests.e2e.test_refresh_matches_ground_truth import kpi_by_shop_day
 
 pytestmark = pytest.mark.e2e
 
 
 def test_marts_replay_from_landed_raw_files_without_calling_the_api(
-    loaded_warehouse, tmp_path_factory, monkeypatch
+    loaded_warehouse, tmp_path, monkeypatch
 ):
     """Only the raw files are copied to a fresh home, and the API is made unreachable: the
     rebuild job must produce exactly the same marts."""
@@ -24,7 +23,7 @@ def test_marts_replay_from_landed_raw_files_without_calling_the_api(
     from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
 
     home, _, _, dagster_home = loaded_warehouse
-    replay_home = worker_home(tmp_path_factory)  # dbt's parse cache stays warm across tests
+    replay_home = tmp_path / "replay"
     shutil.copytree(home / "raw", replay_home / "raw")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

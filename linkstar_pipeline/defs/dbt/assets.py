@@ -9,15 +9,12 @@ recommends (dev and CI only, not production builds).
 """
 
 import shutil
-import uuid
-from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from linkstar_pipeline.defs.dbt.project import dbt_project
 from linkstar_pipeline.defs.dbt.translator import linkstar_dbt_translator
-from linkstar_pipeline.lib.dbt_parse_cache import keep_parse_state, warm_target
 from linkstar_pipeline.lib.dbt_source_folders import ensure_every_feed_readable
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
@@ -37,11 +34,7 @@ def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     with warehouse_lock(paths):
         for folder in ensure_every_feed_readable(dbt_project.manifest_path, paths.raw_dir):
             context.log.warning(f"Nothing has landed in {folder} yet: its models will be empty")
-        # Its own target folder, as dagster-dbt would make, started warm (lib/dbt_parse_cache.py).
-        target_path = Path(dbt_project.project_dir, "target", f"build-{uuid.uuid4().hex[:12]}")
-        warm_target(target_path, paths.dbt_parse_cache)
-        invocation = dbt.cli(["build", *BUILD_ARGS], context=context, target_path=target_path)
+        invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
         yield from invocation.stream()
-        keep_parse_state(target_path, paths.dbt_parse_cache)
-    # Keep only failed invocations' target folders, to debug.
-    shutil.rmtree(target_path, ignore_errors=True)
+    # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
