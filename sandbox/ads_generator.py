@@ -91,7 +91,7 @@ class Advertiser:
 
     advertiser_id: str
     name: str
-    shop_id: str
+    shop_id: str | None  # None: an account that sells for no shop (brand awareness)
     currency: str
     timezone: str
     country: str
@@ -156,11 +156,11 @@ class AdGroup:
     name: str
     budget: Decimal
     optimization_goal: str
-    store_id: str  # the shop whose products the group promotes
+    store_id: str | None  # the shop whose products the group promotes; None: no shop
     create_time: int
 
     def api_view(self) -> dict:
-        return {
+        view = {
             "advertiser_id": self.advertiser_id,
             "campaign_id": self.campaign_id,
             "adgroup_id": self.adgroup_id,
@@ -178,6 +178,9 @@ class AdGroup:
             "create_time": api_time(self.create_time),
             "modify_time": api_time(self.create_time),
         }
+        if self.store_id is None:  # a group that promotes no shop has no store_id at all
+            del view["store_id"]
+        return view
 
 
 @dataclass(frozen=True)
@@ -290,9 +293,14 @@ def advertiser_id_for_shop(shop_id: str) -> str:
 
 
 def build_ads_dataset(
-    dataset: Dataset, *, seed: int | None = None, history_start: date | None = None
+    dataset: Dataset,
+    *,
+    seed: int | None = None,
+    history_start: date | None = None,
+    brand_account: bool = False,
 ) -> AdsDataset:
-    """The ads world for `dataset`'s shops; seed and start default to the dataset's config."""
+    """The ads world for `dataset`'s shops; seed and start default to the dataset's config.
+    `brand_account` adds an ad account that sells for no shop (see `_add_brand_account`)."""
     config = dataset.config
     if seed is None or history_start is None:
         if config is None:
@@ -305,9 +313,34 @@ def build_ads_dataset(
         advertiser = _advertiser(seed, shop, history_start)
         ads.advertisers.append(advertiser)
         products = _promotable_products(dataset, shop)
-        _add_structure(ads, advertiser, shop, products)
+        _add_structure(ads, advertiser, shop.code[:2], shop.shop_id, products)
         _add_gmv_max(ads, advertiser, shop)
+    if brand_account:
+        _add_brand_account(ads)
     return ads
+
+
+BRAND_ACCOUNT_KEY = "brand-awareness"  # seeds the account's fixed id, like a shop id does
+
+
+def _add_brand_account(ads: AdsDataset) -> None:
+    """A home-office account running brand-awareness video ads for no shop: no advertiser↔shop
+    link exists for it, and its ad groups carry no `store_id` (what a seller's agency or brand
+    account looks like). Its figures are real spend that no shop's ads KPIs may absorb."""
+    advertiser_id = advertiser_id_for_shop(BRAND_ACCOUNT_KEY)
+    rng = random.Random(f"{ads.seed}:{advertiser_id}:account")
+    opened = datetime.combine(ads.history_start, time(), UTC) - timedelta(days=rng.randint(30, 400))
+    advertiser = Advertiser(
+        advertiser_id=advertiser_id,
+        name="LinkStar Brand Awareness",
+        shop_id=None,
+        currency=HOME_OFFICE_CURRENCY,
+        timezone=HOME_OFFICE_TIMEZONE,
+        country=HOME_OFFICE_COUNTRY,
+        create_time=int(opened.timestamp()),
+    )
+    ads.advertisers.append(advertiser)
+    _add_structure(ads, advertiser, "Brand", None, [])
 
 
 GMV_MAX_SHARE = 0.5  # share of shops that run a GMV Max campaign
@@ -366,7 +399,11 @@ def _promotable_products(dataset: Dataset, shop: Shop) -> list[str]:
 
 
 def _add_structure(
-    ads: AdsDataset, advertiser: Advertiser, shop: Shop, products: list[str]
+    ads: AdsDataset,
+    advertiser: Advertiser,
+    label: str,
+    store_id: str | None,
+    products: list[str],
 ) -> None:
     """2-3 campaigns of 1-2 ad groups of 1-3 ads; some ads launch later, some get paused."""
     rng = random.Random(f"{ads.seed}:{advertiser.advertiser_id}:structure")
@@ -378,7 +415,7 @@ def _add_structure(
         campaign = Campaign(
             campaign_id="18" + _digits(rng, 17),
             advertiser_id=advertiser.advertiser_id,
-            name=f"{shop.code[:2]} {['Always-on', 'Promo', 'Retargeting'][c]} {c + 1}",
+            name=f"{label} {['Always-on', 'Promo', 'Retargeting'][c]} {c + 1}",
             budget=_money(rng.choice((100, 200, 300, 500)) * units),
             budget_mode="BUDGET_MODE_DAY" if c else "BUDGET_MODE_INFINITE",
             create_time=created,
@@ -392,7 +429,7 @@ def _add_structure(
                 name=f"{campaign.name} / group {g + 1}",
                 budget=_money(rng.choice((50, 80, 120)) * units),
                 optimization_goal=rng.choice(("VALUE", "CONVERT")),
-                store_id=shop.shop_id,
+                store_id=store_id,
                 create_time=created + rng.randint(60, 3600),
             )
             ads.adgroups.append(group)

@@ -170,6 +170,8 @@ class AdsApiSettings:
     list_fault_rate: float = 0.0
     list_fault: str = "missing"
     repeat_pages: bool = False
+    # "-" (no value) as the shopping value of every row without a completed payment.
+    dash_unpaid_value: bool = False
     app_secrets: Mapping[str, str] = field(
         default_factory=lambda: {TIKTOK_ADS_SANDBOX_APP_ID: TIKTOK_ADS_SANDBOX_APP_SECRET}
     )
@@ -440,7 +442,7 @@ class TikTokAdsApi:
                 f"{REPORT_FILTER_MAX_IDS} campaign, ad group or ad ids, or use /report/task/",
             )
         return [
-            spec.row(key, cells, self._attributes(cells[0][0]))
+            spec.row(key, cells, self._attributes(cells[0][0]), self.settings.dash_unpaid_value)
             for key, cells in sorted(groups.items(), key=_group_order)
         ]
 
@@ -589,6 +591,7 @@ class _ReportSpec:
         key: tuple[str, date | None],
         cells: list[tuple[Ad, AdDayStats]],
         attributes: Mapping[str, str],
+        dash_unpaid_value: bool = False,
     ) -> dict:
         """One report row; `attributes` are the text metrics of the row's entity."""
         entity_id, day = key
@@ -596,7 +599,7 @@ class _ReportSpec:
         if day is not None:
             dimensions[DAY_DIMENSION] = f"{day.isoformat()} 00:00:00"
         reach_key = f"{self.level}:{entity_id}:{day or f'{self.start}/{self.end}'}"
-        figures = _figures([stats for _, stats in cells], reach_key)
+        figures = _figures([stats for _, stats in cells], reach_key, dash_unpaid_value)
         metrics = {m: figures[m] if m in figures else attributes[m] for m in self.metrics}
         return {"dimensions": dimensions, "metrics": metrics}
 
@@ -643,8 +646,12 @@ def _date_range(query: Mapping[str, str], max_days: int) -> tuple[date, date]:
     return start, end
 
 
-def _figures(stats: list[AdDayStats], reach_key: str) -> dict[str, str]:
-    """Every numeric metric as the API writes it: sums, then ratios recomputed from sums."""
+def _figures(
+    stats: list[AdDayStats], reach_key: str, dash_unpaid_value: bool = False
+) -> dict[str, str]:
+    """Every numeric metric as the API writes it: sums, then ratios recomputed from sums.
+    `dash_unpaid_value`: a row with no completed payment has "-" (no value) as its shopping
+    value, as the API writes empty values, instead of 0.00."""
     sums: dict[str, Any] = {}
     for name in SUMMED_METRICS + ("video_play_seconds",):
         values = [getattr(s, name) for s in stats if getattr(s, name) is not None]
@@ -667,6 +674,8 @@ def _figures(stats: list[AdDayStats], reach_key: str) -> dict[str, str]:
         onsite_shopping_roas=roas,
         average_video_play="-" if plays is None else _ratio(sums["video_play_seconds"], plays),
     )
+    if dash_unpaid_value and not paid:
+        out["total_onsite_shopping_value"] = "-"
     return out
 
 

@@ -1,5 +1,6 @@
 {#- A converted ads amount may be null only on a day when a rate it needs is not known yet
-    (before a currency's first published rate): anywhere else a null means a broken join. -#}
+    (before a currency's first published rate) or when the amount itself is null (the API sent
+    "-", no value): anywhere else a null means a broken join. -#}
 {{ config(meta={'dagster': {'asset_key': ['marts', 'kpi_ads_daily']}}) }}
 
 with rates as (
@@ -10,7 +11,11 @@ with rates as (
 kpi_rows as (
     select 'kpi_ads_daily' as model, entity_id as row_key, stat_date as row_day
     from {{ ref('kpi_ads_daily') }}
-    where (spend_amount_reporting is null or attributed_gmv_amount_reporting is null)
+    -- A local amount that is itself null (the API's "-", no value) has nothing to convert.
+    where (
+            (spend_amount is not null and spend_amount_reporting is null)
+            or (attributed_gmv_amount is not null and attributed_gmv_amount_reporting is null)
+        )
         and (
             currency = '{{ var("reporting_currency") }}'
             or exists (

@@ -4,7 +4,9 @@
 {{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_ads_day_slices']}}) }}
 
 with advertiser_days as (
+    -- Ads that sell for no known shop have no shop day to go to (a warning check counts them).
     select distinct shop_id, advertiser_id, stat_date from {{ ref('fct_ads_daily') }}
+    where shop_id is not null
     union
     select distinct store_id, advertiser_id, stat_date from {{ ref('stg_tiktok_ads__gmv_max_daily_stats') }}
 ),

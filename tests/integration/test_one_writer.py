@@ -10,6 +10,12 @@ pool does. The sources are landed beforehand without building anything, so the f
 warehouse build happens under contention too. Once the writers are done, one more publish runs
 while the reader keeps reading, so the reader always reads across at least one swap of the
 files behind its open connection, however the OS scheduled the writers.
+
+The same night's sandbox sends the records a warehouse rule does not cover but the APIs
+legitimately send (issue #14: an order status the mapping does not name, "-" as an ads
+shopping value, an ad account that sells for no shop). The tests after the first check that
+each is kept, counted and warned about while every mart is built and published; one night
+serves both, because a refresh is the expensive part of either.
 """
 
 from __future__ import annotations
@@ -21,10 +27,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
+import dagster as dg
+import duckdb
 import pytest
 
+from sandbox.ads_generator import BRAND_ACCOUNT_KEY, advertiser_id_for_shop
 from tests.conftest import AS_OF, point_connectors_at, refresh, sandbox_running
 
 DUCKDB_LOCK = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
@@ -97,26 +108,53 @@ def _wait_for(marker, reader: subprocess.Popen, seconds: float = 120.0) -> None:
         time.sleep(0.1)
 
 
-@pytest.mark.e2e
-def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
-    linkstar_home, monkeypatch
-):
+@dataclass(frozen=True)
+class Night:
+    """What the concurrent night left behind, for the tests below."""
+
+    home: Path
+    dagster_home: Path
+    sandbox: object
+    workers: list[tuple[list[str], int]]  # (arguments, exit code)
+    outputs: list[str]
+    reader_report: dict
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory) -> Night:
+    """Sources landed without a build, then at once: two orders partitions, two `linkstar
+    rebuild` runs and a BI reader; then one more publish while the reader reads. The sandbox
+    also sends the records a warehouse rule does not cover (issue #14): they must not disturb
+    any writer, and the tests after the first read what the builds made of them."""
     bin_dir = os.path.dirname(sys.executable)
-    # Three shops: this test is about concurrent writers, not volume.
-    with sandbox_running(
-        rate_limit_per_second=200.0, rate_limit_burst=200, shop_count=3
-    ) as sandbox:
+    home = tmp_path_factory.mktemp("one_writer") / "linkstar_home"
+    dagster_home = home.parent / "dagster_home"
+    dagster_home.mkdir()
+    # Three shops: this night is about concurrent writers and odd records, not volume.
+    with (
+        pytest.MonkeyPatch.context() as monkeypatch,
+        sandbox_running(
+            rate_limit_per_second=200.0,
+            rate_limit_burst=200,
+            shop_count=3,
+            unknown_status_rate=0.08,
+            ads_dash_unpaid_value=True,
+            ads_brand_account=True,
+        ) as sandbox,
+    ):
+        monkeypatch.setenv("LINKSTAR_HOME", str(home))
+        monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
         point_connectors_at(monkeypatch, sandbox)
         env = dict(os.environ)
         day = AS_OF.date()
         # The example kpi_config/ names twelve shops; with three landed its check fails.
         refresh(day - timedelta(days=2), day, ingestion_only=True, may_fail=("kpi_config",))
 
-        serving = str(linkstar_home / "serving" / "serving.duckdb")
-        stop_file = linkstar_home / "stop-reading"
-        logs = linkstar_home / "logs"
+        serving = str(home / "serving" / "serving.duckdb")
+        stop_file = home / "stop-reading"
+        logs = home / "logs"
         logs.mkdir()
-        ready_file = linkstar_home / "reader-ready"
+        ready_file = home / "reader-ready"
         reader = _start(
             [sys.executable, "-c", READER, serving, str(stop_file), str(ready_file)],
             env,
@@ -150,27 +188,138 @@ def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(
             + sorted(logs.glob("refresh-*.log"))
             + [logs / "publish-again.log"]
         ]
-        failed = [
-            (worker.args, output[-2500:])
-            for worker, output in zip(workers, outputs)
-            if worker.returncode != 0
-        ]
-        assert not failed, failed
-        # DuckDB's own words when a second process opens a file another holds (any launcher
-        # that bypassed the lock would print them even if its run recovered).
-        lock_errors = [
-            line for output in outputs for line in output.splitlines() if DUCKDB_LOCK.search(line)
-        ]
-        assert lock_errors == [], lock_errors[:5]
-
         report = json.loads((logs / "reader.log").read_text().strip().splitlines()[-1])
-        assert report["errors"] == [], report
-        published = os.stat(linkstar_home / "serving" / "kpi_shop_daily.parquet")
-        # It read an earlier publish, then (same connection) the newest one, with no error between.
-        assert report["versions"][-1] == f"{published.st_ino}:{published.st_mtime_ns}", report
-        assert len(report["versions"]) >= 2, report
-
-        landed = sorted(
-            p.name for p in (linkstar_home / "raw" / "tiktok_shop" / "orders").iterdir()
+        return Night(
+            home,
+            dagster_home,
+            sandbox,
+            [(worker.args, worker.returncode) for worker in workers],
+            outputs,
+            report,
         )
-        assert landed == [f"{day - timedelta(days=n)}.jsonl.gz" for n in range(4, -1, -1)]
+
+
+@pytest.mark.e2e
+def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(night):
+    failed = [
+        (args, output[-2500:])
+        for (args, code), output in zip(night.workers, night.outputs, strict=True)
+        if code != 0
+    ]
+    assert not failed, failed
+    # DuckDB's own words when a second process opens a file another holds (any launcher
+    # that bypassed the lock would print them even if its run recovered).
+    lock_errors = [
+        line for output in night.outputs for line in output.splitlines() if DUCKDB_LOCK.search(line)
+    ]
+    assert lock_errors == [], lock_errors[:5]
+
+    report = night.reader_report
+    assert report["errors"] == [], report
+    published = os.stat(night.home / "serving" / "kpi_shop_daily.parquet")
+    # It read an earlier publish, then (same connection) the newest one, with no error between.
+    assert report["versions"][-1] == f"{published.st_ino}:{published.st_mtime_ns}", report
+    assert len(report["versions"]) >= 2, report
+
+    day = AS_OF.date()
+    landed = sorted(p.name for p in (night.home / "raw" / "tiktok_shop" / "orders").iterdir())
+    assert landed == [f"{day - timedelta(days=n)}.jsonl.gz" for n in range(4, -1, -1)]
+
+
+# ------------------------------------------- records the APIs send that no rule covers (#14)
+
+
+def _one(night: Night, sql: str, *params):
+    with duckdb.connect(str(night.home / "warehouse.duckdb"), read_only=True) as connection:
+        return connection.execute(sql, list(params)).fetchone()
+
+
+def _column(night: Night, sql: str) -> set:
+    with duckdb.connect(str(night.home / "warehouse.duckdb"), read_only=True) as connection:
+        return {row[0] for row in connection.execute(sql).fetchall()}
+
+
+def _latest_check(night: Night, model: str, test: str, column: str):
+    """The newest evaluation, in the night's Dagster instance, of the dbt test `test` (e.g.
+    not_null) on `model.column` (its asset check is named after the test node)."""
+    from linkstar_pipeline.defs.dbt.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    (node,) = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("attached_node") == f"model.linkstar.{model}"
+        and node.get("column_name") == column
+        and node.get("test_metadata", {}).get("name") == test
+    ]
+    layer = "marts" if model.startswith(("fct_", "kpi_", "dim_")) else "staging"
+    key = dg.AssetCheckKey(dg.AssetKey([layer, model]), node["name"])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DAGSTER_HOME", str(night.dagster_home))
+        with dg.DagsterInstance.get() as instance:
+            record = instance.event_log_storage.get_latest_asset_check_execution_by_key([key])
+    assert key in record and record[key].event is not None, f"{key} was never evaluated"
+    return record[key].event.dagster_event.event_specific_data
+
+
+@pytest.mark.e2e
+def test_orders_in_an_unknown_status_are_kept_counted_and_warned_about(night):
+    order_ids = _column(night, "select order_id from marts.fct_orders")
+    shown_unknown = {i for i in order_ids if night.sandbox.api.order_shown_in_unknown_status(i)}
+    assert shown_unknown, "the knob must put some landed orders in an unknown status"
+    staged = _column(night, "select order_id from marts.fct_orders where sale_stage = 'unknown'")
+    assert staged == shown_unknown
+    paid = _one(
+        night,
+        "select count(*) from marts.fct_orders where sale_stage = 'unknown' and counts_as_paid",
+    )
+    assert paid == (0,)
+    counted = _one(night, "select sum(orders_placed_in_unknown_status) from marts.kpi_shop_daily")
+    assert counted == (len(shown_unknown),)
+    for model in ("stg_tiktok_shop__orders", "fct_orders"):
+        evaluation = _latest_check(night, model, "relationships", "order_status")
+        assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
+
+
+@pytest.mark.e2e
+def test_ads_values_sent_as_a_dash_stay_null_and_are_counted(night):
+    dashed, unpaid_with_value = _one(
+        night,
+        """select count(*) filter (where attributed_gmv_amount is null),
+                  count(*) filter (where purchases = 0 and attributed_gmv_amount is not null)
+           from marts.fct_ads_daily""",
+    )
+    assert dashed > 0 and unpaid_with_value == 0
+    for level in ("ad", "advertiser"):  # every roll-up counts the dashed ads beneath it
+        counted = _one(
+            night,
+            "select sum(ads_without_attributed_value) from marts.kpi_ads_daily where level = ?",
+            level,
+        )
+        assert counted == (dashed,), level
+
+
+@pytest.mark.e2e
+def test_ads_that_sell_for_no_shop_are_kept_out_of_every_shop(night):
+    brand = advertiser_id_for_shop(BRAND_ACCOUNT_KEY)
+    assert brand in {a.advertiser_id for a in night.sandbox.ads_dataset.advertisers}
+    rows, without_shop, spend = _one(
+        night,
+        """select count(*), count(*) filter (where shop_id is null), sum(spend_amount)
+           from marts.fct_ads_daily where advertiser_id = ?""",
+        brand,
+    )
+    assert rows > 0 and without_shop == rows and spend > 0
+    kept = _one(
+        night,
+        "select count(*) from marts.kpi_ads_daily where advertiser_id = ? and level = 'advertiser'",
+        brand,
+    )
+    assert kept[0] > 0
+    sliced = _one(
+        night, "select count(*) from intermediate.int_ads_day_slices where advertiser_id = ?", brand
+    )
+    assert sliced == (0,)
+    evaluation = _latest_check(night, "fct_ads_daily", "not_null", "shop_id")
+    assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN

@@ -30,6 +30,7 @@ ad_report as (
         cast(0 as decimal(18, 2)) as gmv_max_cost_amount,
         cast(0 as decimal(18, 2)) as gmv_max_gross_revenue_amount
     from {{ ref('fct_ads_daily') }}
+    where shop_id is not null  -- ads for no known shop have no shop day (kept in kpi_ads_daily)
     group by shop_id, advertiser_id, stat_date
 ),
 

@@ -6,7 +6,10 @@
       shipment), dated by payment;
     - delivered: by TikTok's delivery time or the ERP's sign-for time (var `delivered_source`);
     - completed: delivered and past the return window (var `return_window_days`) by the
-      newest change landed, dated by the end of the window. -#}
+      newest change landed, dated by the end of the window.
+    An order in a status the seed does not name (the API adds statuses) is not dropped and
+    stops nothing: it is staged 'unknown', counts as paid only once mapped, and is counted by
+    kpi_shop_daily.orders_placed_in_unknown_status and a warning check on its status. -#}
 
 with orders as (
     select * from {{ ref('stg_tiktok_shop__orders') }}
@@ -52,7 +55,9 @@ classified as (
         markets.time_zone,
         coalesce(orders.currency, markets.market_currency) as currency,
         orders.order_status,
-        status_mapping.sale_stage,
+        -- A status the mapping does not name yet is kept, staged 'unknown' and counted on no
+        -- basis that needs the mapping (paid), until order_status_mapping.csv names it.
+        coalesce(status_mapping.sale_stage, 'unknown') as sale_stage,
         coalesce(status_mapping.is_paid, false) and orders.paid_at_utc is not null as counts_as_paid,
         not coalesce(status_mapping.is_cancelled, false)
             and {{ delivered_at('orders.delivered_at_utc', 'erp_sign_for.erp_signed_for_at_utc') }} is not null

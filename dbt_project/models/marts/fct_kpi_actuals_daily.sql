@@ -68,6 +68,7 @@ ads_sums as (
         sum(impressions) as impressions,
         sum(clicks) as clicks
     from {{ ref('fct_ads_daily') }}
+    where shop_id is not null  -- ads for no known shop belong to no scored shop (kept in kpi_ads_daily)
     group by shop_id, stat_date, advertiser_id, currency
 ),
 

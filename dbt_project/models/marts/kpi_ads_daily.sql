@@ -2,7 +2,9 @@
     in the advertiser's currency and converted to the reporting currency at that day's rate.
     Sums come from fct_ads_daily; every ratio is recomputed from the sums at its own level
     (macros in ads_formulas.sql), never averaged. Reporting amounts are null on days before the
-    first rate of the advertiser's currency is known. Reach is kept only at the ad × day grain it
+    first rate of the advertiser's currency is known. An ad row whose shopping value the API
+    sent as "-" (no value) adds nothing to attributed GMV and is counted in
+    ads_without_attributed_value, so a ROAS built on fewer ads says so. Reach is kept only at the ad × day grain it
     was reported at: unique people cannot be summed, so it is null at every roll-up. -#}
 
 with ads as (
@@ -32,7 +34,8 @@ reporting_rate as (
         sum(clicks) as clicks,
         sum(conversions) as conversions,
         sum(purchases) as orders,
-        sum(attributed_gmv_amount) as attributed_gmv_amount
+        sum(attributed_gmv_amount) as attributed_gmv_amount,
+        sum(case when attributed_gmv_amount is null then 1 else 0 end) as ads_without_attributed_value
 {%- endset %}
 
 {%- set one_shop -%}
@@ -57,6 +60,7 @@ by_ad as (
         conversions,
         purchases as orders,
         attributed_gmv_amount,
+        case when attributed_gmv_amount is null then 1 else 0 end as ads_without_attributed_value,
         reach
     from ads
 ),
@@ -147,6 +151,7 @@ final as (
         cast(all_levels.orders as bigint) as orders,
         {{ to_money('all_levels.attributed_gmv_amount') }} as attributed_gmv_amount,
         {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.units_per_eur', 'reporting_rate.reporting_units_per_eur', 'all_levels.currency') }} as attributed_gmv_amount_reporting,
+        cast(all_levels.ads_without_attributed_value as bigint) as ads_without_attributed_value,
         {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as ctr,
         {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cpc,
         {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cpm,

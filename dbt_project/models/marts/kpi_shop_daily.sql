@@ -42,7 +42,8 @@ placed as (
         shop_id,
         created_local_date as local_date,
         count(*) as orders_placed,
-        sum(case when is_cancelled then 1 else 0 end) as orders_placed_later_cancelled
+        sum(case when is_cancelled then 1 else 0 end) as orders_placed_later_cancelled,
+        sum(case when sale_stage = 'unknown' then 1 else 0 end) as orders_placed_in_unknown_status
     from orders
     group by shop_id, created_local_date
 ),
@@ -156,6 +157,7 @@ daily as (
         cast(coalesce(completed.units_completed, 0) as bigint) as units_completed,
         cast(coalesce(cancelled.orders_cancelled, 0) as bigint) as orders_cancelled,
         cast(coalesce(placed.orders_placed_later_cancelled, 0) as bigint) as orders_placed_later_cancelled,
+        cast(coalesce(placed.orders_placed_in_unknown_status, 0) as bigint) as orders_placed_in_unknown_status,
         {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_amount_by_refund_date,
         {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_amount_by_order_date,
         cast(coalesce(return_requests_by_order_date.orders_with_return_request, 0) as bigint) as orders_with_return_request,
@@ -217,6 +219,7 @@ final as (
         {{ aov('gmv_completed', 'orders_completed') }} as aov_completed,
         orders_cancelled,
         orders_placed_later_cancelled,
+        orders_placed_in_unknown_status,
         {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
         refund_amount_by_refund_date,
         refund_amount_by_order_date,
