@@ -104,6 +104,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     from linkstar_pipeline.lib.settings import PipelineSettings
     from linkstar_pipeline.lib.source_config import SourceConfigError, source_configuration
     from linkstar_pipeline.lib.summary import run_summary
+    from linkstar_pipeline.lib.trust import trust_line
 
     paths = linkstar_paths()
     today = pipeline_today()
@@ -148,6 +149,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
         _print_build_failure(REBUILD_JOB_NAME, outcome.build_failures)
         return outcome.exit_code
     print("\n" + run_summary(paths), flush=True)
+    print("\n" + trust_line(paths), flush=True)
     if outcome.failed_sources:
         names = ", ".join(s.source for s in outcome.failed_sources)
         print(

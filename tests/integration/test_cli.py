@@ -55,6 +55,8 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
         assert " loaded" in lines[other], lines[other]
     assert "affiliate_orders" in result.stderr and "built and published" in result.stderr
     assert "GMV and orders per shop" in result.stdout
+    # One line on how far the numbers can be trusted (marts.recon_daily, marts.data_freshness).
+    assert "Trust: " in result.stdout and "reconciliation checks ok" in result.stdout
     # The example kpi_config/ scores every team of the sandbox seller.
     assert "KPI scorecards" in result.stdout and "us_core" in result.stdout
     assert str(linkstar_home / "warehouse.duckdb") in result.stdout

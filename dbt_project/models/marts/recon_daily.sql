@@ -1,0 +1,163 @@
+{#- Sources held against each other, one row per check × shop × shop-local day (names fixed
+    for BI pages and external checks). Each check's tolerance, unit, severity and advice live
+    in the `recon_checks` seed, the one place to tune them; a row is 'ok' within tolerance and
+    takes the check's severity ('warn' unless the seed says 'error') outside it. Mismatches
+    between sources never block a publish: they are what the seller needs to see. `reason`
+    names what is off (order ids, the gap) and what to do. -#}
+
+with checks as (
+    select * from {{ ref('recon_checks') }}
+),
+
+matches as (
+    select * from {{ ref('int_recon_order_matches') }}
+),
+
+shop_days as (
+    select shop_id, local_date, currency, gmv_paid, orders_paid, ads_attributed_gmv_amount
+    from {{ ref('kpi_shop_daily') }}
+),
+
+tolerance as (
+    select check_name, tolerance from checks
+),
+
+erp_orders as (
+    -- left: TikTok orders ready to ship that the ERP owes; right: those it has.
+    select
+        'orders_tiktok_vs_erp' as check_name,
+        shop_id,
+        ready_local_date as local_date,
+        count(*) as left_value,
+        sum(case when found_in_erp then 1 else 0 end) as right_value,
+        {{ dbt.listagg("case when not found_in_erp then order_id end", "', '", "order by order_id") }} as listed
+    from matches
+    where owed_by_erp
+    group by shop_id, ready_local_date
+),
+
+sign_for as (
+    -- left: delivered orders with an ERP sign-for; right: those signed for within tolerance.
+    select
+        'sign_for_vs_delivery' as check_name,
+        matches.shop_id,
+        matches.delivered_local_date as local_date,
+        count(*) as left_value,
+        sum(case when abs(matches.sign_for_lag_seconds) <= tolerance.tolerance * 3600 then 1 else 0 end) as right_value,
+        {{ dbt.listagg("case when abs(matches.sign_for_lag_seconds) > tolerance.tolerance * 3600 then matches.order_id end", "', '", "order by matches.order_id") }} as listed
+    from matches
+    inner join tolerance on tolerance.check_name = 'sign_for_vs_delivery'
+    where matches.sign_for_lag_seconds is not null
+    group by matches.shop_id, matches.delivered_local_date
+),
+
+platform as (
+    select shop_id, performance_date as local_date, gmv_amount, orders
+    from {{ ref('stg_tiktok_shop__shop_performance_days') }}
+),
+
+platform_gmv as (
+    select
+        'platform_gmv_vs_linkstar' as check_name,
+        platform.shop_id,
+        platform.local_date,
+        platform.gmv_amount as left_value,
+        coalesce(shop_days.gmv_paid, 0) as right_value,
+        cast(null as varchar) as listed
+    from platform
+    left join shop_days on platform.shop_id = shop_days.shop_id and platform.local_date = shop_days.local_date
+),
+
+platform_orders as (
+    select
+        'platform_orders_vs_linkstar' as check_name,
+        platform.shop_id,
+        platform.local_date,
+        platform.orders as left_value,
+        coalesce(shop_days.orders_paid, 0) as right_value,
+        cast(null as varchar) as listed
+    from platform
+    left join shop_days on platform.shop_id = shop_days.shop_id and platform.local_date = shop_days.local_date
+),
+
+ads_attribution as (
+    select
+        'ads_attribution_vs_paid_gmv' as check_name,
+        shop_id,
+        local_date,
+        ads_attributed_gmv_amount as left_value,
+        gmv_paid as right_value,
+        cast(null as varchar) as listed
+    from shop_days
+    where ads_attributed_gmv_amount > 0
+),
+
+fx_age as (
+    -- left: days from the rate's publication to the day it is used for; right: 0 (same day).
+    select
+        'fx_rate_age' as check_name,
+        shop_days.shop_id,
+        shop_days.local_date,
+        {{ dbt.datediff('fx.rate_published_on', 'shop_days.local_date', 'day') }} as left_value,
+        0 as right_value,
+        cast(null as varchar) as listed
+    from shop_days
+    left join {{ ref('fct_fx_rates_daily') }} as fx
+        on shop_days.currency = fx.currency and shop_days.local_date = fx.rate_day
+    where shop_days.currency <> '{{ var("reporting_currency") }}'
+),
+
+compared as (
+    select check_name, shop_id, local_date, left_value, right_value, listed from erp_orders
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from sign_for
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from platform_gmv
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from platform_orders
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from ads_attribution
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from fx_age
+),
+
+judged as (
+    select
+        compared.*,
+        checks.tolerance,
+        checks.tolerance_unit,
+        checks.severity,
+        checks.what_to_do,
+        case
+            when compared.left_value is null or compared.right_value is null then true
+            when checks.tolerance_unit = 'percent' and compared.check_name = 'ads_attribution_vs_paid_gmv'
+                then compared.left_value * 100 > compared.right_value * checks.tolerance
+            when checks.tolerance_unit = 'percent'
+                then abs(compared.left_value - compared.right_value) * 100 > abs(compared.right_value) * checks.tolerance
+            when checks.tolerance_unit = 'hours'  -- a per-order tolerance: right counts the orders within it
+                then compared.left_value > compared.right_value
+            when compared.check_name = 'fx_rate_age'
+                then compared.left_value > checks.tolerance
+            else abs(compared.left_value - compared.right_value) > checks.tolerance
+        end as out_of_tolerance
+    from compared
+    inner join checks on compared.check_name = checks.check_name
+)
+
+select
+    check_name,
+    shop_id,
+    local_date,
+    cast(left_value as decimal(18, 2)) as left_value,
+    cast(right_value as decimal(18, 2)) as right_value,
+    cast(left_value - right_value as decimal(18, 2)) as difference,
+    cast(tolerance as decimal(18, 4)) as tolerance,
+    tolerance_unit,
+    case when out_of_tolerance then severity else 'ok' end as status,
+    case
+        when not out_of_tolerance then null
+        when left_value is null and check_name = 'fx_rate_age' then 'No FX rate known yet for this day. ' || what_to_do
+        when listed is not null then 'Off: ' || listed || '. ' || what_to_do
+        else what_to_do
+    end as reason
+from judged

@@ -1,0 +1,67 @@
+"""The reconciliation and freshness verdicts as asset checks, with their figures in metadata.
+
+One check per row of the recon_checks seed on marts.recon_daily, one on marts.data_freshness.
+They never block: a mismatch between sources is the signal the seller needs, not a reason to
+withhold the numbers (integrity failures are dbt tests of severity error, and those block).
+"""
+
+import dagster as dg
+
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.trust import Verdict, freshness_verdict, recon_checks, recon_verdict
+
+RECON_KEY = dg.AssetKey(["marts", "recon_daily"])
+FRESHNESS_KEY = dg.AssetKey(["marts", "data_freshness"])
+_SEVERITY = {"warn": dg.AssetCheckSeverity.WARN, "error": dg.AssetCheckSeverity.ERROR}
+_CHECKS = {check.name: check for check in recon_checks()}
+
+
+def _result(verdict: Verdict, severity: dg.AssetCheckSeverity, **identity) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        **identity,
+        passed=verdict.off == 0,
+        severity=severity,
+        metadata={
+            "rows": verdict.rows,
+            "rows_off": verdict.off,
+            "worst_status": verdict.worst_status,
+            "first_rows_off": dg.MetadataValue.json(verdict.examples),
+        },
+    )
+
+
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(name=f"recon_{name}", asset=RECON_KEY, description=check.description())
+        for name, check in _CHECKS.items()
+    ],
+    can_subset=True,
+)
+def reconciliation_checks(context: dg.AssetCheckExecutionContext):
+    paths = linkstar_paths()
+    for key in context.selected_asset_check_keys:
+        check = _CHECKS[key.name.removeprefix("recon_")]
+        yield _result(
+            recon_verdict(paths, check.name),
+            _SEVERITY[check.severity],
+            asset_key=RECON_KEY,
+            check_name=key.name,
+        )
+
+
+@dg.asset_check(
+    asset=FRESHNESS_KEY,
+    description=(
+        "Every source of every shop landed recently enough: age of the last landing (FX: of the "
+        "newest ECB day) against dbt_project/seeds/freshness_thresholds.csv. Rows off are in "
+        "marts.data_freshness with the age, the thresholds and what to do. Never blocks."
+    ),
+)
+def sources_are_fresh() -> dg.AssetCheckResult:
+    verdict = freshness_verdict(linkstar_paths())
+    severity = (
+        dg.AssetCheckSeverity.ERROR
+        if verdict.worst_status == "error"
+        else (dg.AssetCheckSeverity.WARN)
+    )
+    return _result(verdict, severity)
