@@ -63,14 +63,16 @@ def _execute(job_name: str, tags: dict[str, str]) -> int:
 
     from linkstar_pipeline.definitions import defs
     from linkstar_pipeline.lib.refresh_run import EXIT_BUILD_FAILED, step_failure_messages
+    from linkstar_pipeline.lib.stale_runs import process_tags
     from linkstar_pipeline.lib.summary import run_summary
 
     paths = linkstar_paths()
     ensure_dagster_home(paths)
     with DagsterInstance.get() as instance:
+        _release_dead_runs(instance)
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
-            tags={**tags, "linkstar/trigger": "cli"},
+            tags={**tags, "linkstar/trigger": "cli", **process_tags()},
             run_config=_CONSOLE_INFO,
             raise_on_error=False,
         )
@@ -79,6 +81,14 @@ def _execute(job_name: str, tags: dict[str, str]) -> int:
         return EXIT_BUILD_FAILED
     print("\n" + run_summary(paths), flush=True)
     return 0
+
+
+def _release_dead_runs(instance) -> None:
+    """Runs a killed `linkstar` left STARTED would hold the warehouse slot forever."""
+    from linkstar_pipeline.lib.stale_runs import release_dead_runs
+
+    for run_id in release_dead_runs(instance):
+        print(f"Run {run_id} was killed without finishing: marked failed, its slot freed.")
 
 
 _CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
@@ -100,6 +110,8 @@ def _run_refresh(start: date | None, end: date | None) -> int:
         default_refresh_range,
         partition_range_tags,
     )
+    from linkstar_pipeline.lib.alerts import send
+    from linkstar_pipeline.lib.refresh_alerts import refresh_alerts
     from linkstar_pipeline.lib.refresh_run import run_refresh
     from linkstar_pipeline.lib.settings import PipelineSettings
     from linkstar_pipeline.lib.source_config import SourceConfigError, source_configuration
@@ -125,6 +137,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
     ensure_dagster_home(paths)
     with DagsterInstance.get() as instance:
+        _release_dead_runs(instance)
         outcome = run_refresh(
             instance,
             start,
@@ -133,6 +146,8 @@ def _run_refresh(start: date | None, end: date | None) -> int:
             run_config=_CONSOLE_INFO,
             configuration=configuration,
         )
+    for alert in refresh_alerts(outcome, paths):  # only when LINKSTAR_ALERT_WEBHOOK_URL is set
+        send(alert)
     print("\nSources:", flush=True)
     for status in outcome.sources:
         print(f"  {status.line()}", flush=True)

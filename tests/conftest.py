@@ -130,3 +130,34 @@ def pytest_collection_modifyitems(config, items):
         )
 
     items.sort(key=rank)  # stable: the order within and after the long files is unchanged
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A local HTTP receiver for alerts: (url, list of JSON bodies received, statuses to
+    answer — 200 when the list runs out)."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    bodies: list = []
+    statuses: list[int] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", 0))
+            bodies.append(json.loads(self.rfile.read(length)))
+            self.send_response(statuses.pop(0) if statuses else 200)
+            self.end_headers()
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", bodies, statuses
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -27,6 +27,7 @@ from linkstar_pipeline.lib.source_status import (
     source_of,
     source_statuses,
 )
+from linkstar_pipeline.lib.stale_runs import process_tags
 
 # `linkstar run` exit codes (documented in the README).
 EXIT_OK = 0
@@ -131,12 +132,13 @@ def run_refresh(
     )
 
     common = {"instance": instance, "raise_on_error": False}
+    tags = {**(tags or {}), **process_tags()}  # a kill -9 of this process is found later
     if run_config is not None:
         common["run_config"] = run_config
     configuration = configuration or source_configuration()
     selected = ingestion_keys(defs, configuration)
     ingestion = defs.resolve_job_def(INGEST_JOB_NAME).execute_in_process(
-        tags={**(tags or {}), **partition_range_tags(start, end)},
+        tags={**tags, **partition_range_tags(start, end)},
         asset_selection=sorted(selected, key=lambda key: key.path),
         **common,
     )
@@ -151,7 +153,7 @@ def run_refresh(
     failed = ",".join(s.source for s in outcome.failed_sources) or "none"
     rebuilt = defs.resolve_job_def(REBUILD_JOB_NAME).execute_in_process(
         tags={
-            **(tags or {}),
+            **tags,
             "linkstar/after_ingestion_run": ingestion.run_id,
             "linkstar/failed_sources": failed,
         },

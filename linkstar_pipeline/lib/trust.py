@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from linkstar_pipeline.lib.alerts import Alert
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
@@ -84,27 +85,24 @@ def _verdict(connection, sql: str, params: list) -> Verdict:
     return Verdict(len(rows), len(off), worst, examples[:OFF_ROWS_SHOWN])
 
 
+_RECON_ROWS = """
+    select shop_id, local_date, left_value, right_value, difference, status, reason
+    from marts.recon_daily where check_name = ?
+    order by status = 'error' desc, status = 'warn' desc, local_date desc, shop_id"""
+_FRESHNESS_ROWS = """
+    select source, shop_id, newest_event_at_utc, last_success_at_utc, age_hours, status, reason
+    from marts.data_freshness
+    order by status = 'error' desc, status = 'warn' desc, source, shop_id"""
+
+
 def recon_verdict(paths: LinkstarPaths, check_name: str) -> Verdict:
     with _warehouse(paths) as connection:
-        return _verdict(
-            connection,
-            """select shop_id, local_date, left_value, right_value, difference, status, reason
-               from marts.recon_daily where check_name = ?
-               order by status <> 'ok' desc, local_date desc, shop_id""",
-            [check_name],
-        )
+        return _verdict(connection, _RECON_ROWS, [check_name])
 
 
 def freshness_verdict(paths: LinkstarPaths) -> Verdict:
     with _warehouse(paths) as connection:
-        return _verdict(
-            connection,
-            """select source, shop_id, newest_event_at_utc, last_success_at_utc, age_hours,
-                      status, reason
-               from marts.data_freshness
-               order by status = 'error' desc, status = 'warn' desc, source, shop_id""",
-            [],
-        )
+        return _verdict(connection, _FRESHNESS_ROWS, [])
 
 
 def trust_line(paths: LinkstarPaths) -> str:
@@ -128,3 +126,43 @@ def trust_line(paths: LinkstarPaths) -> str:
         else "stale: " + ", ".join(f"{source} ({count} shops)" for source, count in stale),
     ]
     return "Trust: " + "; ".join(parts) + " (marts.recon_daily, marts.data_freshness)."
+
+
+def trust_alerts(paths: LinkstarPaths, run_id: str | None = None) -> list[Alert]:
+    """The digest of every check after a build, and a check_failed alert when a row is at
+    severity error (reconciliation) or a source is error-stale (freshness)."""
+    with _warehouse(paths) as connection:
+        recon = [
+            (check.name, _verdict(connection, _RECON_ROWS, [check.name]))
+            for check in recon_checks()
+        ]
+        freshness = _verdict(connection, _FRESHNESS_ROWS, [])
+    lines = [_recon_line(name, verdict) for name, verdict in recon if verdict.off]
+    lines += [
+        f"stale: {row['source']} of shop {row['shop_id']}: {row['reason']}"
+        for row in freshness.examples
+    ]
+    off = sum(1 for _, verdict in recon if verdict.off)
+    digest = Alert(
+        "digest",
+        f"{len(recon) - off} of {len(recon)} reconciliation checks ok, "
+        f"{freshness.off} source freshness rows off",
+        lines or ["Every source agrees within tolerance and is fresh."],
+        run_id,
+    )
+    errors = [name for name, verdict in recon if verdict.worst_status == "error"]
+    if freshness.worst_status == "error":
+        errors.append("sources_are_fresh")
+    if not errors:
+        return [digest]
+    failed = Alert("check_failed", f"check at severity error: {', '.join(errors)}", lines, run_id)
+    return [failed, digest]
+
+
+def _recon_line(name: str, verdict: Verdict) -> str:
+    first = verdict.examples[0]
+    return (
+        f"{name}: {verdict.off} shop-days {verdict.worst_status}; e.g. shop {first['shop_id']} "
+        f"on {first['local_date']}: {first['left_value']} vs {first['right_value']} "
+        f"(difference {first['difference']})"
+    )

@@ -288,8 +288,10 @@ def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
         "marts/fct_orders",
         "staging/stg_tiktok_shop__orders",
     } <= checked
+    # Reconciliation checks fire on the sandbox's known discrepancies by design (asserted,
+    # shop by shop, in test_trust_marts_flag_known_discrepancies.py): every other check passes.
     failed = [e.check_name for e in evaluations if not e.passed]
-    assert not failed
+    assert failed and all(name.startswith("recon_") for name in failed), failed
 
 
 def test_secret_and_token_never_reach_files_logs_or_metadata(loaded_warehouse):

@@ -12,8 +12,9 @@ from datetime import timedelta
 import duckdb
 import pytest
 
+from linkstar_pipeline.lib.alerts import AlertSettings, send
 from linkstar_pipeline.lib.paths import LinkstarPaths
-from linkstar_pipeline.lib.trust import recon_checks, trust_line
+from linkstar_pipeline.lib.trust import recon_checks, trust_alerts, trust_line
 from sandbox.erp_exports import erp_export_truth
 from sandbox.ground_truth import local_date
 from sandbox.lingxing_api import lingxing_api_truth
@@ -120,3 +121,23 @@ def test_every_source_of_every_shop_is_fresh_at_the_pinned_clock(loaded_warehous
         e for e in record.get_asset_check_evaluations() if e.check_name == "sources_are_fresh"
     ]
     assert [e.passed for e in freshness] == [True]
+
+
+def test_the_digest_alert_names_each_check_off_with_a_shop_day_and_figures(
+    loaded_warehouse, webhook_receiver
+):
+    home, _, _, _ = loaded_warehouse
+    url, bodies, _ = webhook_receiver
+    alerts = trust_alerts(LinkstarPaths(home), "run-7")
+    assert [a.kind for a in alerts] == ["digest"]  # no check of the seed is at severity error
+    (digest,) = alerts
+    off = _rows(
+        home,
+        "select check_name, count(*) from marts.recon_daily where status <> 'ok' group by 1",
+    )
+    assert digest.title.startswith(f"{len(recon_checks()) - len(off)} of {len(recon_checks())}")
+    for name, count in off:
+        (line,) = [line for line in digest.lines if line.startswith(f"{name}: ")]
+        assert f"{count} shop-days warn; e.g. shop " in line and " vs " in line
+    assert send(digest, AlertSettings(url, "slack"))
+    assert "Run: http://127.0.0.1:3000/runs/run-7" in bodies[0]["text"]

@@ -81,6 +81,8 @@ def test_assets_are_grouped_like_the_architecture():
     assert groups["reference"] == {
         "reference/markets",
         "reference/order_status_mapping",
+        "reference/recon_checks",
+        "reference/freshness_thresholds",
         "reference/fx_supplementary_rates",
         "reference/after_sales_status_mapping",
         "reference/advertiser_shops",

@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from linkstar_pipeline.defs.dbt.project import dbt_project
 from linkstar_pipeline.defs.dbt.translator import linkstar_dbt_translator
 from linkstar_pipeline.lib.dbt_source_folders import ensure_every_feed_readable
+from linkstar_pipeline.lib.orphaned_build import forget_build, note_build, stop_orphaned_build
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 
@@ -32,9 +33,16 @@ BUILD_ARGS = ("--exclude-resource-type", "unit_test")
 def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     paths = linkstar_paths()
     with warehouse_lock(paths):
+        orphan = stop_orphaned_build(paths)
+        if orphan is not None:
+            context.log.warning(f"Stopped dbt process {orphan}, left running by a killed build")
         for folder in ensure_every_feed_readable(dbt_project.manifest_path, paths.raw_dir):
             context.log.warning(f"Nothing has landed in {folder} yet: its models will be empty")
         invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
-        yield from invocation.stream()
+        note_build(paths, invocation.process.pid)
+        try:
+            yield from invocation.stream()
+        finally:
+            forget_build(paths)
     # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
