@@ -200,6 +200,7 @@ def night(tmp_path_factory) -> Night:
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(1200)  # its fixture runs the night: two serialised builds, on a busy machine
 def test_parallel_partitions_concurrent_refreshes_and_a_bi_reader_never_collide(night):
     failed = [
         (args, output[-2500:])
