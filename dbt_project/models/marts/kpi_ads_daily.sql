@@ -4,8 +4,9 @@
     (macros in ads_formulas.sql), never averaged. Reporting amounts are null on days before the
     first rate of the advertiser's currency is known. An ad row whose shopping value the API
     sent as "-" (no value) adds nothing to attributed GMV and is counted in
-    ads_without_attributed_value, so a ROAS built on fewer ads says so. Reach is kept only at the ad × day grain it
-    was reported at: unique people cannot be summed, so it is null at every roll-up. -#}
+    ads_without_attributed_value, so a ROAS built on fewer ads says so. Reach is kept only at
+    the ad × day grain it was reported at: unique people cannot be summed, so it is null at
+    every roll-up. -#}
 
 with ads as (
     select * from {{ ref('fct_ads_daily') }}

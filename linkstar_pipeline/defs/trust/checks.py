@@ -59,9 +59,5 @@ def reconciliation_checks(context: dg.AssetCheckExecutionContext):
 )
 def sources_are_fresh() -> dg.AssetCheckResult:
     verdict = freshness_verdict(linkstar_paths())
-    severity = (
-        dg.AssetCheckSeverity.ERROR
-        if verdict.worst_status == "error"
-        else (dg.AssetCheckSeverity.WARN)
-    )
-    return _result(verdict, severity)
+    worst = "error" if verdict.worst_status == "error" else "warn"
+    return _result(verdict, _SEVERITY[worst])
