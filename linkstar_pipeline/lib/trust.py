@@ -95,9 +95,14 @@ _FRESHNESS_ROWS = """
     order by status = 'error' desc, status = 'warn' desc, source, shop_id"""
 
 
-def recon_verdict(paths: LinkstarPaths, check_name: str) -> Verdict:
+def recon_verdicts(paths: LinkstarPaths, check_names: list[str]) -> dict[str, Verdict]:
+    """Each named check's verdict, read on one connection under one hold of the lock."""
     with _warehouse(paths) as connection:
-        return _verdict(connection, _RECON_ROWS, [check_name])
+        return _recon_verdicts(connection, check_names)
+
+
+def _recon_verdicts(connection, check_names: list[str]) -> dict[str, Verdict]:
+    return {name: _verdict(connection, _RECON_ROWS, [name]) for name in check_names}
 
 
 def freshness_verdict(paths: LinkstarPaths) -> Verdict:
@@ -132,10 +137,7 @@ def trust_alerts(paths: LinkstarPaths, run_id: str | None = None) -> list[Alert]
     """The digest of every check after a build, and a check_failed alert when a row is at
     severity error (reconciliation) or a source is error-stale (freshness)."""
     with _warehouse(paths) as connection:
-        recon = [
-            (check.name, _verdict(connection, _RECON_ROWS, [check.name]))
-            for check in recon_checks()
-        ]
+        recon = list(_recon_verdicts(connection, [c.name for c in recon_checks()]).items())
         freshness = _verdict(connection, _FRESHNESS_ROWS, [])
     lines = [_recon_line(name, verdict) for name, verdict in recon if verdict.off]
     lines += [

@@ -97,6 +97,7 @@ def test_assets_are_grouped_like_the_architecture():
             "adgroups",
             "ads",
             "ad_report_daily",
+            "advertiser_report_daily",
             "gmv_max_report_daily",
         ]
     }
@@ -150,6 +151,7 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         ("stg_erp__fulfilment_lines", ["erp", "order_fulfilment"]),
         ("stg_erp__inventory_snapshots", ["erp", "inventory_snapshot"]),
         ("stg_tiktok_ads__ad_daily_stats", ["tiktok_ads", "ad_report_daily"]),
+        ("stg_tiktok_ads__advertiser_daily_stats", ["tiktok_ads", "advertiser_report_daily"]),
         ("stg_tiktok_shop__cancellations", ["tiktok_shop", "cancellations"]),
     ]:
         assert dg.AssetKey(source) in graph.get(dg.AssetKey(["staging", model])).parent_keys

@@ -20,6 +20,7 @@ serves both, because a refresh is the expensive part of either.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -29,13 +30,15 @@ import textwrap
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
-from sandbox.ads_generator import BRAND_ACCOUNT_KEY, advertiser_id_for_shop
+from sandbox.ads_generator import BRAND_ACCOUNT_KEY, advertiser_id_for_shop, stats_as_of
+from sandbox.server import to_unix_seconds
 from tests.conftest import AS_OF, point_connectors_at, refresh, sandbox_running
 
 DUCKDB_LOCK = re.compile(r"could not set lock|conflicting lock", re.IGNORECASE)
@@ -151,6 +154,7 @@ def night(tmp_path_factory) -> Night:
             unknown_status_rate=0.08,
             ads_dash_unpaid_value=True,
             ads_brand_account=True,
+            ads_deleted_ad_rate=0.25,
         ) as sandbox,
     ):
         monkeypatch.setenv("LINKSTAR_HOME", str(home))
@@ -338,3 +342,57 @@ def test_ads_that_sell_for_no_shop_are_kept_out_of_every_shop(night):
     assert sliced == (0,)
     evaluation = _latest_check(night, "fct_ads_daily", "not_null", "shop_id")
     assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
+
+
+# ------------------------------------------------- one source held against another (#14)
+
+
+@pytest.mark.e2e
+def test_ad_level_spend_short_of_the_accounts_total_is_flagged_where_deleted_ads_spent(night):
+    """Ad-level reports leave deleted ads out while the account's own total keeps their spend:
+    recon_daily's difference is exactly the deleted ads' spend (the sandbox's truth), per shop
+    and advertiser day, and a row is off exactly where that gap is beyond the seed's tolerance."""
+    from linkstar_pipeline.lib.trust import SEEDS_DIR, recon_checks
+
+    api, dataset, as_of = night.sandbox.ads_api, night.sandbox.ads_dataset, to_unix_seconds(AS_OF)
+    with (SEEDS_DIR / "advertiser_shops.csv").open(encoding="utf-8") as handle:
+        shop_of = {row["advertiser_id"]: row["shop_id"] for row in csv.DictReader(handle)}
+    (tolerance,) = [
+        Decimal(check.tolerance)
+        for check in recon_checks()
+        if check.name == "ads_ad_level_vs_advertiser_spend"
+    ]
+    with duckdb.connect(str(night.home / "warehouse.duckdb"), read_only=True) as connection:
+        account_days = connection.execute(
+            "select advertiser_id, stat_date from staging.stg_tiktok_ads__advertiser_daily_stats"
+        ).fetchall()
+        rows = {
+            (shop, day): (left, right, difference, status, reason)
+            for shop, day, left, right, difference, status, reason in connection.execute(
+                """select shop_id, local_date, left_value, right_value, difference, status,
+                          reason
+                   from marts.recon_daily where check_name = 'ads_ad_level_vs_advertiser_spend'"""
+            ).fetchall()
+        }
+    expected: dict[tuple, Decimal] = {}
+    deleted_by_shop: dict[tuple, set[str]] = {}
+    for advertiser_id, day in account_days:
+        if advertiser_id not in shop_of:
+            continue  # an advertiser for no shop (the brand account) is not compared
+        key = (shop_of[advertiser_id], day)
+        gap = Decimal("0.00")
+        for ad in dataset.ads_of(advertiser_id):
+            stats = stats_as_of(ad, day, as_of)
+            if stats is not None and api.ad_deleted(ad.ad_id):
+                gap += stats.spend
+        expected[key] = expected.get(key, Decimal("0.00")) + gap
+        if gap:
+            deleted_by_shop.setdefault(key, set()).add(advertiser_id)
+
+    assert set(rows) == set(expected)
+    assert {key: row[2] for key, row in rows.items()} == expected
+    off = {key for key, (left, right, gap, status, reason) in rows.items() if status != "ok"}
+    assert off == {key for key, gap in expected.items() if gap * 100 > rows[key][1] * tolerance}
+    assert off, "the knob must leave some spend out of the ad-level report"
+    for key in off:
+        assert all(advertiser in rows[key][4] for advertiser in deleted_by_shop[key]), rows[key]

@@ -8,7 +8,7 @@ withhold the numbers (integrity failures are dbt tests of severity error, and th
 import dagster as dg
 
 from linkstar_pipeline.lib.paths import linkstar_paths
-from linkstar_pipeline.lib.trust import Verdict, freshness_verdict, recon_checks, recon_verdict
+from linkstar_pipeline.lib.trust import Verdict, freshness_verdict, recon_checks, recon_verdicts
 
 RECON_KEY = dg.AssetKey(["marts", "recon_daily"])
 FRESHNESS_KEY = dg.AssetKey(["marts", "data_freshness"])
@@ -38,14 +38,13 @@ def _result(verdict: Verdict, severity: dg.AssetCheckSeverity, **identity) -> dg
     can_subset=True,
 )
 def reconciliation_checks(context: dg.AssetCheckExecutionContext):
-    paths = linkstar_paths()
-    for key in context.selected_asset_check_keys:
-        check = _CHECKS[key.name.removeprefix("recon_")]
+    names = [key.name.removeprefix("recon_") for key in context.selected_asset_check_keys]
+    for name, verdict in recon_verdicts(linkstar_paths(), names).items():
         yield _result(
-            recon_verdict(paths, check.name),
-            _SEVERITY[check.severity],
+            verdict,
+            _SEVERITY[_CHECKS[name].severity],
             asset_key=RECON_KEY,
-            check_name=key.name,
+            check_name=f"recon_{name}",
         )
 
 
