@@ -256,3 +256,40 @@ def test_a_finished_ingestion_run_launches_the_build_whether_it_failed_or_not():
         request = sensor(context)
         assert request.run_key == f"build-after-{result.run_id}"
         assert request.tags["linkstar/after_ingestion_run"] == result.run_id
+
+
+def test_a_mart_materialized_on_its_own_is_published_for_bi_after_its_run():
+    """Issue 19's backfill bullet: materializing a mart from the UI (a run of only that mart)
+    republishes serving; a run that published itself, or changed no mart, does not."""
+    from linkstar_pipeline.defs.serving.sensors import PUBLISH_JOB_NAME
+
+    defs = _defs()
+    published = dg.AssetKey(["serving", "published_marts"])
+    sensor = defs.resolve_sensor_def("publish_after_mart_runs")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert sensor.job_name == PUBLISH_JOB_NAME
+    assert defs.resolve_job_def(PUBLISH_JOB_NAME).asset_layer.selected_asset_keys == {published}
+    instance = dg.DagsterInstance.ephemeral()
+
+    def after_a_run_materializing(*keys: dg.AssetKey):
+        # Stand-ins under the real keys: the sensor reads the run's materializations, not dbt.
+        @dg.multi_asset(specs=[dg.AssetSpec(key) for key in keys])
+        def stand_in():
+            for key in keys:
+                yield dg.MaterializeResult(asset_key=key)
+
+        result = dg.materialize([stand_in], instance=instance)
+        context = dg.build_run_status_sensor_context(
+            sensor_name=sensor.name,
+            dagster_event=result.all_events[-1],
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+        )
+        return result.run_id, sensor(context)
+
+    run_id, request = after_a_run_materializing(KPI_SHOP_DAILY)
+    assert isinstance(request, dg.RunRequest)
+    assert request.run_key == f"publish-after-{run_id}"
+    for keys in [(KPI_SHOP_DAILY, published), (dg.AssetKey(["tiktok_shop", "orders"]),)]:
+        _, skipped = after_a_run_materializing(*keys)
+        assert isinstance(skipped, dg.SkipReason), keys
