@@ -6,7 +6,9 @@
     sales turned out to be worth). Money is in the shop's currency and, at the rate of the
     local day (last known rate carried forward), in the reporting currency. Every shop has a
     row for every day from its first order to the shop-local date of the newest change
-    landed, zeros included. -#}
+    landed, zeros included, the range stretched over every day some of its ads spend falls on
+    (before the first order or after the newest order change), so every cent of ads spend
+    reaches this mart. -#}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
@@ -120,7 +122,7 @@ data_watermark as (
     from orders
 ),
 
-shop_ranges as (
+order_ranges as (
     select
         orders.shop_id,
         min(orders.created_local_date) as first_local_date,
@@ -129,6 +131,18 @@ shop_ranges as (
     cross join data_watermark
     inner join shops on orders.shop_id = shops.shop_id
     group by orders.shop_id
+),
+
+shop_ranges as (
+    -- A day with ads spend is a shop day even before the first order or after the newest
+    -- order change: ads money is never left off the shop's calendar.
+    select shop_id, min(first_local_date) as first_local_date, max(last_local_date) as last_local_date
+    from (
+        select shop_id, first_local_date, last_local_date from order_ranges
+        union all
+        select shop_id, min(local_date), max(local_date) from ads group by shop_id
+    ) as ranges
+    group by shop_id
 ),
 
 shop_days as (
