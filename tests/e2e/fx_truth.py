@@ -44,6 +44,13 @@ class PublishedRates:
         days = [d for d in published if d <= day]
         return published[max(days)] if days else None
 
+    def first_day(self, currency: str) -> date | None:
+        """The first day a rate of `currency` is known (None: never yet)."""
+        days = [d for d in self._ecb if currency == "EUR" or currency in self._ecb[d]]
+        if not days and currency != "EUR":
+            days = list(self._supplementary.get(currency, {}))
+        return min(days) if days else None
+
     def converted(self, amount, day: date, source: str, target: str) -> Decimal | None:
         """The amount in `target` that day, to the cent; None before a rate it needs."""
         amount = Decimal(str(amount))

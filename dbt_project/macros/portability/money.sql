@@ -24,3 +24,14 @@
     {{ converted_amount(amount, currency, "'" ~ var("reporting_currency") ~ "'", units_per_eur, reporting_units_per_eur) }}
 {%- endmacro %}
 
+{#- Why an amount is null, in words, written once: a currency whose rate is not known on the
+    day, and the day its first rate became known ('no FX rate for VND before 2026-11-07'), or
+    'no FX rate for VND yet' when none is known at all. Null when `currency` is null. -#}
+{% macro no_rate_reason(currency, first_rate_day) -%}
+    case
+        when {{ currency }} is not null then {{ dbt.concat([
+            "'no FX rate for '", currency,
+            "case when " ~ first_rate_day ~ " is null then ' yet' else " ~ dbt.concat(["' before '", "cast(" ~ first_rate_day ~ " as " ~ dbt.type_string() ~ ")"]) ~ " end",
+        ]) }}
+    end
+{%- endmacro %}

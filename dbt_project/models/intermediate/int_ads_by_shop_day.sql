@@ -49,6 +49,16 @@ converted as (
         {{ in_reporting_currency('parts.' ~ amount, 'advertiser_fx.units_per_eur',
                                  'advertiser_fx.reporting_units_per_eur', 'parts.advertiser_currency') }} as {{ amount }}_reporting,
         {%- endfor %}
+        -- The currency whose missing rate leaves an amount unconverted (null when none).
+        case
+            when parts.advertiser_currency = parts.shop_currency
+                and parts.advertiser_currency = '{{ var("reporting_currency") }}' then null
+            when advertiser_fx.units_per_eur is null then parts.advertiser_currency
+            when parts.advertiser_currency <> parts.shop_currency and shop_fx.units_per_eur is null
+                then parts.shop_currency
+            when parts.advertiser_currency <> '{{ var("reporting_currency") }}'
+                and advertiser_fx.reporting_units_per_eur is null then '{{ var("reporting_currency") }}'
+        end as missing_rate_currency,
         parts.impressions,
         parts.clicks,
         parts.purchases,
@@ -76,6 +86,7 @@ final as (
         {{ to_money(sum_if_complete('gmv_max_cost_reporting')) }} as gmv_max_cost_amount_reporting,
         {{ to_money(sum_if_complete('gmv_max_gross_revenue_shop')) }} as gmv_max_gross_revenue_amount,
         {{ to_money(sum_if_complete('gmv_max_gross_revenue_reporting')) }} as gmv_max_gross_revenue_amount_reporting,
+        min(missing_rate_currency) as missing_rate_currency,
         cast(sum(impressions) as bigint) as ads_impressions,
         cast(sum(clicks) as bigint) as ads_clicks,
         cast(sum(purchases) as bigint) as ads_orders,

@@ -27,6 +27,14 @@ fx as (
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
+first_rates as (
+    -- The day each currency's first rate became known (to say why an amount is null before).
+    select currency as rate_currency, min(rate_day) as first_rate_day
+    from fx
+    where units_per_eur is not null
+    group by currency
+),
+
 platform_view as (
     -- TikTok's own analytics of the shop day (traffic the orders cannot tell).
     select shop_id, performance_date as local_date, product_impressions, product_page_views, visitors
@@ -35,7 +43,9 @@ platform_view as (
 
 ads as (
     -- Ads spend and attributed GMV already moved onto the shop's local day and currency.
-    select shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount, ads_follows
+    select
+        shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount, ads_follows,
+        missing_rate_currency
     from {{ ref('int_ads_by_shop_day') }}
 ),
 
@@ -188,7 +198,17 @@ daily as (
         '{{ var("reporting_currency") }}' as reporting_currency,
         fx.units_per_eur,
         fx.reporting_units_per_eur,
-        fx.reporting_per_unit
+        fx.reporting_per_unit,
+        -- The currency without a rate that leaves some amount of the row null: the shop's own
+        -- (or the reporting currency) for its reporting columns, else one its ads need.
+        coalesce(
+            case
+                when shops.currency = '{{ var("reporting_currency") }}' then null
+                when fx.units_per_eur is null then shops.currency
+                when fx.reporting_units_per_eur is null then '{{ var("reporting_currency") }}'
+            end,
+            ads.missing_rate_currency
+        ) as missing_rate_currency
     from shop_days
     left join shops on shop_days.shop_id = shops.shop_id
     left join placed on shop_days.shop_id = placed.shop_id and shop_days.local_date = placed.local_date
@@ -260,8 +280,10 @@ final as (
         {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
         {{ in_reporting_currency('refund_amount_by_refund_date', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_amount_by_refund_date_reporting,
-        ads_spend_amount_reporting
+        ads_spend_amount_reporting,
+        {{ no_rate_reason('missing_rate_currency', 'first_rate_day') }} as reporting_null_reason
     from daily
+    left join first_rates on daily.missing_rate_currency = first_rates.rate_currency
 )
 
 select * from final
