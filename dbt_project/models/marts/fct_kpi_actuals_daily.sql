@@ -123,7 +123,7 @@ measures as (
         case when sessions_converted = sessions then gmv_reporting end, null
     from live
     union all
-    select 'live_duration_hours', shop_id, local_date, 'live_host', host_username, duration_seconds / 3600.0, null from live
+    select 'live_duration_hours', shop_id, local_date, 'live_host', host_username, {{ hours_on_air('duration_seconds', 10) }}, null from live
     union all
     select 'live_avg_watch_seconds', shop_id, local_date, 'live_host', host_username, total_watch_seconds, total_viewers from live
     union all
