@@ -166,6 +166,58 @@ def test_every_shop_and_market_row_names_the_reporting_currency(loaded_warehouse
         assert first_day <= HISTORY_START, "the window must start before the first rate"
 
 
+def test_a_null_amount_says_why_in_words_on_shop_and_market_rows(loaded_warehouse):
+    """A sum with an unconvertible part is null and says why: the currency with no published
+    rate that day (the shop's, the reporting currency or its ads') and its first rate's day,
+    from the published rates; no reason where nothing is null."""
+    home, sandbox, *_ = loaded_warehouse
+    rates = PublishedRates(sandbox)
+    ads_currency = {a.shop_id: a.currency for a in sandbox.ads_dataset.advertisers if a.shop_id}
+    amounts = list(REPORTING_AMOUNTS) + [
+        "ads_spend_amount",
+        "ads_spend_amount_reporting",
+        "ads_attributed_gmv_amount",
+    ]
+    rows = serving_rows(
+        home,
+        f"select shop_id, local_date, currency, reporting_null_reason, {', '.join(amounts)} "
+        "from marts.kpi_shop_daily",
+    )
+    wrong, explained = [], 0
+    for shop_id, day, currency, reason, *values in rows:
+        if None not in values:
+            if reason is not None:
+                wrong.append((shop_id, day, "reason without a null", reason))
+            continue
+        candidates = {currency, "USD", ads_currency.get(shop_id, currency)}
+        allowed = {
+            f"no FX rate for {c} before {rates.first_day(c)}"
+            for c in candidates
+            if rates.units_per_eur(day, c) is None
+        }
+        if reason not in allowed:
+            wrong.append((shop_id, day, reason, allowed))
+        explained += 1
+    assert not wrong, wrong[:10]
+    assert explained > 0, "the window starts before the first published rate"
+
+    by_market_day = defaultdict(set)
+    for shop_id, day, _currency, reason, *_ in rows:
+        if reason is not None:
+            market = next(s.region for s in sandbox.dataset.shops if s.shop_id == shop_id)
+            by_market_day[(market, day)].add(reason)
+            by_market_day[("ALL", day)].add(reason)
+    markets = serving_rows(
+        home, "select market, local_date, reporting_null_reason from marts.kpi_market_daily"
+    )
+    wrong = [
+        (market, day, reason)
+        for market, day, reason in markets
+        if reason != ("; ".join(sorted(by_market_day[(market, day)])) or None)
+    ]
+    assert not wrong, wrong[:10]
+
+
 def test_fct_returns_matches_ground_truth_request_by_request(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     assert_returns_match_truth(home, sandbox, sandbox.as_of())
