@@ -799,6 +799,14 @@ _BROKEN_CELLS = {
     "bad_integer": ("数量", "quantity", "两件", "not a whole number"),
     "bad_date": ("发货时间", "shipped_at", "2026/13/45 10:00", "not a valid date"),
     "required_empty": ("SKU", "seller_sku", "", "required but the cell is empty"),
+    "zero_quantity": ("数量", "quantity", "0", "below its minimum of 1"),
+    "negative_quantity": ("数量", "quantity", "-2", "below its minimum of 1"),
+    "negative_cost": ("采购成本", "purchase_cost", "-12.50", "below its minimum of 0"),
+    "signed_before_shipped": ("签收时间", "signed_for_at", "2020/1/1 10:00", "before shipped_at"),
+    "nul_in_sku": ("SKU", "seller_sku", "SKU\x00-1", "U+0000 (NUL)"),
+    "control_in_sku": ("SKU", "seller_sku", "SKU\x1b-1", "U+001B"),
+    "formula_injection": ("物流方式", "carrier", "=cmd|' /C calc'!A0", "formula injection"),
+    "formula_after_tab": ("物流方式", "carrier", "\t@SUM(9*9)", "formula injection"),
 }
 # case -> (row, column as the problem names it, phrase of the error)
 _BROKEN_EXPECTED: dict[str, tuple[int | None, str | None, str]] = {

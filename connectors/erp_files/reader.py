@@ -12,10 +12,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from connectors.erp_files.columns import CANONICAL_TABLES
+from connectors.erp_files.columns import CANONICAL_TABLES, TIME_ORDER, canonical_column
 from connectors.erp_files.errors import MAX_REPORTED_PROBLEMS, ErpFileProblem, ErpFileRejected
 from connectors.erp_files.headers import HeaderMatch, choose_mapping
 from connectors.erp_files.mapping import FILE_NAME_DATE, ErpMapping, load_mappings
@@ -199,8 +199,45 @@ def _typed_row(
             value = column.default
         if value is None and _must_have_value(mapping, name):
             problems.add(number, place.label, f"{name} is required but the cell is empty")
+        _check_minimum(mapping.kind, name, value, number, place.label, problems)
         record[name] = value
+    _check_time_order(match, record, number, problems)
     return record
+
+
+def _check_minimum(
+    kind: str, name: str, value: object, number: int, label: str, problems: _Problems
+) -> None:
+    """A count or amount below its column's `minimum` (no units shipped, a negative cost)."""
+    column = canonical_column(kind, name)
+    minimum = None if column is None else column.minimum
+    if minimum is None or value is None or value >= minimum:  # type: ignore[operator]
+        return
+    problems.add(
+        number,
+        label,
+        f"{name} is {value}, below its minimum of {minimum} (no units shipped, or a negative "
+        "cost or count, is not a real value; a refund or correction is not an export line)",
+    )
+
+
+def _check_time_order(
+    match: HeaderMatch, record: dict[str, object], number: int, problems: _Problems
+) -> None:
+    for earlier, later in TIME_ORDER.get(match.mapping.kind, ()):
+        first, second = record.get(earlier), record.get(later)
+        if first is None or second is None or second >= first:  # type: ignore[operator]
+            continue
+        problems.add(
+            number,
+            match.columns[later].label,
+            f"{later} {_utc_text(second)} is before {earlier} {_utc_text(first)} "
+            f"({match.columns[earlier].label}): a time cannot come before the one it follows",
+        )
+
+
+def _utc_text(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if isinstance(moment, datetime) else str(moment)
 
 
 def _must_have_value(mapping: ErpMapping, name: str) -> bool:

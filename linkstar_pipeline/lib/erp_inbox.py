@@ -7,6 +7,11 @@ moves to the rejected folder beside a report naming file, row and column, and no
 lands. The SHA-256 is the file's identity: a file already landed is archived as a duplicate
 and never loaded twice, while a changed file with the same name is a new version.
 
+Files load oldest modification time first (then by path), and each landed file gets the next
+`load_sequence` number: where two files hold the same keys (an export corrected and dropped
+again, two exports in the same second), the higher number is kept, whatever the clock or the
+SHA-256 say.
+
 Crash safety comes from the order of steps: rows land atomically, then the file's manifest,
 then the original moves. A crash in between leaves the file in the inbox with its manifest
 written, so the next run archives it as a duplicate instead of loading it twice.
@@ -127,16 +132,28 @@ class ImportOutcome:
 
 
 def pending_exports(inbox: Path) -> list[Path]:
-    """Export files waiting in the inbox (sub-folders included), oldest name first."""
+    """Export files waiting in the inbox (sub-folders included) in load order: oldest
+    modification time first, then by path. Later files win where rows share keys."""
     if not inbox.exists():
         return []
     return sorted(
-        path
-        for path in inbox.rglob("*")
-        if path.is_file()
-        and not path.name.startswith(_NOT_EXPORTS)
-        and not path.name.endswith(_PARTIAL_SUFFIXES)
+        (
+            path
+            for path in inbox.rglob("*")
+            if path.is_file()
+            and not path.name.startswith(_NOT_EXPORTS)
+            and not path.name.endswith(_PARTIAL_SUFFIXES)
+        ),
+        key=_load_order,
     )
+
+
+def _load_order(path: Path) -> tuple[int, str]:
+    try:
+        modified = path.stat().st_mtime_ns
+    except FileNotFoundError:  # gone already: judged (and reported vanished) last
+        modified = 1 << 62
+    return modified, str(path)
 
 
 def import_inbox(
@@ -167,9 +184,10 @@ def _import_pending(
     now: Callable[[], datetime],
 ) -> ImportOutcome:
     outcome = ImportOutcome()
+    sequence = _LoadSequence(_last_load_sequence(folders))
     for path in pending_exports(folders.inbox):
         try:
-            _judge(folders, path, parse, rejection_types, now(), outcome)
+            _judge(folders, path, parse, rejection_types, now(), outcome, sequence)
         except FileNotFoundError:
             if path.exists():
                 raise  # something else is missing: not a file taken from under us
@@ -184,6 +202,7 @@ def _judge(
     rejection_types: tuple[type[Exception], ...],
     stamp: datetime,
     outcome: ImportOutcome,
+    sequence: _LoadSequence,
 ) -> None:
     sha256 = _sha256(path)
     if folders.manifest_path(sha256).exists():
@@ -195,7 +214,29 @@ def _judge(
     except rejection_types as rejection:
         outcome.rejected.append(_reject(folders, path, str(rejection), stamp))
         return
-    outcome.loaded.append(_land(folders, path, sha256, parsed, stamp))
+    outcome.loaded.append(_land(folders, path, sha256, parsed, stamp, sequence.next()))
+
+
+class _LoadSequence:
+    """Numbers landed files in the order they load, across imports (one import at a time):
+    where two files hold the same keys, staging keeps the higher number. The clock cannot
+    decide (two files load in the same second), and neither should the SHA-256."""
+
+    def __init__(self, last: int) -> None:
+        self.last = last
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+def _last_load_sequence(folders: ErpFolders) -> int:
+    """The highest number in the manifests; files landed before numbering count as 0."""
+    manifests = (folders.landed / "files").glob("*.json")
+    return max(
+        (json.loads(m.read_text(encoding="utf-8")).get("load_sequence", 0) for m in manifests),
+        default=0,
+    )
 
 
 def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> None:
@@ -210,7 +251,12 @@ def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> N
 
 
 def _land(
-    folders: ErpFolders, path: Path, sha256: str, parsed: ParsedFile, stamp: datetime
+    folders: ErpFolders,
+    path: Path,
+    sha256: str,
+    parsed: ParsedFile,
+    stamp: datetime,
+    load_sequence: int,
 ) -> LoadedFile:
     loaded_at = stamp.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     lines = []
@@ -221,6 +267,7 @@ def _land(
             "vendor": parsed.vendor,
             "mapping_version": parsed.mapping_version,
             "loaded_at": loaded_at,
+            "load_sequence": load_sequence,
             **{name: _json_value(value) for name, value in row.items()},
         }
         lines.append(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
@@ -236,6 +283,7 @@ def _land(
         "encoding": parsed.encoding,
         "rows": len(parsed.rows),
         "loaded_at": loaded_at,
+        "load_sequence": load_sequence,
         "archived_to": str(archived_to),
     }
     write_raw_file(

@@ -332,7 +332,7 @@ def test_workbook_cells_may_be_numbers_datetimes_or_strings(mappings, tmp_path):
             "A-1",
             2,
             datetime(2026, 11, 5, 14, 3, 22),
-            46000.5,
+            46335.5,
             12.5,
             7,
         ],
@@ -352,7 +352,7 @@ def test_workbook_cells_may_be_numbers_datetimes_or_strings(mappings, tmp_path):
     first, second = parsed.rows
     assert first["platform_order_id"] == "5700000000000000001"
     assert first["shipped_at"] == datetime(2026, 11, 5, 6, 3, 22, tzinfo=UTC)
-    assert first["signed_for_at"] == datetime(2025, 12, 9, 4, 0, tzinfo=UTC)  # serial 46000.5
+    assert first["signed_for_at"] == datetime(2026, 11, 9, 4, 0, tzinfo=UTC)  # serial 46335.5
     assert (first["shipping_cost"], first["purchase_cost"]) == (Decimal("12.5"), Decimal(7))
     assert second["platform_order_id"] == "5700000001"
     assert second["quantity"] == 3
@@ -398,3 +398,18 @@ def test_workbook_bytes_in_memory_match_the_file_hash(mappings, tmp_path):
     path = _xlsx(tmp_path, [ORDERS_HEADER.split(","), ["1", "XM1", "A-1", 1, None, None]])
     buffer = io.BytesIO(path.read_bytes())
     assert read_erp_file(path, mappings).sha256 == hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def test_dashes_and_signed_numbers_in_text_columns_are_not_formulas(mappings, tmp_path):
+    """Only a cell a spreadsheet would run is refused: the ERPs' dash for "none" and plain
+    signed numbers start with `-`/`+` but run nothing."""
+    header = "订单号,包裹号,SKU,数量,物流方式,物流单号"
+    path = _csv(tmp_path, f"{header}\r\n5700000000000000001,XM1,A-1,1,-,+86 138 0013\r\n")
+    [row] = read_erp_file(path, mappings).rows
+    assert (row["carrier"], row["tracking_number"]) == ("-", "+86 138 0013")
+
+
+def test_a_utf16_csv_without_a_byte_order_mark_is_still_refused_as_wide_text(mappings, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(f"{ORDERS_HEADER}\r\n5700000000000000001,XM1,A-1,1,,\r\n".encode("utf-16-le"))
+    assert "UTF-16" in str(_rejection(path, mappings))
