@@ -27,9 +27,12 @@ class ErpFileProblem:
     row: int | None
     column: str | None
     message: str
+    sheet: str | None = None  # the workbook sheet, where the file is a workbook
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
