@@ -39,15 +39,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from linkstar_pipeline.lib.erp_inbox_listing import (
+    WaitingFile,
+    link_outside,
+    list_inbox,
+    printable,
+)
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.raw_landing import ensure_readable_feed, write_raw_file
 from linkstar_pipeline.lib.warehouse_lock import process_lock
 
 ENV_IMPORT_DIR = "ERP_IMPORT_DIR"
 SOURCE = "erp"
-# Files a copy tool is still writing, editors' lock files and hidden files are not exports.
-_NOT_EXPORTS = (".", "~$")
-_PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
 DEFAULT_LOCK_WAIT_SECONDS = 3600.0
 
 
@@ -123,6 +126,8 @@ class ImportOutcome:
     duplicates: list[str] = field(default_factory=list)
     # Listed, then gone before they could be judged (taken by another import, or removed).
     vanished: list[str] = field(default_factory=list)
+    # Not exports (yet): hidden, lock or partial files, each with its reason.
+    waiting: list[WaitingFile] = field(default_factory=list)
 
     def rows_by_kind(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -134,26 +139,7 @@ class ImportOutcome:
 def pending_exports(inbox: Path) -> list[Path]:
     """Export files waiting in the inbox (sub-folders included) in load order: oldest
     modification time first, then by path. Later files win where rows share keys."""
-    if not inbox.exists():
-        return []
-    return sorted(
-        (
-            path
-            for path in inbox.rglob("*")
-            if path.is_file()
-            and not path.name.startswith(_NOT_EXPORTS)
-            and not path.name.endswith(_PARTIAL_SUFFIXES)
-        ),
-        key=_load_order,
-    )
-
-
-def _load_order(path: Path) -> tuple[int, str]:
-    try:
-        modified = path.stat().st_mtime_ns
-    except FileNotFoundError:  # gone already: judged (and reported vanished) last
-        modified = 1 << 62
-    return modified, str(path)
+    return list_inbox(inbox, datetime.now(UTC)).exports
 
 
 def import_inbox(
@@ -183,15 +169,16 @@ def _import_pending(
     rejection_types: tuple[type[Exception], ...],
     now: Callable[[], datetime],
 ) -> ImportOutcome:
-    outcome = ImportOutcome()
+    listing = list_inbox(folders.inbox, now())
+    outcome = ImportOutcome(waiting=listing.waiting)
     sequence = _LoadSequence(_last_load_sequence(folders))
-    for path in pending_exports(folders.inbox):
+    for path in listing.exports:
         try:
             _judge(folders, path, parse, rejection_types, now(), outcome, sequence)
         except FileNotFoundError:
             if path.exists():
                 raise  # something else is missing: not a file taken from under us
-            outcome.vanished.append(path.name)
+            outcome.vanished.append(printable(path.name))
     return outcome
 
 
@@ -204,10 +191,19 @@ def _judge(
     outcome: ImportOutcome,
     sequence: _LoadSequence,
 ) -> None:
+    target = link_outside(path, folders.inbox)
+    if target is not None:
+        reason = (
+            f"ERP export {printable(str(path))} refused: it is a symbolic link to "
+            f"{printable(str(target))}, outside the inbox. Copy the file itself into the inbox; "
+            "nothing was loaded."
+        )
+        outcome.rejected.append(_reject(folders, path, reason, stamp))
+        return
     sha256 = _sha256(path)
     if folders.manifest_path(sha256).exists():
         _move(path, _archive_path(folders, path, sha256, stamp))
-        outcome.duplicates.append(path.name)
+        outcome.duplicates.append(printable(path.name))
         return
     try:
         parsed = parse(path)
@@ -263,7 +259,7 @@ def _land(
     for row in parsed.rows:
         record = {
             "file_sha256": sha256,
-            "file_name": path.name,
+            "file_name": printable(path.name),
             "vendor": parsed.vendor,
             "mapping_version": parsed.mapping_version,
             "loaded_at": loaded_at,
@@ -274,7 +270,7 @@ def _land(
     write_raw_file(folders.rows_path(parsed.kind, sha256), gzip.compress(b"".join(lines)))
     archived_to = _archive_path(folders, path, sha256, stamp)
     manifest = {
-        "file_name": path.name,
+        "file_name": printable(path.name),
         "sha256": sha256,
         "size_bytes": path.stat().st_size,
         "vendor": parsed.vendor,
@@ -291,25 +287,27 @@ def _land(
         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
     )
     _move(path, archived_to)
-    return LoadedFile(path.name, sha256, parsed.vendor, parsed.kind, len(parsed.rows), archived_to)
+    return LoadedFile(
+        printable(path.name), sha256, parsed.vendor, parsed.kind, len(parsed.rows), archived_to
+    )
 
 
 def _reject(folders: ErpFolders, path: Path, reason: str, stamp: datetime) -> RejectedFile:
     prefix = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved_to = _unused(
-        folders.rejected / f"{prefix}__{path.name}",
+        folders.rejected / f"{prefix}__{printable(path.name)}",
         taken=lambda candidate: candidate.with_name(candidate.name + ".report.txt").exists(),
     )
     report = moved_to.with_name(moved_to.name + ".report.txt")
     write_raw_file(report, (reason.rstrip("\n") + "\n").encode("utf-8"))
     _move(path, moved_to)
-    return RejectedFile(path.name, moved_to, report, reason)
+    return RejectedFile(printable(path.name), moved_to, report, reason)
 
 
 def _archive_path(folders: ErpFolders, path: Path, sha256: str, stamp: datetime) -> Path:
     """archive/erp/<UTC day>/<first 12 hex of the SHA-256>__<original name>, made unique."""
     day = stamp.astimezone(UTC).date().isoformat()
-    return _unused(folders.archive / day / f"{sha256[:12]}__{path.name}")
+    return _unused(folders.archive / day / f"{sha256[:12]}__{printable(path.name)}")
 
 
 def _unused(target: Path, taken: Callable[[Path], bool] = lambda candidate: False) -> Path:
