@@ -166,8 +166,10 @@ def _typed_rows(
         )
     absent = _absent_column_values(path, match, problems)
     typed: list[dict[str, object]] = []
+    # A formula without a saved value reads as empty, but its row is not blank: it is a problem.
+    formula_rows = {row for row, _ in table.uncached_formulas}
     for number, cells in table.rows:
-        if number <= header_row or _is_blank(cells, number, table):
+        if number <= header_row or (_is_blank(cells) and number not in formula_rows):
             continue
         _check_width(cells, width, number, problems)
         record = _typed_row(match, cells, number, table, problems)
@@ -321,12 +323,7 @@ def _header_text(cell: object) -> str:
         return str(cell)
 
 
-def _is_blank(
-    cells: Sequence[object], number: int | None = None, table: RawTable | None = None
-) -> bool:
-    """No value in any cell; a formula without a saved value is not blank (it is a problem)."""
-    if table is not None and any(row == number for row, _ in table.uncached_formulas):
-        return False
+def _is_blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells)
 
 

@@ -65,6 +65,8 @@ def link_outside(path: Path, inbox: Path) -> Path | None:
 
 def _not_an_export(path: Path, now: datetime) -> tuple[str, bool] | None:
     name = path.name
+    if path.is_dir():  # only a symbolic link to a folder gets here: the walk does not enter it
+        return "a link to a folder: files are not read through links; move them in", False
     if name.startswith(_LOCK_FILE):
         return "an editor's lock file (~$...): not read; it goes when the file is closed", False
     if name.startswith(_HIDDEN):

@@ -94,11 +94,13 @@ def test_a_symbolic_link_to_a_file_outside_the_inbox_is_refused_and_its_target_u
     assert outside.read_bytes() == EXPORT.encode("utf-8-sig")
 
 
-def test_a_symbolic_link_inside_the_inbox_is_read_like_its_target(folders):
+def test_a_symbolic_link_inside_the_inbox_is_read_like_its_target(folders, tmp_path):
     real = _drop(folders, "orders.csv")
     (folders.inbox / "alias.csv").symlink_to(real)
+    (folders.inbox / "more").symlink_to(tmp_path, target_is_directory=True)
     outcome = _import(folders)
     assert len(outcome.loaded) == 1 and len(outcome.duplicates) == 1 and not outcome.rejected
+    assert [(w.name, "link to a folder" in w.reason) for w in outcome.waiting] == [("more", True)]
 
 
 def test_a_newline_in_a_file_name_is_escaped_in_the_log_the_report_and_the_landed_rows(folders):
