@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from connectors import sandbox_defaults
+from linkstar_pipeline.lib import buyer_key
 from sandbox.ads_generator import advertiser_daily_truth
 from sandbox.ecb_fx import published_through
 from sandbox.erp_exports import erp_export_truth
@@ -351,13 +352,21 @@ def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
 
 def test_secret_and_token_never_reach_files_logs_or_metadata(loaded_warehouse):
     """Every byte the run left behind (raw pages, warehouse, serving, Dagster's run storage,
-    event logs and metadata) is searched for the app secret and the access token."""
+    event logs and metadata) is searched for the app secret, the access token and the
+    buyer-key secret (outside its own 0600 file)."""
     home, _, _, dagster_home = loaded_warehouse
+    buyer_secret_file = home / buyer_key.SECRET_FILE
     secrets = [
         sandbox_defaults.TIKTOK_SHOP_SANDBOX_APP_SECRET.encode(),
         sandbox_defaults.TIKTOK_SHOP_SANDBOX_ACCESS_TOKEN.encode(),
+        buyer_secret_file.read_text().strip().encode(),
     ]
-    files = [p for root in (home, dagster_home) for p in root.rglob("*") if p.is_file()]
+    files = [
+        p
+        for root in (home, dagster_home)
+        for p in root.rglob("*")
+        if p.is_file() and p != buyer_secret_file
+    ]
     assert any(p.name.endswith(".jsonl.gz") for p in files)
     leaks = []
     for path in files:
