@@ -99,7 +99,7 @@ _FRESHNESS_ROWS = """
 _ANOMALY_ROWS = """
     select shop_id, local_date, metric, metric_value, baseline_median, baseline_mad, robust_z,
            'warn' as status
-    from marts.kpi_anomalies_daily where status in ('above_range', 'below_range')
+    from marts.anomalies_daily where status in ('above_range', 'below_range')
     order by abs(robust_z) desc, local_date desc, shop_id, metric"""
 
 
@@ -138,7 +138,7 @@ def trust_line(paths: LinkstarPaths) -> str:
                group by source order by source"""
         ).fetchall()
         (unusual,) = connection.execute(
-            "select count(*) from marts.kpi_anomalies_daily "
+            "select count(*) from marts.anomalies_daily "
             "where status in ('above_range', 'below_range')"
         ).fetchone()
     off = [f"{name} ({count} shop-days)" for name, count, _ in recon if count]
@@ -155,7 +155,7 @@ def trust_line(paths: LinkstarPaths) -> str:
     return (
         "Trust: "
         + "; ".join(parts)
-        + " (marts.recon_daily, marts.data_freshness, marts.kpi_anomalies_daily)."
+        + " (marts.recon_daily, marts.data_freshness, marts.anomalies_daily)."
     )
 
 

@@ -343,7 +343,7 @@ def test_dbt_tests_ran_as_asset_checks_and_passed(loaded_warehouse):
     } <= checked
     # Reconciliation checks fire on the sandbox's known discrepancies by design (asserted,
     # shop by shop, in test_trust_marts_flag_known_discrepancies.py), and the seeded data has
-    # a few KPI days out of their usual range (test_kpi_anomalies_match_a_recomputation.py):
+    # a few KPI days out of their usual range (test_anomalies_match_a_recomputation.py):
     # warnings, both. Every other check passes.
     failed = [e.check_name for e in evaluations if not e.passed]
     expected_warnings = ("recon_", "kpis_within_their_usual_range")

@@ -55,45 +55,38 @@ def _hmac(secret: str, user_id: str) -> str:
     return hmac.new(secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
 
 
-@pytest.fixture
-def no_configured_secret(monkeypatch):
-    monkeypatch.delenv(ENV_BUYER_KEY_SECRET, raising=False)
-
-
-def test_buyer_key_is_the_hmac_of_the_user_id_under_the_configured_secret(tmp_path, monkeypatch):
-    keys = {}
-    for secret in ("first-secret-0123456789", "second-secret-0123456789"):
-        monkeypatch.setenv(ENV_BUYER_KEY_SECRET, secret)
-        home = tmp_path / secret
-        _land_orders(home)
-        keys[secret] = _staged_buyer_keys(home, tmp_path / f"target-{secret}")
-        assert keys[secret] == {
-            order: None if user is None else _hmac(secret, user)
-            for order, user in ORDER_USERS.items()
-        }
-        assert not (home / SECRET_FILE).exists()  # a configured secret is never written down
-    first, second = keys.values()
-    assert first["o1"] == first["o2"] != first["o3"]
-    assert first["o1"] != second["o1"] and first["o3"] != second["o3"]
-    assert first["o1"] != hashlib.md5(ORDER_USERS["o1"].encode()).hexdigest()
-
-
-def test_without_a_configured_secret_one_is_generated_private_kept_and_never_copied(
-    tmp_path, no_configured_secret
+def test_buyer_key_is_the_hmac_of_the_user_id_under_the_generated_or_configured_secret(
+    tmp_path, monkeypatch
 ):
-    home = tmp_path / "home"
-    _land_orders(home)
-    first = _staged_buyer_keys(home, tmp_path / "target-1")
-    secret_file = home / SECRET_FILE
+    """Two dbt runs (each costs ~20 s): one with no secret configured (one is generated into
+    the home, private, and never copied anywhere), one with a configured secret (never written
+    down). That the generated file is reused by later runs is the last test's."""
+    monkeypatch.delenv(ENV_BUYER_KEY_SECRET, raising=False)
+    generated_home = tmp_path / "generated"
+    _land_orders(generated_home)
+    generated = _staged_buyer_keys(generated_home, tmp_path / "target-generated")
+    secret_file = generated_home / SECRET_FILE
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     secret = secret_file.read_text().strip()
-    assert first["o1"] == _hmac(secret, ORDER_USERS["o1"])
-    again = _staged_buyer_keys(home, tmp_path / "target-2")
-    assert again == first  # the same id keeps its key from run to run
+
+    configured_secret = "configured-secret-0123456789"
+    monkeypatch.setenv(ENV_BUYER_KEY_SECRET, configured_secret)
+    configured_home = tmp_path / "configured"
+    _land_orders(configured_home)
+    configured = _staged_buyer_keys(configured_home, tmp_path / "target-configured")
+    assert not (configured_home / SECRET_FILE).exists()  # a configured secret is never written
+
+    for keys, key in ((generated, secret), (configured, configured_secret)):
+        assert keys == {
+            order: None if user is None else _hmac(key, user) for order, user in ORDER_USERS.items()
+        }
+    assert generated["o1"] == generated["o2"] != generated["o3"]
+    assert generated["o1"] != configured["o1"] and generated["o3"] != configured["o3"]
+    assert generated["o1"] != hashlib.md5(ORDER_USERS["o1"].encode()).hexdigest()
 
     leaks = [
         str(path)
-        for folder in (home, tmp_path / "target-1", tmp_path / "target-2")
+        for folder in (generated_home, tmp_path / "target-generated")
         for path in folder.rglob("*")
         if path.is_file() and path != secret_file and secret.encode() in _readable(path)
     ]

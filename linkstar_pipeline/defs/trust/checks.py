@@ -18,7 +18,7 @@ from linkstar_pipeline.lib.trust import (
 
 RECON_KEY = dg.AssetKey(["marts", "recon_daily"])
 FRESHNESS_KEY = dg.AssetKey(["marts", "data_freshness"])
-ANOMALIES_KEY = dg.AssetKey(["marts", "kpi_anomalies_daily"])
+ANOMALIES_KEY = dg.AssetKey(["marts", "anomalies_daily"])
 _SEVERITY = {"warn": dg.AssetCheckSeverity.WARN, "error": dg.AssetCheckSeverity.ERROR}
 _CHECKS = {check.name: check for check in recon_checks()}
 
@@ -74,7 +74,7 @@ def sources_are_fresh() -> dg.AssetCheckResult:
     description=(
         "Every shop KPI of every complete day lies within its usual range: robust z-score "
         "(0.6745 · (value − median) / MAD over the shop's previous 28 complete days) within "
-        "± 3.5 (dbt vars anomaly_*). Rows beyond it are in marts.kpi_anomalies_daily with "
+        "± 3.5 (dbt vars anomaly_*). Rows beyond it are in marts.anomalies_daily with "
         "status above_range / below_range; the largest are in this check's metadata. A "
         "warning to look at (a promotion, a broken listing, a tracking change), never a block."
     ),

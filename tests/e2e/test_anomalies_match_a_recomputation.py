@@ -1,4 +1,4 @@
-"""marts.kpi_anomalies_daily recomputed outside dbt from kpi_shop_daily (issue #14): for every
+"""marts.anomalies_daily recomputed outside dbt from kpi_shop_daily (issue #14): for every
 shop, day and metric, the baseline of previous complete days, its exact median and median
 absolute deviation, the robust z-score and the status equal a recomputation with Python's
 Decimal and statistics.median, to the last digit."""
@@ -101,7 +101,7 @@ def test_every_anomaly_row_equals_an_exact_recomputation(loaded_warehouse):
             for shop, day, metric, days, median, mad, z, status in connection.execute(
                 """select shop_id, local_date, metric, baseline_days, baseline_median,
                           baseline_mad, robust_z, status
-                   from marts.kpi_anomalies_daily"""
+                   from marts.anomalies_daily"""
             ).fetchall()
         }
 
