@@ -1,7 +1,7 @@
 {#- Re-aligning ads days to shop days must neither drop nor duplicate money: every advertiser
     day of the ad report and of GMV Max is cut into shop-day slices whose shares add up to 1
     (a shop with no known time zone, for instance, would leave its days unsliced). -#}
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_ads_day_slices']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_ads_day_slices'}}}) }}
 
 with advertiser_days as (
     -- Ads that sell for no known shop have no shop day to go to (a warning check counts them).
