@@ -75,6 +75,8 @@ class SandboxSettings:
     unknown_status_rate: float = 0.0
     ads_dash_unpaid_value: bool = False
     ads_brand_account: bool = False
+    # A share of ads deleted: missing from ad-level reports, counted in the account's totals.
+    ads_deleted_ad_rate: float = 0.0
     # The configured TikTok Shop access token answers 105002 until the client renews it.
     expire_access_token: bool = False
     shop_count: int | None = None
@@ -119,6 +121,7 @@ class SandboxSettings:
             list_fault=self.list_fault,
             repeat_pages=self.ads_repeat_pages,
             dash_unpaid_value=self.ads_dash_unpaid_value,
+            deleted_ad_rate=self.ads_deleted_ad_rate,
         )
 
 

@@ -33,6 +33,9 @@ _GENERIC: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
     "relationships": lambda subject, kw: (
         f"Every {subject} exists in {relation_name(kw.get('to', ''))}.{kw.get('field')}"
     ),
+    "not_null_columns": lambda subject, kw: (
+        f"{subject}: {_values(kw.get('column_names'))} are never null"
+    ),
     "unique_combination_of_columns": lambda subject, kw: (
         f"{subject} has one row per ({_values(kw.get('combination_of_columns'))})"
     ),

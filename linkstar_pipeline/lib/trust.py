@@ -22,6 +22,7 @@ from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 RECON_CHECKS_SEED = SEEDS_DIR / "recon_checks.csv"
 OFF_ROWS_SHOWN = 20
+UNUSUAL_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,27 @@ _FRESHNESS_ROWS = """
     order by status = 'error' desc, status = 'warn' desc, source, shop_id"""
 
 
-def recon_verdict(paths: LinkstarPaths, check_name: str) -> Verdict:
+_ANOMALY_ROWS = """
+    select shop_id, local_date, metric, metric_value, baseline_median, baseline_mad, robust_z,
+           'warn' as status
+    from marts.kpi_anomalies_daily where status in ('above_range', 'below_range')
+    order by abs(robust_z) desc, local_date desc, shop_id, metric"""
+
+
+def anomaly_verdict(paths: LinkstarPaths) -> Verdict:
+    """Shop KPIs beyond their robust z-score band (every row returned is off)."""
     with _warehouse(paths) as connection:
-        return _verdict(connection, _RECON_ROWS, [check_name])
+        return _verdict(connection, _ANOMALY_ROWS, [])
+
+
+def recon_verdicts(paths: LinkstarPaths, check_names: list[str]) -> dict[str, Verdict]:
+    """Each named check's verdict, read on one connection under one hold of the lock."""
+    with _warehouse(paths) as connection:
+        return _recon_verdicts(connection, check_names)
+
+
+def _recon_verdicts(connection, check_names: list[str]) -> dict[str, Verdict]:
+    return {name: _verdict(connection, _RECON_ROWS, [name]) for name in check_names}
 
 
 def freshness_verdict(paths: LinkstarPaths) -> Verdict:
@@ -106,7 +125,8 @@ def freshness_verdict(paths: LinkstarPaths) -> Verdict:
 
 
 def trust_line(paths: LinkstarPaths) -> str:
-    """One line: how many reconciliation checks and source freshness rows are off."""
+    """One line: how many reconciliation checks and source freshness rows are off, and how
+    many shop KPI values lie outside their usual range."""
     with _warehouse(paths) as connection:
         recon = connection.execute(
             """select check_name, count(*) filter (where status <> 'ok'),
@@ -117,6 +137,10 @@ def trust_line(paths: LinkstarPaths) -> str:
             """select source, count(*) from marts.data_freshness where status <> 'ok'
                group by source order by source"""
         ).fetchall()
+        (unusual,) = connection.execute(
+            "select count(*) from marts.kpi_anomalies_daily "
+            "where status in ('above_range', 'below_range')"
+        ).fetchone()
     off = [f"{name} ({count} shop-days)" for name, count, _ in recon if count]
     parts = [
         f"{len(recon) - len(off)} of {len(recon)} reconciliation checks ok"
@@ -124,29 +148,41 @@ def trust_line(paths: LinkstarPaths) -> str:
         "every source fresh"
         if not stale
         else "stale: " + ", ".join(f"{source} ({count} shops)" for source, count in stale),
+        f"{unusual} shop KPI values outside their usual range"
+        if unusual
+        else "every shop KPI within its usual range",
     ]
-    return "Trust: " + "; ".join(parts) + " (marts.recon_daily, marts.data_freshness)."
+    return (
+        "Trust: "
+        + "; ".join(parts)
+        + " (marts.recon_daily, marts.data_freshness, marts.kpi_anomalies_daily)."
+    )
 
 
 def trust_alerts(paths: LinkstarPaths, run_id: str | None = None) -> list[Alert]:
     """The digest of every check after a build, and a check_failed alert when a row is at
     severity error (reconciliation) or a source is error-stale (freshness)."""
     with _warehouse(paths) as connection:
-        recon = [
-            (check.name, _verdict(connection, _RECON_ROWS, [check.name]))
-            for check in recon_checks()
-        ]
+        recon = list(_recon_verdicts(connection, [c.name for c in recon_checks()]).items())
         freshness = _verdict(connection, _FRESHNESS_ROWS, [])
+        unusual = _verdict(connection, _ANOMALY_ROWS, [])
     lines = [_recon_line(name, verdict) for name, verdict in recon if verdict.off]
     lines += [
         f"stale: {row['source']} of shop {row['shop_id']}: {row['reason']}"
         for row in freshness.examples
     ]
+    lines += [
+        f"unusual: {row['metric']} of shop {row['shop_id']} on {row['local_date']}: "
+        f"{row['metric_value']} against a median of {row['baseline_median']} "
+        f"(robust z {row['robust_z']})"
+        for row in unusual.examples[:UNUSUAL_ROWS_SHOWN]
+    ]
     off = sum(1 for _, verdict in recon if verdict.off)
     digest = Alert(
         "digest",
         f"{len(recon) - off} of {len(recon)} reconciliation checks ok, "
-        f"{freshness.off} source freshness rows off",
+        f"{freshness.off} source freshness rows off, "
+        f"{unusual.off} shop KPI values outside their usual range",
         lines or ["Every source agrees within tolerance and is fresh."],
         run_id,
     )

@@ -10,9 +10,11 @@ from pathlib import Path
 from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
 
-def run_dbt(home: Path, *args: str, target_path: Path) -> None:
+def run_dbt(
+    home: Path, *args: str, target_path: Path, expect_success: bool = True
+) -> subprocess.CompletedProcess:
     """`dbt <args>` with LINKSTAR_HOME=home and its own target folder; fails the test with
-    dbt's output when dbt fails."""
+    dbt's output when dbt fails (unless `expect_success` is False: a test that must fail)."""
     result = subprocess.run(
         [dbt_executable(), *args, "--profiles-dir", ".", "--target-path", str(target_path)],
         cwd=DBT_PROJECT_DIR,
@@ -22,4 +24,5 @@ def run_dbt(home: Path, *args: str, target_path: Path) -> None:
         timeout=600,
         check=False,
     )
-    assert result.returncode == 0, result.stdout[-4000:]
+    assert result.returncode == 0 or not expect_success, result.stdout[-4000:]
+    return result

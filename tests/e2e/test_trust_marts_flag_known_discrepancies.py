@@ -103,6 +103,8 @@ def test_every_check_has_rows_an_asset_check_and_a_trust_line(loaded_warehouse):
     assert set(evaluated) == {f"recon_{name}" for name in names}
     assert evaluated["recon_orders_tiktok_vs_erp"] is False
     assert evaluated["recon_sign_for_vs_delivery"] is False
+    # No deleted ads in the default dataset: ad-level spend sums to each account's total.
+    assert evaluated["recon_ads_ad_level_vs_advertiser_spend"] is True
     line = trust_line(LinkstarPaths(home))
     assert line.startswith("Trust: ") and "orders_tiktok_vs_erp (" in line
 

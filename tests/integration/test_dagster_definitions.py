@@ -101,6 +101,7 @@ def test_assets_are_grouped_like_the_architecture():
             "adgroups",
             "ads",
             "ad_report_daily",
+            "advertiser_report_daily",
             "gmv_max_report_daily",
         ]
     }
@@ -154,6 +155,7 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         ("stg_erp__fulfilment_lines", ["erp", "order_fulfilment"]),
         ("stg_erp__inventory_snapshots", ["erp", "inventory_snapshot"]),
         ("stg_tiktok_ads__ad_daily_stats", ["tiktok_ads", "ad_report_daily"]),
+        ("stg_tiktok_ads__advertiser_daily_stats", ["tiktok_ads", "advertiser_report_daily"]),
         ("stg_tiktok_shop__cancellations", ["tiktok_shop", "cancellations"]),
     ]:
         assert dg.AssetKey(source) in graph.get(dg.AssetKey(["staging", model])).parent_keys
@@ -260,6 +262,43 @@ def test_a_finished_ingestion_run_launches_the_build_whether_it_failed_or_not():
         assert request.tags["linkstar/after_ingestion_run"] == result.run_id
 
 
+def test_a_mart_materialized_on_its_own_is_published_for_bi_after_its_run():
+    """Issue 19's backfill bullet: materializing a mart from the UI (a run of only that mart)
+    republishes serving; a run that published itself, or changed no mart, does not."""
+    from linkstar_pipeline.defs.serving.sensors import PUBLISH_JOB_NAME
+
+    defs = _defs()
+    published = dg.AssetKey(["serving", "published_marts"])
+    sensor = defs.resolve_sensor_def("publish_after_mart_runs")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert sensor.job_name == PUBLISH_JOB_NAME
+    assert defs.resolve_job_def(PUBLISH_JOB_NAME).asset_layer.selected_asset_keys == {published}
+    instance = dg.DagsterInstance.ephemeral()
+
+    def after_a_run_materializing(*keys: dg.AssetKey):
+        # Stand-ins under the real keys: the sensor reads the run's materializations, not dbt.
+        @dg.multi_asset(specs=[dg.AssetSpec(key) for key in keys])
+        def stand_in():
+            for key in keys:
+                yield dg.MaterializeResult(asset_key=key)
+
+        result = dg.materialize([stand_in], instance=instance)
+        context = dg.build_run_status_sensor_context(
+            sensor_name=sensor.name,
+            dagster_event=result.all_events[-1],
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+        )
+        return result.run_id, sensor(context)
+
+    run_id, request = after_a_run_materializing(KPI_SHOP_DAILY)
+    assert isinstance(request, dg.RunRequest)
+    assert request.run_key == f"publish-after-{run_id}"
+    for keys in [(KPI_SHOP_DAILY, published), (dg.AssetKey(["tiktok_shop", "orders"]),)]:
+        _, skipped = after_a_run_materializing(*keys)
+        assert isinstance(skipped, dg.SkipReason), keys
+
+
 # Staging models nothing reads yet (issue 19 follow-up): each must be used or removed; the
 # set may only shrink, so using one forces taking it off this list.
 STAGING_NOT_YET_USED = {
@@ -292,10 +331,14 @@ def test_every_asset_check_says_what_it_checks():
     specs = [spec for assets in graph.assets_defs for spec in assets.check_specs]
     assert [spec.key for spec in specs if not spec.description] == []
     by_name = {(spec.asset_key.to_user_string(), spec.name): spec.description for spec in specs}
-    assert (
-        by_name[("staging/stg_tiktok_shop__orders", "not_null_stg_tiktok_shop__orders_order_id")]
-        == "stg_tiktok_shop__orders.order_id is never null"
+    # Generic tests are described from their name, model, columns and arguments.
+    orders = {n: d for (a, n), d in by_name.items() if a == "staging/stg_tiktok_shop__orders"}
+    assert orders["unique_stg_tiktok_shop__orders_order_id"].startswith(
+        "stg_tiktok_shop__orders.order_id is unique"
     )
+    (not_null,) = [d for n, d in orders.items() if n.startswith("not_null_columns_")]
+    assert not_null.startswith("stg_tiktok_shop__orders: order_id, shop_id")
+    assert not_null.endswith("are never null")
     # Singular tests that read several models are checks on the asset they protect, described
     # by the comment that opens their SQL.
     for asset, test in [

@@ -52,32 +52,31 @@ sign_for as (
 ),
 
 platform as (
-    select shop_id, performance_date as local_date, gmv_amount, orders
-    from {{ ref('stg_tiktok_shop__shop_performance_days') }}
+    -- the platform's own analytics beside LinkStar's paid figures, one join for both checks
+    select
+        platform.shop_id,
+        platform.performance_date as local_date,
+        platform.gmv_amount,
+        platform.orders,
+        coalesce(shop_days.gmv_paid, 0) as gmv_paid,
+        coalesce(shop_days.orders_paid, 0) as orders_paid
+    from {{ ref('stg_tiktok_shop__shop_performance_days') }} as platform
+    left join shop_days
+        on platform.shop_id = shop_days.shop_id and platform.performance_date = shop_days.local_date
 ),
 
 platform_gmv as (
     select
-        'platform_gmv_vs_linkstar' as check_name,
-        platform.shop_id,
-        platform.local_date,
-        platform.gmv_amount as left_value,
-        coalesce(shop_days.gmv_paid, 0) as right_value,
-        cast(null as varchar) as listed
+        'platform_gmv_vs_linkstar' as check_name, shop_id, local_date,
+        gmv_amount as left_value, gmv_paid as right_value, cast(null as varchar) as listed
     from platform
-    left join shop_days on platform.shop_id = shop_days.shop_id and platform.local_date = shop_days.local_date
 ),
 
 platform_orders as (
     select
-        'platform_orders_vs_linkstar' as check_name,
-        platform.shop_id,
-        platform.local_date,
-        platform.orders as left_value,
-        coalesce(shop_days.orders_paid, 0) as right_value,
-        cast(null as varchar) as listed
+        'platform_orders_vs_linkstar' as check_name, shop_id, local_date,
+        orders as left_value, orders_paid as right_value, cast(null as varchar) as listed
     from platform
-    left join shop_days on platform.shop_id = shop_days.shop_id and platform.local_date = shop_days.local_date
 ),
 
 ads_attribution as (
@@ -90,6 +89,39 @@ ads_attribution as (
         cast(null as varchar) as listed
     from shop_days
     where ads_attributed_gmv_amount > 0
+),
+
+ad_level_spend as (
+    select advertiser_id, stat_date, sum(spend_amount) as spend_amount
+    from {{ ref('stg_tiktok_ads__ad_daily_stats') }}
+    group by advertiser_id, stat_date
+),
+
+ads_spend_by_advertiser as (
+    -- left: the account's own total for its day; right: the ad-level report summed (advertisers
+    -- linked to a shop in advertiser_shops; a day with no ad row has 0 at ad level)
+    select
+        links.shop_id,
+        account.advertiser_id,
+        account.stat_date,
+        account.spend_amount as account_spend,
+        coalesce(ad_level.spend_amount, 0) as ad_level_spend
+    from {{ ref('stg_tiktok_ads__advertiser_daily_stats') }} as account
+    inner join {{ ref('advertiser_shops') }} as links on account.advertiser_id = links.advertiser_id
+    left join ad_level_spend as ad_level
+        on account.advertiser_id = ad_level.advertiser_id and account.stat_date = ad_level.stat_date
+),
+
+ads_spend as (
+    select
+        'ads_ad_level_vs_advertiser_spend' as check_name,
+        shop_id,
+        stat_date as local_date,
+        sum(account_spend) as left_value,
+        sum(ad_level_spend) as right_value,
+        {{ dbt.listagg("case when account_spend <> ad_level_spend then advertiser_id end", "', '", "order by advertiser_id") }} as listed
+    from ads_spend_by_advertiser
+    group by shop_id, stat_date
 ),
 
 fx_age as (
@@ -117,6 +149,8 @@ compared as (
     select check_name, shop_id, local_date, left_value, right_value, listed from platform_orders
     union all
     select check_name, shop_id, local_date, left_value, right_value, listed from ads_attribution
+    union all
+    select check_name, shop_id, local_date, left_value, right_value, listed from ads_spend
     union all
     select check_name, shop_id, local_date, left_value, right_value, listed from fx_age
 ),

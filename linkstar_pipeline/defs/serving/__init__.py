@@ -1,1 +1,1 @@
-"""Publishing the marts to BI tools (Parquet + a views-only DuckDB file)."""
+"""Publishing the marts to BI tools (a self-contained DuckDB file + Parquet files)."""

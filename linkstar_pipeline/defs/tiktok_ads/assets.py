@@ -48,6 +48,8 @@ REPORT_METRICS = (
     "follows",
 )
 REPORT_DIMENSIONS = ("ad_id", "stat_time_day")
+# The account's own daily totals, only to hold the ad-level figures against.
+ADVERTISER_TOTAL_METRICS = ("spend", "impressions", "clicks")
 
 
 @dg.asset(
@@ -145,6 +147,49 @@ def _asked_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
     return window.start.date(), (window.end - timedelta(days=1)).date()
 
 
+def _land_basic_report(
+    context: dg.AssetExecutionContext,
+    tiktok_ads: TikTokAdsApiResource,
+    name: str,
+    level: str,
+    metrics: tuple[str, ...],
+    dimensions: tuple[str, ...],
+) -> dg.MaterializeResult:
+    """One BASIC report per advertiser over the partition range on its own clock, widened to
+    the restatement look-back, landed as one raw file per run range."""
+    client = tiktok_ads.client()
+    settings = client.settings
+    raw_dir = linkstar_paths().raw_dir
+    first, last = _asked_days(context)
+    now = pipeline_now()
+    run_file = RawFile(SOURCE, name, f"{first}..{last}")
+    per_advertiser: dict[str, dict[str, object]] = {}
+    for account in landed_advertisers(raw_dir):
+        start, end = _local_window(first, last, account.timezone, settings.lookback_days, now)
+        if start > end:
+            continue
+        responses = client.iter_report_pages(
+            account.advertiser_id, level, start, end, metrics, dimensions
+        )
+        rows = land_ads_pages(run_file, responses)
+        per_advertiser[account.advertiser_id] = {
+            "days": f"{start}..{end}",
+            "rows": rows,
+            "currency": account.currency,
+        }
+        context.log.info(f"advertiser {account.advertiser_id}: {rows} {level} rows, {start}..{end}")
+    path = run_file.write(raw_dir, f"{first}_{last}")
+    return dg.MaterializeResult(
+        metadata={
+            "rows_landed": sum(int(v["rows"]) for v in per_advertiser.values()),
+            "pages_landed": len(run_file.pages),
+            "advertisers": len(per_advertiser),
+            "per_advertiser": dg.MetadataValue.json(per_advertiser),
+            "raw_file": dg.MetadataValue.path(str(path)),
+        }
+    )
+
+
 @_daily_report_asset(
     "ad_report_daily",
     "Daily ad-level report (GET /report/integrated/get/, BASIC, AUCTION_AD, ad_id × "
@@ -154,36 +199,28 @@ def _asked_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
 def ad_report_daily(
     context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
 ) -> dg.MaterializeResult:
-    client = tiktok_ads.client()
-    settings = client.settings
-    raw_dir = linkstar_paths().raw_dir
-    first, last = _asked_days(context)
-    now = pipeline_now()
-    run_file = RawFile(SOURCE, "ad_report_daily", f"{first}..{last}")
-    per_advertiser: dict[str, dict[str, object]] = {}
-    for account in landed_advertisers(raw_dir):
-        start, end = _local_window(first, last, account.timezone, settings.lookback_days, now)
-        if start > end:
-            continue
-        responses = client.iter_report_pages(
-            account.advertiser_id, "AUCTION_AD", start, end, REPORT_METRICS, REPORT_DIMENSIONS
-        )
-        rows = land_ads_pages(run_file, responses)
-        per_advertiser[account.advertiser_id] = {
-            "days": f"{start}..{end}",
-            "rows": rows,
-            "currency": account.currency,
-        }
-        context.log.info(f"advertiser {account.advertiser_id}: {rows} ad-days, {start}..{end}")
-    path = run_file.write(raw_dir, f"{first}_{last}")
-    return dg.MaterializeResult(
-        metadata={
-            "ad_days_landed": sum(int(v["rows"]) for v in per_advertiser.values()),
-            "pages_landed": len(run_file.pages),
-            "advertisers": len(per_advertiser),
-            "per_advertiser": dg.MetadataValue.json(per_advertiser),
-            "raw_file": dg.MetadataValue.path(str(path)),
-        }
+    return _land_basic_report(
+        context, tiktok_ads, "ad_report_daily", "AUCTION_AD", REPORT_METRICS, REPORT_DIMENSIONS
+    )
+
+
+@_daily_report_asset(
+    "advertiser_report_daily",
+    "Daily advertiser-level totals (GET /report/integrated/get/, BASIC, AUCTION_ADVERTISER, "
+    "advertiser_id × stat_time_day: spend, impressions, clicks) over the same days as the ad "
+    "report. Not a KPI source: held against the ad-level figures summed, which miss deleted "
+    "ads' spend (marts.recon_daily, check ads_ad_level_vs_advertiser_spend).",
+)
+def advertiser_report_daily(
+    context: dg.AssetExecutionContext, tiktok_ads: TikTokAdsApiResource
+) -> dg.MaterializeResult:
+    return _land_basic_report(
+        context,
+        tiktok_ads,
+        "advertiser_report_daily",
+        "AUCTION_ADVERTISER",
+        ADVERTISER_TOTAL_METRICS,
+        ("advertiser_id", "stat_time_day"),
     )
 
 

@@ -8,10 +8,17 @@ withhold the numbers (integrity failures are dbt tests of severity error, and th
 import dagster as dg
 
 from linkstar_pipeline.lib.paths import linkstar_paths
-from linkstar_pipeline.lib.trust import Verdict, freshness_verdict, recon_checks, recon_verdict
+from linkstar_pipeline.lib.trust import (
+    Verdict,
+    anomaly_verdict,
+    freshness_verdict,
+    recon_checks,
+    recon_verdicts,
+)
 
 RECON_KEY = dg.AssetKey(["marts", "recon_daily"])
 FRESHNESS_KEY = dg.AssetKey(["marts", "data_freshness"])
+ANOMALIES_KEY = dg.AssetKey(["marts", "kpi_anomalies_daily"])
 _SEVERITY = {"warn": dg.AssetCheckSeverity.WARN, "error": dg.AssetCheckSeverity.ERROR}
 _CHECKS = {check.name: check for check in recon_checks()}
 
@@ -38,14 +45,13 @@ def _result(verdict: Verdict, severity: dg.AssetCheckSeverity, **identity) -> dg
     can_subset=True,
 )
 def reconciliation_checks(context: dg.AssetCheckExecutionContext):
-    paths = linkstar_paths()
-    for key in context.selected_asset_check_keys:
-        check = _CHECKS[key.name.removeprefix("recon_")]
+    names = [key.name.removeprefix("recon_") for key in context.selected_asset_check_keys]
+    for name, verdict in recon_verdicts(linkstar_paths(), names).items():
         yield _result(
-            recon_verdict(paths, check.name),
-            _SEVERITY[check.severity],
+            verdict,
+            _SEVERITY[_CHECKS[name].severity],
             asset_key=RECON_KEY,
-            check_name=key.name,
+            check_name=f"recon_{name}",
         )
 
 
@@ -61,3 +67,17 @@ def sources_are_fresh() -> dg.AssetCheckResult:
     verdict = freshness_verdict(linkstar_paths())
     worst = "error" if verdict.worst_status == "error" else "warn"
     return _result(verdict, _SEVERITY[worst])
+
+
+@dg.asset_check(
+    asset=ANOMALIES_KEY,
+    description=(
+        "Every shop KPI of every complete day lies within its usual range: robust z-score "
+        "(0.6745 · (value − median) / MAD over the shop's previous 28 complete days) within "
+        "± 3.5 (dbt vars anomaly_*). Rows beyond it are in marts.kpi_anomalies_daily with "
+        "status above_range / below_range; the largest are in this check's metadata. A "
+        "warning to look at (a promotion, a broken listing, a tracking change), never a block."
+    ),
+)
+def kpis_within_their_usual_range() -> dg.AssetCheckResult:
+    return _result(anomaly_verdict(linkstar_paths()), dg.AssetCheckSeverity.WARN)

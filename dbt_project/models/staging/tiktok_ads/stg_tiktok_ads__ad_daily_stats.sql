@@ -2,29 +2,8 @@
     are restated as conversions arrive, and every run re-pulls them. Metric strings become
     numbers; "-" (no value) becomes null, never zero. -#}
 
-with pages as (
-    select shop_id as advertiser_id, fetched_at, request_id, body
-    from {{ source('tiktok_ads', 'ad_report_daily') }}
-),
-
-rows as (
-    {{ json_array_rows('pages', 'body', '$.data.list', 'row_json', ['advertiser_id', 'fetched_at', 'request_id']) }}
-),
-
-keyed as (
-    select
-        {{ json_text('row_json', '$.dimensions.ad_id') }} as ad_id,
-        cast(substr({{ json_text('row_json', '$.dimensions.stat_time_day') }}, 1, 10) as date) as stat_date,
-        advertiser_id,
-        fetched_at,
-        request_id,
-        row_json
-    from rows
-),
-
-latest as (
-    {{ latest_row_per_key('keyed', ['ad_id', 'stat_date'], 'fetched_at desc',
-                          ['ad_id', 'stat_date', 'advertiser_id', 'fetched_at', 'request_id', 'row_json']) }}
+with latest as (
+    {{ latest_ads_report_rows('ad_report_daily', ['ad_id']) }}
 )
 
 select
