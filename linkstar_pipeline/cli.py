@@ -101,7 +101,7 @@ def _execute(job_name: str, tags: dict[str, str], verbose: bool) -> int:
             run_config=cli_run_config(verbose),
             raise_on_error=False,
         )
-    print("\n" + build_report(result, paths.dbt_build_log), flush=True)
+    print("\n" + build_report(result, paths.dbt_build_log(result.run_id)), flush=True)
     if not result.success:
         _print_build_failure(job_name, step_failure_messages(result))
         return EXIT_BUILD_FAILED
@@ -187,7 +187,8 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
             file=sys.stderr,
         )
         return outcome.exit_code
-    print("\n" + build_report(outcome.build, paths.dbt_build_log), flush=True)
+    build_log = paths.dbt_build_log(outcome.build.run_id)
+    print("\n" + build_report(outcome.build, build_log), flush=True)
     if not outcome.build.success:
         _print_build_failure(REBUILD_JOB_NAME, outcome.build_failures)
         return outcome.exit_code

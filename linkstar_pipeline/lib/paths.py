@@ -51,9 +51,12 @@ class LinkstarPaths:
         return self.serving_dir / "serving.duckdb"
 
     @property
-    def dbt_build_log(self) -> Path:
-        """dbt's full console output of the newest build (the CLI shows only a summary)."""
-        return self.home / "logs" / "dbt_build.log"
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    def dbt_build_log(self, run_id: str) -> Path:
+        """dbt's full console output of one build's run (the CLI shows only a summary)."""
+        return self.logs_dir / f"dbt_build-{run_id}.log"
 
     @property
     def dagster_home(self) -> Path:

@@ -66,7 +66,7 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
     assert "linkstar-sandbox-secret" not in result.stdout + result.stderr
     # Concise: a line per step, not Dagster's event log nor dbt's ~1,000 lines, which go to
     # the file the run names.
-    dbt_log = linkstar_home / "logs" / "dbt_build.log"
+    (dbt_log,) = (linkstar_home / "logs").glob("dbt_build-*.log")  # one build, one log
     assert f"Full dbt log: {dbt_log}" in result.stdout
     assert "Completed with" in dbt_log.read_text() or "Done. PASS=" in dbt_log.read_text()
     assert " - dagster - " not in result.stdout + result.stderr

@@ -6,7 +6,7 @@ partition, so one build over all raw files is always correct; models are not par
 dbt unit tests are left out: their inputs are fixed rows, so they say nothing new about a
 night's data; CI runs them (`make dbt-unit-tests`, tests/e2e/test_dbt_unit_tests.py), as dbt
 recommends (dev and CI only, not production builds). dbt's console output goes to
-$LINKSTAR_HOME/logs/dbt_build.log (lib/dbt_console.py).
+$LINKSTAR_HOME/logs/dbt_build-<run id>.log (lib/dbt_console.py).
 """
 
 import shutil
@@ -42,10 +42,11 @@ def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             context.log.warning(f"Nothing has landed in {folder} yet: its models will be empty")
         invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
         note_build(paths, invocation.process.pid)
-        context.log.info(f"dbt's full output: {paths.dbt_build_log}")
+        build_log = paths.dbt_build_log(context.run_id)
+        context.log.info(f"dbt's full output: {build_log}")
         from_cli = context.run.tags.get("linkstar/trigger") == "cli"
         try:
-            with dbt_console_to(paths.dbt_build_log, echo=not from_cli):
+            with dbt_console_to(build_log, echo=not from_cli):
                 yield from invocation.stream()
         finally:
             forget_build(paths)
