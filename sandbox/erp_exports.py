@@ -55,6 +55,7 @@ _VENDOR_BY_REGION = {"US": LINGXING, "GB": MABANG, "ID": MABANG}
 ERP_CLOCK = ZoneInfo("Asia/Shanghai")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _CENT = Decimal("0.01")
+_SHEET = "Sheet1"  # the one sheet of every sample workbook
 
 _MISSING_RATE = 0.03  # shipped on TikTok, never entered in the ERP (a manual shipment)
 _SPLIT_RATE = 0.15  # orders of two or more units shipped as two packages
@@ -96,7 +97,8 @@ class ErpExportFile:
     """One written file; `rows` are exactly what a correct reader returns for it.
 
     Each row holds every canonical column of `kind` (typed: Decimal, int, aware UTC
-    datetime, date) plus `source_row`, the spreadsheet row number (header = row 1).
+    datetime, date) plus `source_row`, the spreadsheet row number (header = row 1), and
+    `source_sheet`, the workbook sheet (None for a CSV).
     Times are as precise as the vendor writes them (Dianxiaomi drops seconds).
     """
 
@@ -627,6 +629,7 @@ def _truth_file(plan: _FilePlan) -> ErpExportFile:
     for number, record in enumerate(plan.records, start=2):
         row = {name: _as_printed(record[name], style) for name in _CANONICAL[plan.kind]}
         row["source_row"] = number
+        row["source_sheet"] = _SHEET if plan.file_format == XLSX else None
         rows.append(row)
     return ErpExportFile(plan.name, plan.vendor, plan.kind, plan.file_format, tuple(rows))
 
@@ -690,7 +693,7 @@ def _xlsx_bytes(header: list[str], rows: list[list[object]], written_at: datetim
     workbook = openpyxl.Workbook()
     workbook.properties.created = workbook.properties.modified = written_at.replace(tzinfo=None)
     sheet = workbook.active
-    sheet.title = "Sheet1"
+    sheet.title = _SHEET
     sheet.append(header)
     for row in rows:
         sheet.append(row)
@@ -799,6 +802,14 @@ _BROKEN_CELLS = {
     "bad_integer": ("数量", "quantity", "两件", "not a whole number"),
     "bad_date": ("发货时间", "shipped_at", "2026/13/45 10:00", "not a valid date"),
     "required_empty": ("SKU", "seller_sku", "", "required but the cell is empty"),
+    "zero_quantity": ("数量", "quantity", "0", "below its minimum of 1"),
+    "negative_quantity": ("数量", "quantity", "-2", "below its minimum of 1"),
+    "negative_cost": ("采购成本", "purchase_cost", "-12.50", "below its minimum of 0"),
+    "signed_before_shipped": ("签收时间", "signed_for_at", "2020/1/1 10:00", "before shipped_at"),
+    "nul_in_sku": ("SKU", "seller_sku", "SKU\x00-1", "U+0000 (NUL)"),
+    "control_in_sku": ("SKU", "seller_sku", "SKU\x1b-1", "U+001B"),
+    "formula_injection": ("物流方式", "carrier", "=cmd|' /C calc'!A0", "formula injection"),
+    "formula_after_tab": ("物流方式", "carrier", "\t@SUM(9*9)", "formula injection"),
 }
 # case -> (row, column as the problem names it, phrase of the error)
 _BROKEN_EXPECTED: dict[str, tuple[int | None, str | None, str]] = {

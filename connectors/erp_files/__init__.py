@@ -38,6 +38,7 @@ from connectors.erp_files.values import (
     parse_decimal,
     parse_integer,
     parse_money,
+    parse_safe_text,
     parse_text,
     parse_value,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "parse_decimal",
     "parse_integer",
     "parse_money",
+    "parse_safe_text",
     "parse_text",
     "parse_value",
     "read_erp_file",

@@ -25,16 +25,23 @@ INVENTORY_SNAPSHOT = "inventory_snapshot"
 
 @dataclass(frozen=True)
 class CanonicalColumn:
-    """One column of a canonical table; `required` columns must be in every file or defaulted."""
+    """One column of a canonical table; `required` columns must be in every file or defaulted.
+
+    `minimum` is the smallest value a row may hold (a package ships at least one unit, a
+    cost is never negative); a smaller one rejects the file, naming row and column.
+    """
 
     name: str
     type: str
     required: bool
     meaning: str
+    minimum: int | None = None
 
 
-def _col(name: str, type_: str, required: bool, meaning: str) -> CanonicalColumn:
-    return CanonicalColumn(name, type_, required, meaning)
+def _col(
+    name: str, type_: str, required: bool, meaning: str, minimum: int | None = None
+) -> CanonicalColumn:
+    return CanonicalColumn(name, type_, required, meaning, minimum)
 
 
 # fmt: off
@@ -46,21 +53,21 @@ CANONICAL_TABLES: dict[str, tuple[CanonicalColumn, ...]] = {
         _col("erp_order_no", TEXT, True, "the ERP's package / order number"),
         _col("shop_name", TEXT, False, "shop as named in the ERP"),
         _col("seller_sku", TEXT, True, "seller SKU (TikTok seller_sku, Lingxing MSKU)"),
-        _col("quantity", INTEGER, True, "units of the SKU in the package"),
+        _col("quantity", INTEGER, True, "units of the SKU in the package", minimum=1),
         _col("warehouse", TEXT, False, "warehouse the package left from"),
         _col("carrier", TEXT, False, "carrier or logistics channel"),
         _col("tracking_number", TEXT, False, "carrier tracking number"),
         _col("shipped_at", DATETIME, False, "when the ERP marked the package shipped (UTC)"),
         _col("signed_for_at", DATETIME, False, "when the buyer signed for it (UTC)"),
-        _col("shipping_cost", MONEY, False, "logistics cost of the package"),
+        _col("shipping_cost", MONEY, False, "logistics cost of the package", minimum=0),
         _col("shipping_cost_currency", TEXT, False, "currency of shipping_cost"),
-        _col("purchase_cost", MONEY, False, "purchase cost per unit, CNY"),
-        _col("first_leg_freight", MONEY, False, "first-leg (head haul) freight per unit, CNY"),
+        _col("purchase_cost", MONEY, False, "purchase cost per unit, CNY", minimum=0),
+        _col("first_leg_freight", MONEY, False, "first-leg (head haul) freight per unit, CNY", minimum=0),
     ),
     SKU_LANDED_COST: (
         _col("seller_sku", TEXT, True, "seller SKU"),
-        _col("purchase_cost", MONEY, True, "purchase cost per unit"),
-        _col("first_leg_freight", MONEY, False, "first-leg freight per unit"),
+        _col("purchase_cost", MONEY, True, "purchase cost per unit", minimum=0),
+        _col("first_leg_freight", MONEY, False, "first-leg freight per unit", minimum=0),
         _col("currency", TEXT, False, "currency of both costs"),
         _col("effective_date", DATE, False, "day the cost applies from (ERP clock)"),
     ),
@@ -68,11 +75,17 @@ CANONICAL_TABLES: dict[str, tuple[CanonicalColumn, ...]] = {
         _col("snapshot_date", DATE, True, "day the stock was counted (ERP clock)"),
         _col("seller_sku", TEXT, True, "seller SKU"),
         _col("warehouse", TEXT, True, "warehouse holding the stock"),
-        _col("on_hand", INTEGER, True, "available units (可用量)"),
-        _col("in_transit", INTEGER, False, "units on the way to the warehouse"),
+        _col("on_hand", INTEGER, True, "available units (可用量)", minimum=0),
+        _col("in_transit", INTEGER, False, "units on the way to the warehouse", minimum=0),
     ),
 }
 # fmt: on
+
+# (earlier, later): times of one row that cannot run backwards (a parcel is signed for only
+# after it was shipped); a row where they do rejects the file, naming both columns.
+TIME_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    ORDER_FULFILMENT: (("shipped_at", "signed_for_at"),),
+}
 
 
 def canonical_column(kind: str, name: str) -> CanonicalColumn | None:

@@ -14,6 +14,9 @@ UTF8_BOM = "utf-8-sig"
 UTF8 = "utf-8"
 GB18030 = "gb18030"
 _NUL = b"\x00"
+# UTF-16 text is about half NUL bytes, binaries are full of them; a stray NUL or two in a
+# cell is a damaged value, left for the cell check to name by row and column.
+_NUL_SHARE_OF_WIDE_TEXT = 100
 
 _UTF16_32_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
@@ -30,8 +33,8 @@ class UndecodableText(ValueError):
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding) of a CSV export; raises `UndecodableText` for anything else.
 
-    NUL bytes never occur in either encoding's text but fill UTF-16 files (and binaries),
-    which GB18030 would otherwise decode without complaint.
+    NUL bytes fill UTF-16 files (and binaries), which GB18030 would otherwise decode without
+    complaint; more than one byte in a hundred rejects the file as such.
     """
     if data.startswith(codecs.BOM_UTF8):
         return _decode(data, UTF8_BOM), UTF8_BOM
@@ -41,7 +44,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 f"the file is {name} text (byte-order mark {bom.hex(' ')}); "
                 "save it again as UTF-8 or GB18030 (Excel: 'CSV UTF-8')"
             )
-    if _NUL in data:
+    if data.count(_NUL) * _NUL_SHARE_OF_WIDE_TEXT > len(data):
         raise UndecodableText(
             f"the file contains NUL bytes (first at byte {data.index(_NUL)}): it is UTF-16 "
             "text or not text at all; save it again as UTF-8 or GB18030 CSV"

@@ -6,12 +6,23 @@ raising, so a seller fixes the export once instead of once per re-run.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 # Enough to show the pattern of a systematic mistake without burying the report.
 MAX_REPORTED_PROBLEMS = 50
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`...): a file name with a
+    newline in it must not forge lines in a log or a report."""
+    return "".join(
+        _ESCAPES.get(char, f"\\x{ord(char):02x}") if unicodedata.category(char) == "Cc" else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True)
@@ -27,9 +38,12 @@ class ErpFileProblem:
     row: int | None
     column: str | None
     message: str
+    sheet: str | None = None  # the workbook sheet, where the file is a workbook
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [printable(self.file)]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
@@ -53,7 +67,8 @@ class ErpFileRejected(Exception):
 
     def _report(self) -> str:
         count = self.total_problems
-        lines = [f"ERP export {self.file} rejected: {count} problem{'s' if count != 1 else ''}"]
+        shown = printable(self.file)
+        lines = [f"ERP export {shown} rejected: {count} problem{'s' if count != 1 else ''}"]
         lines += [f"  - {_without_file(problem)}" for problem in self.problems]
         hidden = count - len(self.problems)
         if hidden > 0:
@@ -84,7 +99,7 @@ class ErpMappingError(Exception):
 def _without_file(problem: ErpFileProblem) -> str:
     """The report names the file once in its first line; each problem names only its place."""
     text = str(problem)
-    prefix = f"{problem.file}, "
+    prefix = f"{printable(problem.file)}, "
     if text.startswith(prefix):
         return text[len(prefix) :]
-    return text.removeprefix(f"{problem.file}: ")
+    return text.removeprefix(f"{printable(problem.file)}: ")

@@ -12,17 +12,18 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from connectors.erp_files.columns import CANONICAL_TABLES
+from connectors.erp_files.columns import CANONICAL_TABLES, TIME_ORDER, canonical_column
 from connectors.erp_files.errors import MAX_REPORTED_PROBLEMS, ErpFileProblem, ErpFileRejected
-from connectors.erp_files.headers import HeaderMatch, choose_mapping
+from connectors.erp_files.headers import HeaderMatch, choose_mapping, match_header
 from connectors.erp_files.mapping import FILE_NAME_DATE, ErpMapping, load_mappings
-from connectors.erp_files.sources import Row, read_table
-from connectors.erp_files.values import CellValueError, parse_text, parse_value
+from connectors.erp_files.sources import RawTable, Row, read_tables
+from connectors.erp_files.values import CellValueError, clean_text, parse_text, parse_value
 
 SOURCE_ROW = "source_row"
+SOURCE_SHEET = "source_sheet"
 _FILE_NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
 
@@ -30,6 +31,8 @@ _FILE_NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)"
 class ParsedErpFile:
     """A whole export, typed. Each row has every canonical column of `kind` plus `source_row`.
 
+    Rows also carry `source_sheet` (None for a CSV), so `source_row` points at one cell in a
+    workbook read from several sheets.
     Amounts are `Decimal`, counts `int`, times aware UTC `datetime`, days `date`; a column
     the file lacks is None (or the mapping's default). `columns` maps canonical names to
     the headers as written; `ignored_headers` are the file's headers no column uses.
@@ -42,7 +45,8 @@ class ParsedErpFile:
     mapping_version: str
     mapping_source: str
     encoding: str
-    sheet: str | None
+    sheet: str | None  # the first sheet read (None for a CSV)
+    sheets: tuple[str, ...]  # every sheet read, in workbook order
     columns: dict[str, str]
     ignored_headers: tuple[str, ...]
     rows: list[dict[str, object]] = field(repr=False)
@@ -65,12 +69,18 @@ def read_erp_file(
     if not data:
         raise _rejected(path, "the file is empty (0 bytes)")
     candidates = _candidates(load_mappings() if mappings is None else mappings, vendor, kind)
-    table = read_table(path, data, [m.sheet for m in candidates if m.sheet])
-    if table.sheet is not None:
-        candidates = _for_sheet(path, candidates, table.sheet)
-    header_row, header = _header(path, table.rows)
+    tables = read_tables(path, data, [m.sheet for m in candidates if m.sheet])
+    first = tables[0]
+    if first.sheet is not None:
+        candidates = _for_sheet(path, candidates, first.sheet)
+    header_row, header = _header(path, first.rows)
     match = choose_mapping(header, candidates, str(path), header_row)
-    rows = _typed_rows(path, match, header_row, len(header), table.rows)
+    problems = _Problems(str(path))
+    rows = _typed_rows(path, match, header_row, len(header), first, problems)
+    for table in tables[1:]:
+        rows += _rows_of_another_sheet(path, match.mapping, first, table, problems)
+    if problems.count:
+        raise ErpFileRejected(str(path), problems.kept, problems.count)
     mapping = match.mapping
     return ParsedErpFile(
         path=path,
@@ -79,8 +89,9 @@ def read_erp_file(
         kind=mapping.kind,
         mapping_version=mapping.version,
         mapping_source=mapping.source,
-        encoding=table.encoding,
-        sheet=table.sheet,
+        encoding=first.encoding,
+        sheet=first.sheet,
+        sheets=tuple(table.sheet for table in tables if table.sheet is not None),
         columns={name: place.header for name, place in match.columns.items()},
         ignored_headers=match.ignored_headers,
         rows=rows,
@@ -123,23 +134,30 @@ def _header(path: Path, rows: list[Row]) -> tuple[int, list[str]]:
 
 
 class _Problems:
-    """Every problem counted, the first `MAX_REPORTED_PROBLEMS` kept."""
+    """Every problem counted, the first `MAX_REPORTED_PROBLEMS` kept; `sheet` is the workbook
+    sheet being read (None for a CSV), named in every problem found there."""
 
     def __init__(self, file: str) -> None:
         self.file = file
         self.kept: list[ErpFileProblem] = []
         self.count = 0
+        self.sheet: str | None = None
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.count += 1
         if len(self.kept) < MAX_REPORTED_PROBLEMS:
-            self.kept.append(ErpFileProblem(self.file, row, column, message))
+            self.kept.append(ErpFileProblem(self.file, row, column, message, self.sheet))
 
 
 def _typed_rows(
-    path: Path, match: HeaderMatch, header_row: int, width: int, rows: list[Row]
+    path: Path,
+    match: HeaderMatch,
+    header_row: int,
+    width: int,
+    table: RawTable,
+    problems: _Problems,
 ) -> list[dict[str, object]]:
-    problems = _Problems(str(path))
+    problems.sheet = table.sheet
     for name, headers in match.duplicates.items():
         problems.add(
             header_row,
@@ -148,15 +166,36 @@ def _typed_rows(
         )
     absent = _absent_column_values(path, match, problems)
     typed: list[dict[str, object]] = []
-    for number, cells in rows:
-        if number <= header_row or _is_blank(cells):
+    # A formula without a saved value reads as empty, but its row is not blank: it is a problem.
+    formula_rows = {row for row, _ in table.uncached_formulas}
+    for number, cells in table.rows:
+        if number <= header_row or (_is_blank(cells) and number not in formula_rows):
             continue
         _check_width(cells, width, number, problems)
-        record = _typed_row(match, cells, number, problems)
-        typed.append({**absent, **record, SOURCE_ROW: number})
-    if problems.count:
-        raise ErpFileRejected(str(path), problems.kept, problems.count)
+        record = _typed_row(match, cells, number, table, problems)
+        typed.append({**absent, **record, SOURCE_ROW: number, SOURCE_SHEET: table.sheet})
     return typed
+
+
+def _rows_of_another_sheet(
+    path: Path, mapping: ErpMapping, first: RawTable, table: RawTable, problems: _Problems
+) -> list[dict[str, object]]:
+    """A further sheet with data must carry the same export (its own header row, columns in
+    any order); one that does not rejects the file, naming it, rather than being skipped."""
+    header_row, header = _header(path, table.rows)
+    match = match_header(header, mapping)
+    if not match.matches:
+        problems.sheet = table.sheet
+        problems.add(
+            header_row,
+            None,
+            f"sheet {table.sheet!r} holds data but not the header of this export "
+            f"({mapping.label}, read from sheet {first.sheet!r}; missing: "
+            f"{', '.join(match.missing_required)}); delete the sheet or give it the same "
+            "header row, then drop the file again",
+        )
+        return []
+    return _typed_rows(path, match, header_row, len(header), table, problems)
 
 
 def _absent_column_values(path: Path, match: HeaderMatch, problems: _Problems) -> dict[str, object]:
@@ -183,13 +222,23 @@ def _absent_column_values(path: Path, match: HeaderMatch, problems: _Problems) -
 
 
 def _typed_row(
-    match: HeaderMatch, cells: list[object], number: int, problems: _Problems
+    match: HeaderMatch, cells: list[object], number: int, table: RawTable, problems: _Problems
 ) -> dict[str, object]:
     mapping = match.mapping
     record: dict[str, object] = {}
     for name, place in match.columns.items():
         column = mapping.column(name)
         raw = cells[place.position] if place.position < len(cells) else None
+        formula = table.uncached_formulas.get((number, place.position))
+        if formula is not None:
+            problems.add(
+                number,
+                place.label,
+                f"the formula {formula[:60]!r} has no saved value (the file was written by a "
+                "program, not saved by Excel); open it in Excel or WPS and save it, or paste "
+                "the values, then drop it again",
+            )
+            continue
         try:
             value = parse_value(raw, column.type, mapping.tz)
         except CellValueError as err:
@@ -199,8 +248,45 @@ def _typed_row(
             value = column.default
         if value is None and _must_have_value(mapping, name):
             problems.add(number, place.label, f"{name} is required but the cell is empty")
+        _check_minimum(mapping.kind, name, value, number, place.label, problems)
         record[name] = value
+    _check_time_order(match, record, number, problems)
     return record
+
+
+def _check_minimum(
+    kind: str, name: str, value: object, number: int, label: str, problems: _Problems
+) -> None:
+    """A count or amount below its column's `minimum` (no units shipped, a negative cost)."""
+    column = canonical_column(kind, name)
+    minimum = None if column is None else column.minimum
+    if minimum is None or value is None or value >= minimum:  # type: ignore[operator]
+        return
+    problems.add(
+        number,
+        label,
+        f"{name} is {value}, below its minimum of {minimum} (no units shipped, or a negative "
+        "cost or count, is not a real value; a refund or correction is not an export line)",
+    )
+
+
+def _check_time_order(
+    match: HeaderMatch, record: dict[str, object], number: int, problems: _Problems
+) -> None:
+    for earlier, later in TIME_ORDER.get(match.mapping.kind, ()):
+        first, second = record.get(earlier), record.get(later)
+        if first is None or second is None or second >= first:  # type: ignore[operator]
+            continue
+        problems.add(
+            number,
+            match.columns[later].label,
+            f"{later} {_utc_text(second)} is before {earlier} {_utc_text(first)} "
+            f"({match.columns[earlier].label}): a time cannot come before the one it follows",
+        )
+
+
+def _utc_text(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if isinstance(moment, datetime) else str(moment)
 
 
 def _must_have_value(mapping: ErpMapping, name: str) -> bool:
@@ -238,7 +324,7 @@ def _header_text(cell: object) -> str:
 
 
 def _is_blank(cells: Sequence[object]) -> bool:
-    return all(c is None or (isinstance(c, str) and not parse_text(c)) for c in cells)
+    return all(c is None or (isinstance(c, str) and not clean_text(c)) for c in cells)
 
 
 def _rejected(path: Path, message: str) -> ErpFileRejected:

@@ -11,11 +11,13 @@ import csv
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 
 from connectors.erp_files.encoding import UndecodableText, decode_text
 from connectors.erp_files.errors import ErpFileProblem, ErpFileRejected
@@ -44,18 +46,29 @@ Row = tuple[int, list[object]]
 
 @dataclass(frozen=True)
 class RawTable:
-    """`encoding` is the CSV's text encoding, or `xlsx` for a workbook (then `sheet` is set)."""
+    """`encoding` is the CSV's text encoding, or `xlsx` for a workbook (then `sheet` is set).
+
+    `uncached_formulas` maps (row number, 0-based column) of a workbook's formula cells that
+    hold no computed value to the formula: openpyxl reads those as empty, and LinkStar does
+    not calculate formulas, so a money cell there would silently become NULL.
+    """
 
     encoding: str
     sheet: str | None
     rows: list[Row]
+    uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
-def read_table(path: Path, data: bytes, preferred_sheets: Sequence[str] = ()) -> RawTable:
-    """Rows of a `.csv` or `.xlsx` file; other files are rejected by their suffix."""
+def read_tables(path: Path, data: bytes, preferred_sheets: Sequence[str] = ()) -> list[RawTable]:
+    """The tables of a `.csv` (one) or `.xlsx` file; other files are rejected by their suffix.
+
+    A workbook gives the sheet a mapping names, else every sheet holding any value, in
+    workbook order (an export split over sheets, or one sheet per shop): the reader loads
+    every sheet with the export's header and rejects the file for a sheet without it.
+    """
     suffix = path.suffix.lower()
     if suffix == CSV_SUFFIX:
-        return _read_csv(path, data)
+        return [_read_csv(path, data)]
     if suffix == XLSX_SUFFIX:
         return _read_xlsx(path, data, preferred_sheets)
     hint = " (legacy Excel 97: save it as .xlsx)" if suffix == ".xls" else ""
@@ -85,33 +98,65 @@ def _delimiter(text: str) -> str:
     return "\t" if "\t" in first_line and "," not in first_line else ","
 
 
-def _read_xlsx(path: Path, data: bytes, preferred_sheets: Sequence[str]) -> RawTable:
+def _read_xlsx(path: Path, data: bytes, preferred_sheets: Sequence[str]) -> list[RawTable]:
     _check_workbook_signature(path, data)
+    values = _open_workbook(path, data, data_only=True)
+    formulas = _open_workbook(path, data, data_only=False)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if not values.sheetnames:
+            raise _rejected(path, "the workbook has no sheets")
+        preferred = [s for s in values.sheetnames if s in preferred_sheets][:1]
+        tables = [
+            _sheet_table(path, values[name], formulas[name])
+            for name in preferred or values.sheetnames
+        ]
+        with_values = [
+            t for t in tables if any(_has_value(c) for _, cells in t.rows for c in cells)
+        ]
+        return with_values or tables[:1]
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _open_workbook(path: Path, data: bytes, *, data_only: bool) -> Workbook:
+    """`data_only`: cells as last computed by Excel; otherwise formulas as written."""
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except _BROKEN_WORKBOOK_ERRORS as err:
         raise _rejected(
             path, f"not a readable .xlsx workbook ({type(err).__name__}: {err})"
         ) from None
+
+
+def _sheet_table(path: Path, sheet: Any, formula_sheet: Any) -> RawTable:
     try:
-        if not workbook.sheetnames:
-            raise _rejected(path, "the workbook has no sheets")
-        name = next((s for s in workbook.sheetnames if s in preferred_sheets), None)
-        sheet = workbook[name] if name else workbook.worksheets[0]
-        # Exports often carry a wrong <dimension>; without it openpyxl reads what is there.
-        sheet.reset_dimensions()
-        try:
-            rows: list[Row] = [
-                (number, list(cells))
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)
-            ]
-        except _BROKEN_WORKBOOK_ERRORS as err:
-            raise _rejected(
-                path, f"sheet {sheet.title!r} is damaged ({type(err).__name__}: {err})"
-            ) from None
-        return RawTable(XLSX, sheet.title, rows)
-    finally:
-        workbook.close()
+        rows = _sheet_rows(sheet)
+        uncached = {
+            (number, position): written
+            for (number, cells), (_, written_cells) in zip(
+                rows, _sheet_rows(formula_sheet), strict=False
+            )
+            for position, (value, written) in enumerate(zip(cells, written_cells, strict=False))
+            if value is None and isinstance(written, str) and written.startswith("=")
+        }
+    except _BROKEN_WORKBOOK_ERRORS as err:
+        raise _rejected(
+            path, f"sheet {sheet.title!r} is damaged ({type(err).__name__}: {err})"
+        ) from None
+    return RawTable(XLSX, sheet.title, rows, uncached)
+
+
+def _sheet_rows(sheet: Any) -> list[Row]:
+    # Exports often carry a wrong <dimension>; without it openpyxl reads what is there.
+    sheet.reset_dimensions()
+    return [
+        (number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), 1)
+    ]
+
+
+def _has_value(cell: object) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
 
 
 def _check_workbook_signature(path: Path, data: bytes) -> None:

@@ -93,6 +93,44 @@ def parse_text(value: object) -> str | None:
     return text or None
 
 
+# A text cell starting with one of these runs as a formula when the value is exported to a
+# spreadsheet again (`=cmd|' /C calc'!A0`, `@SUM(...)`): CSV/formula injection. Leading tabs
+# and carriage returns (the other OWASP leads) are trimmed by `clean_text` before the check.
+FORMULA_LEADS = ("=", "+", "-", "@")
+_CONTROL_NAMES = {0: "NUL", 9: "tab", 10: "line feed", 13: "carriage return", 127: "DEL"}
+
+
+def parse_safe_text(value: object) -> str | None:
+    """Text for a canonical text column: as `parse_text`, but never a control character
+    (a NUL or line break inside a SKU splits one SKU into two) and never a formula.
+
+    Refused rather than neutralised (e.g. with a leading `'`): a SKU or warehouse changed by
+    the reader would no longer join to TikTok's, and such a cell is never a real value.
+    Plain numbers (`-5`, `+86 …`) and the ERPs' dash for "none" are not formulas.
+    """
+    text = parse_text(value)
+    if text is None:
+        return None
+    for position, char in enumerate(text, 1):
+        if unicodedata.category(char) == "Cc":
+            name = _CONTROL_NAMES.get(ord(char), "a control character")
+            raise CellValueError(
+                f"{_show(text)} contains U+{ord(char):04X} ({name}) at character {position}; "
+                "remove it from the cell (it does not show in Excel but changes the value)"
+            )
+    if text.startswith(FORMULA_LEADS) and not _is_inert(text):
+        raise CellValueError(
+            f"{_show(text)} starts with {text[0]!r}, so a spreadsheet would run it as a "
+            "formula; a text value cannot start with = + - @ (formula injection)"
+        )
+    return text
+
+
+def _is_inert(text: str) -> bool:
+    compact = _normalized(text)
+    return compact in _EMPTY_MARKERS or _PLAIN_NUMBER.match(compact) is not None
+
+
 def _text_from_float(value: float) -> str:
     if not math.isfinite(value):
         raise CellValueError(f"{value!r} is not text")
@@ -294,7 +332,7 @@ def _fixed_zone(designator: str) -> tzinfo:
 # --------------------------------------------------------------------------- dispatch
 
 _PARSERS: dict[str, Callable[[object, ZoneInfo], object]] = {
-    TEXT: lambda value, _tz: parse_text(value),
+    TEXT: lambda value, _tz: parse_safe_text(value),
     INTEGER: lambda value, _tz: parse_integer(value),
     DECIMAL: lambda value, _tz: parse_decimal(value),
     MONEY: lambda value, _tz: parse_money(value),

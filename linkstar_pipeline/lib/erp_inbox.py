@@ -7,6 +7,11 @@ moves to the rejected folder beside a report naming file, row and column, and no
 lands. The SHA-256 is the file's identity: a file already landed is archived as a duplicate
 and never loaded twice, while a changed file with the same name is a new version.
 
+Files load oldest modification time first (then by path), and each landed file gets the next
+`load_sequence` number: where two files hold the same keys (an export corrected and dropped
+again, two exports in the same second), the higher number is kept, whatever the clock or the
+SHA-256 say.
+
 Crash safety comes from the order of steps: rows land atomically, then the file's manifest,
 then the original moves. A crash in between leaves the file in the inbox with its manifest
 written, so the next run archives it as a duplicate instead of loading it twice.
@@ -34,15 +39,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from linkstar_pipeline.lib.erp_inbox_listing import (
+    WaitingFile,
+    link_outside,
+    list_inbox,
+    printable,
+)
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.raw_landing import ensure_readable_feed, write_raw_file
 from linkstar_pipeline.lib.warehouse_lock import process_lock
 
 ENV_IMPORT_DIR = "ERP_IMPORT_DIR"
 SOURCE = "erp"
-# Files a copy tool is still writing, editors' lock files and hidden files are not exports.
-_NOT_EXPORTS = (".", "~$")
-_PARTIAL_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial")
 DEFAULT_LOCK_WAIT_SECONDS = 3600.0
 
 
@@ -118,6 +126,8 @@ class ImportOutcome:
     duplicates: list[str] = field(default_factory=list)
     # Listed, then gone before they could be judged (taken by another import, or removed).
     vanished: list[str] = field(default_factory=list)
+    # Not exports (yet): hidden, lock or partial files, each with its reason.
+    waiting: list[WaitingFile] = field(default_factory=list)
 
     def rows_by_kind(self) -> dict[str, int]:
         totals: dict[str, int] = {}
@@ -127,16 +137,9 @@ class ImportOutcome:
 
 
 def pending_exports(inbox: Path) -> list[Path]:
-    """Export files waiting in the inbox (sub-folders included), oldest name first."""
-    if not inbox.exists():
-        return []
-    return sorted(
-        path
-        for path in inbox.rglob("*")
-        if path.is_file()
-        and not path.name.startswith(_NOT_EXPORTS)
-        and not path.name.endswith(_PARTIAL_SUFFIXES)
-    )
+    """Export files waiting in the inbox (sub-folders included) in load order: oldest
+    modification time first, then by path. Later files win where rows share keys."""
+    return list_inbox(inbox, datetime.now(UTC)).exports
 
 
 def import_inbox(
@@ -166,14 +169,16 @@ def _import_pending(
     rejection_types: tuple[type[Exception], ...],
     now: Callable[[], datetime],
 ) -> ImportOutcome:
-    outcome = ImportOutcome()
-    for path in pending_exports(folders.inbox):
+    listing = list_inbox(folders.inbox, now())
+    outcome = ImportOutcome(waiting=listing.waiting)
+    sequence = _LoadSequence(_last_load_sequence(folders))
+    for path in listing.exports:
         try:
-            _judge(folders, path, parse, rejection_types, now(), outcome)
+            _judge(folders, path, parse, rejection_types, now(), outcome, sequence)
         except FileNotFoundError:
             if path.exists():
                 raise  # something else is missing: not a file taken from under us
-            outcome.vanished.append(path.name)
+            outcome.vanished.append(printable(path.name))
     return outcome
 
 
@@ -184,18 +189,50 @@ def _judge(
     rejection_types: tuple[type[Exception], ...],
     stamp: datetime,
     outcome: ImportOutcome,
+    sequence: _LoadSequence,
 ) -> None:
+    target = link_outside(path, folders.inbox)
+    if target is not None:
+        reason = (
+            f"ERP export {printable(str(path))} refused: it is a symbolic link to "
+            f"{printable(str(target))}, outside the inbox. Copy the file itself into the inbox; "
+            "nothing was loaded."
+        )
+        outcome.rejected.append(_reject(folders, path, reason, stamp))
+        return
     sha256 = _sha256(path)
     if folders.manifest_path(sha256).exists():
         _move(path, _archive_path(folders, path, sha256, stamp))
-        outcome.duplicates.append(path.name)
+        outcome.duplicates.append(printable(path.name))
         return
     try:
         parsed = parse(path)
     except rejection_types as rejection:
         outcome.rejected.append(_reject(folders, path, str(rejection), stamp))
         return
-    outcome.loaded.append(_land(folders, path, sha256, parsed, stamp))
+    outcome.loaded.append(_land(folders, path, sha256, parsed, stamp, sequence.next()))
+
+
+class _LoadSequence:
+    """Numbers landed files in the order they load, across imports (one import at a time):
+    where two files hold the same keys, staging keeps the higher number. The clock cannot
+    decide (two files load in the same second), and neither should the SHA-256."""
+
+    def __init__(self, last: int) -> None:
+        self.last = last
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+def _last_load_sequence(folders: ErpFolders) -> int:
+    """The highest number in the manifests; files landed before numbering count as 0."""
+    manifests = (folders.landed / "files").glob("*.json")
+    return max(
+        (json.loads(m.read_text(encoding="utf-8")).get("load_sequence", 0) for m in manifests),
+        default=0,
+    )
 
 
 def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> None:
@@ -210,24 +247,30 @@ def ensure_every_kind_has_a_file(folders: ErpFolders, kinds: Iterable[str]) -> N
 
 
 def _land(
-    folders: ErpFolders, path: Path, sha256: str, parsed: ParsedFile, stamp: datetime
+    folders: ErpFolders,
+    path: Path,
+    sha256: str,
+    parsed: ParsedFile,
+    stamp: datetime,
+    load_sequence: int,
 ) -> LoadedFile:
     loaded_at = stamp.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     lines = []
     for row in parsed.rows:
         record = {
             "file_sha256": sha256,
-            "file_name": path.name,
+            "file_name": printable(path.name),
             "vendor": parsed.vendor,
             "mapping_version": parsed.mapping_version,
             "loaded_at": loaded_at,
+            "load_sequence": load_sequence,
             **{name: _json_value(value) for name, value in row.items()},
         }
         lines.append(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     write_raw_file(folders.rows_path(parsed.kind, sha256), gzip.compress(b"".join(lines)))
     archived_to = _archive_path(folders, path, sha256, stamp)
     manifest = {
-        "file_name": path.name,
+        "file_name": printable(path.name),
         "sha256": sha256,
         "size_bytes": path.stat().st_size,
         "vendor": parsed.vendor,
@@ -236,6 +279,7 @@ def _land(
         "encoding": parsed.encoding,
         "rows": len(parsed.rows),
         "loaded_at": loaded_at,
+        "load_sequence": load_sequence,
         "archived_to": str(archived_to),
     }
     write_raw_file(
@@ -243,25 +287,27 @@ def _land(
         json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"),
     )
     _move(path, archived_to)
-    return LoadedFile(path.name, sha256, parsed.vendor, parsed.kind, len(parsed.rows), archived_to)
+    return LoadedFile(
+        printable(path.name), sha256, parsed.vendor, parsed.kind, len(parsed.rows), archived_to
+    )
 
 
 def _reject(folders: ErpFolders, path: Path, reason: str, stamp: datetime) -> RejectedFile:
     prefix = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     moved_to = _unused(
-        folders.rejected / f"{prefix}__{path.name}",
+        folders.rejected / f"{prefix}__{printable(path.name)}",
         taken=lambda candidate: candidate.with_name(candidate.name + ".report.txt").exists(),
     )
     report = moved_to.with_name(moved_to.name + ".report.txt")
     write_raw_file(report, (reason.rstrip("\n") + "\n").encode("utf-8"))
     _move(path, moved_to)
-    return RejectedFile(path.name, moved_to, report, reason)
+    return RejectedFile(printable(path.name), moved_to, report, reason)
 
 
 def _archive_path(folders: ErpFolders, path: Path, sha256: str, stamp: datetime) -> Path:
     """archive/erp/<UTC day>/<first 12 hex of the SHA-256>__<original name>, made unique."""
     day = stamp.astimezone(UTC).date().isoformat()
-    return _unused(folders.archive / day / f"{sha256[:12]}__{path.name}")
+    return _unused(folders.archive / day / f"{sha256[:12]}__{printable(path.name)}")
 
 
 def _unused(target: Path, taken: Callable[[Path], bool] = lambda candidate: False) -> Path:

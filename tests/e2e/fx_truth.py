@@ -44,15 +44,23 @@ class PublishedRates:
         days = [d for d in published if d <= day]
         return published[max(days)] if days else None
 
+    def first_day(self, currency: str) -> date | None:
+        """The first day a rate of `currency` is known (None: never yet)."""
+        days = [d for d in self._ecb if currency == "EUR" or currency in self._ecb[d]]
+        if not days and currency != "EUR":
+            days = list(self._supplementary.get(currency, {}))
+        return min(days) if days else None
+
+    def converted(self, amount, day: date, source: str, target: str) -> Decimal | None:
+        """The amount in `target` that day, to the cent; None before a rate it needs."""
+        amount = Decimal(str(amount))
+        if source == target:
+            return amount
+        to_units, from_units = self.units_per_eur(day, target), self.units_per_eur(day, source)
+        if to_units is None or from_units is None:
+            return None
+        return half_up(amount * to_units / from_units, 2)
+
     def in_reporting_currency(self, amount, day: date, currency: str) -> Decimal | None:
         """The amount in the reporting currency that day, to the cent; None before a rate."""
-        amount = Decimal(str(amount))
-        if currency == REPORTING_CURRENCY:
-            return amount
-        reporting, own = (
-            self.units_per_eur(day, REPORTING_CURRENCY),
-            self.units_per_eur(day, currency),
-        )
-        if reporting is None or own is None:
-            return None
-        return half_up(amount * reporting / own, 2)
+        return self.converted(amount, day, currency, REPORTING_CURRENCY)

@@ -1,13 +1,13 @@
 """Ads KPI marts after the shared e2e refresh, compared with the ads generator's truth computed
 in plain Python: kpi_ads_daily sums and ratios per advertiser, campaign and ad per day, and
-int_ads_by_shop_day re-aligned to shop-local days with an independent zoneinfo pro-rata."""
+int_ads_by_shop_day and kpi_shop_daily re-aligned to shop-local days with an independent zoneinfo
+split, to the cent."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 import duckdb
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from sandbox.ads_generator import ad_daily_truth, gmv_max_daily_truth
 from tests.conftest import AS_OF, HISTORY_START
 from tests.e2e.fx_truth import PublishedRates
-from tests.e2e.shop_day_truth import ad_counts_by_shop_day, shop_day_slices
+from tests.e2e.shop_day_truth import ad_counts_by_shop_day, money_parts, shop_day_slices
 
 pytestmark = pytest.mark.e2e
 
@@ -101,17 +101,6 @@ def reporting_rate(rates: dict, day: date, currency: str) -> Decimal | None:
     return None if known is None else known["reporting_per_unit"]
 
 
-def cross_rate(rates: dict, day: date, source: str, target: str) -> Fraction | None:
-    """Units of `target` per unit of `source` that day, through the euro; 1 when they agree."""
-    if source == target:
-        return Fraction(1)
-    if (day, source) not in rates or (day, target) not in rates:
-        return None
-    return Fraction(rates[(day, target)]["units_per_eur"]) / Fraction(
-        rates[(day, source)]["units_per_eur"]
-    )
-
-
 def differences(marted: dict, truth: dict, published: PublishedRates) -> list:
     """Every mismatch between mart rows and truth, at zero tolerance: sums exact, ratios
     and reporting amounts exact decimals rounded once, half up (the project's one rule)."""
@@ -169,44 +158,61 @@ def test_ad_days_keep_the_reported_reach(ads_world):
 # ------------------------------------------------------------------ re-aligned to shop days
 
 
-def test_shop_days_are_advertiser_days_split_by_hours_and_converted(ads_world):
-    home, sandbox, truth, rates = ads_world
-    ads_dataset = sandbox.ads_dataset
-    shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
-    advertisers = {a.advertiser_id: a for a in ads_dataset.advertisers}
-    amounts: dict[tuple[str, str, date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
-    by_id = {ad.ad_id: ad for ad in ads_dataset.ads}
+def advertiser_day_amounts(sandbox, truth) -> dict[tuple[str, str, date], list[Decimal]]:
+    """(advertiser, shop, advertiser-local day) -> [ad report spend, ad report attributed GMV,
+    GMV Max cost, GMV Max gross revenue] in the advertiser's currency, from the generators."""
+    amounts: dict[tuple[str, str, date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
+    by_id = {ad.ad_id: ad for ad in sandbox.ads_dataset.ads}
     for (ad_id, day), stats in truth.items():
         advertiser = by_id[ad_id].advertiser
+        if advertiser.shop_id is None:  # the brand account sells for no shop
+            continue
         figures = amounts[(advertiser.advertiser_id, advertiser.shop_id, day)]
         figures[0] += stats.spend
         figures[1] += stats.total_onsite_shopping_value
-    gmv_max = gmv_max_daily_truth(ads_dataset, sandbox.as_of(), HISTORY_START, LAST_DAY)
+    gmv_max = gmv_max_daily_truth(sandbox.ads_dataset, sandbox.as_of(), HISTORY_START, LAST_DAY)
     assert gmv_max, "some shops run GMV Max"
     for (advertiser_id, store_id, _campaign, day), figures in gmv_max.items():
-        both = amounts[(advertiser_id, store_id, day)]
-        both[0] += figures.cost
-        both[1] += figures.gross_revenue
+        all_four = amounts[(advertiser_id, store_id, day)]
+        all_four[2] += figures.cost
+        all_four[3] += figures.gross_revenue
+    return amounts
 
-    # (shop, shop-local day) -> [spend, spend reporting, GMV, GMV reporting]; None: no rate yet
-    expected: dict[tuple[str, date], list[Fraction | None]] = defaultdict(lambda: [Fraction(0)] * 4)
+
+def test_shop_days_are_advertiser_days_cut_to_the_cent_and_converted_once(ads_world):
+    """Zero tolerance: each advertiser day cut into cents per shop day by largest remainders,
+    each shop day's part converted once at that day's published rates, rounded half up."""
+    home, sandbox, truth, _rates = ads_world
+    shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
+    advertisers = {a.advertiser_id: a for a in sandbox.ads_dataset.advertisers}
+    # (shop, shop-local day, advertiser currency) -> [spend, GMV] parts, advertiser's currency
+    parts: dict[tuple[str, date, str], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
     split_days = 0
-    for (advertiser_id, shop_id, day), (spend, gmv) in amounts.items():
+    for (advertiser_id, shop_id, day), figures in advertiser_day_amounts(sandbox, truth).items():
         advertiser, shop = advertisers[advertiser_id], shops[shop_id]
-        slices = shop_day_slices(day, advertiser.timezone, shop.time_zone)
+        slices = shop_day_slices(day, advertiser.timezone, shop.time_zone, sandbox.as_of())
         split_days += len(slices) > 1
-        for local, share in slices:
-            to_shop = cross_rate(rates, local, advertiser.currency, shop.currency)
-            to_reporting = reporting_rate(rates, local, advertiser.currency)
-            row = expected[(shop_id, local)]
-            for index, (amount, rate) in enumerate(
-                ((spend, to_shop), (spend, to_reporting), (gmv, to_shop), (gmv, to_reporting))
-            ):
-                if rate is None or row[index] is None:
-                    row[index] = None
-                else:
-                    row[index] += Fraction(amount) * share * Fraction(rate)
+        # Each figure is cut on its own (GMV Max is also shown alone), then spend = ad report
+        # spend + GMV Max cost and attributed GMV = ad report GMV + GMV Max gross revenue.
+        for index, amount in enumerate(figures):
+            for local, part in money_parts(amount, slices):
+                parts[(shop_id, local, advertiser.currency)][index % 2] += part
     assert split_days > 0, "cross-border advertisers' days straddle two shop days"
+
+    published = PublishedRates(sandbox)
+    expected: dict[tuple[str, date], list[Decimal | None]] = defaultdict(lambda: [Decimal(0)] * 4)
+    for (shop_id, local, currency), (spend, gmv) in parts.items():
+        row = expected[(shop_id, local)]
+        for index, (amount, target) in enumerate(
+            (
+                (spend, shops[shop_id].currency),
+                (spend, REPORTING_CURRENCY),
+                (gmv, shops[shop_id].currency),
+                (gmv, REPORTING_CURRENCY),
+            )
+        ):
+            value = published.converted(amount, local, currency, target)
+            row[index] = None if value is None or row[index] is None else row[index] + value
 
     columns = (
         "ads_spend_amount",
@@ -221,45 +227,62 @@ def test_shop_days_are_advertiser_days_split_by_hours_and_converted(ads_world):
         )
     }
     assert set(marted) == set(expected)
-    wrong = []
-    for key, row in marted.items():
-        assert row["currency"] == shops[key[0]].currency
-        for name, value in zip(columns, expected[key]):
-            # Rounded once to cents; day shares and cross rates carry 10-12 decimals.
-            if (row[name] is None) != (value is None) or (
-                value is not None and abs(Fraction(row[name]) - value) > Fraction(1, 100)
-            ):
-                wrong.append((key, name, row[name], value if value is None else float(value)))
+    wrong = [
+        (key, name, row[name], want)
+        for key, row in marted.items()
+        for name, want in zip(columns, expected[key])
+        if row[name] != want
+    ]
     assert not wrong, sorted(wrong, key=str)[:10]
+    assert all(row["currency"] == shops[key[0]].currency for key, row in marted.items())
 
 
-def test_re_alignment_conserves_money_where_no_currency_changes(ads_world):
-    home, sandbox, truth, _ = ads_world
-    advertisers = {a.advertiser_id: a for a in sandbox.ads_dataset.advertisers}
+def test_every_advertisers_ads_money_reaches_kpi_shop_daily_to_the_cent(ads_world):
+    """Per advertiser, what fct_ads_daily (and GMV Max) report is what kpi_shop_daily carries,
+    summed over the shop's days, to the cent: in the shop's currency when the advertiser pays
+    in it, else in the reporting currency when that is the advertiser's. Nothing may be lost
+    to rounding or to a shop day off the shop's calendar."""
+    home, sandbox, _truth, _rates = ads_world
     shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
-    by_id = {ad.ad_id: ad for ad in sandbox.ads_dataset.ads}
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for (ad_id, _day), stats in truth.items():
-        totals[by_id[ad_id].advertiser.shop_id] += stats.spend
-    for (_a, store_id, _c, _d), figures in gmv_max_daily_truth(
-        sandbox.ads_dataset, sandbox.as_of(), HISTORY_START, LAST_DAY
-    ).items():
-        totals[store_id] += figures.cost
-    rows = rows_of(
+    reported = rows_of(
         home / "warehouse.duckdb",
-        "select shop_id, sum(ads_spend_amount) as spend, count(*) as days "
-        "from intermediate.int_ads_by_shop_day group by shop_id",
+        "select shop_id, currency, sum(spend) as spend, sum(gmv) as gmv from ("
+        " select shop_id, currency, coalesce(spend_amount, 0) as spend,"
+        " coalesce(attributed_gmv_amount, 0) as gmv from marts.fct_ads_daily"
+        " where shop_id is not null"
+        " union all"
+        " select g.store_id, a.currency, coalesce(g.cost_amount, 0), coalesce(g.gross_revenue_amount, 0)"
+        " from staging.stg_tiktok_ads__gmv_max_daily_stats as g"
+        " join staging.stg_tiktok_ads__advertisers as a on g.advertiser_id = a.advertiser_id"
+        ") as both_reports group by shop_id, currency",
     )
-    same_currency = {
-        a.shop_id for a in advertisers.values() if a.currency == shops[a.shop_id].currency
+    landed = {
+        row["shop_id"]: row
+        for row in rows_of(
+            home / "serving" / "serving.duckdb",
+            "select shop_id, sum(ads_spend_amount) as spend, sum(ads_attributed_gmv_amount) as gmv,"
+            " sum(ads_spend_amount_reporting) as spend_reporting"
+            " from marts.kpi_shop_daily group by shop_id",
+        )
     }
-    checked = 0
-    for row in rows:
-        if row["shop_id"] in same_currency:
-            # At most half a cent of rounding per shop-day row.
-            assert abs(row["spend"] - totals[row["shop_id"]]) <= CENT / 2 * row["days"], row
-            checked += 1
-    assert checked >= 2
+    assert len({row["shop_id"] for row in reported}) == len(reported), "one currency per shop"
+    wrong, by_kind = [], defaultdict(int)
+    for row in reported:
+        shop_id, currency = row["shop_id"], row["currency"]
+        got = landed.get(shop_id, {"spend": None, "gmv": None, "spend_reporting": None})
+        if currency == shops[shop_id].currency:
+            by_kind["shop currency"] += 1
+            if (got["spend"], got["gmv"]) != (row["spend"], row["gmv"]):
+                wrong.append(
+                    (shop_id, currency, got["spend"], row["spend"], got["gmv"], row["gmv"])
+                )
+        else:
+            assert currency == REPORTING_CURRENCY, (shop_id, currency)
+            by_kind["reporting currency"] += 1
+            if got["spend_reporting"] != row["spend"]:
+                wrong.append((shop_id, currency, got["spend_reporting"], row["spend"]))
+    assert not wrong, wrong
+    assert by_kind["shop currency"] >= 2 and by_kind["reporting currency"] >= 2, by_kind
 
 
 def test_counts_move_to_shop_days_as_whole_numbers_that_keep_each_shops_total(ads_world):

@@ -87,7 +87,9 @@ def _expected(values, time_zones) -> dict[tuple, tuple]:
 def test_every_anomaly_row_equals_an_exact_recomputation(loaded_warehouse):
     home, *_ = loaded_warehouse
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as connection:
-        time_zones = dict(connection.execute("select shop_id, time_zone from marts.dim_shops"))
+        time_zones = dict(
+            connection.execute("select shop_id, time_zone from marts.dim_shops").fetchall()
+        )
         values = {}
         for row in connection.execute(
             f"select shop_id, local_date, {', '.join(METRICS)} from marts.kpi_shop_daily"

@@ -15,6 +15,7 @@ import pytest
 from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
 from sandbox.ground_truth import shop_daily_truth
+from tests.conftest import AS_OF
 from tests.e2e.dbt_cli import run_dbt
 
 pytestmark = pytest.mark.e2e
@@ -207,7 +208,25 @@ def test_a_person_who_moves_team_mid_month_is_scored_on_each_team_for_their_own_
     assert {r["team_id"] for r in scorecard_teams} == set(expected)
 
 
-def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(loaded_warehouse):
+def _days_assigned(config, person_id: str, team_id: str, month: date, newest: date) -> int:
+    """Days of `month` the configuration puts the person on the team, through `newest`: the
+    days a bonus is prorated by, whether or not they had data."""
+    last_of_month = _month_days(month)[-1]
+    days = 0
+    for assignment in config["assignments"]:
+        if (assignment["person_id"], assignment["team_id"]) != (person_id, team_id):
+            continue
+        first = max(date.fromisoformat(assignment["valid_from"]), month)
+        last = min(
+            date.fromisoformat(assignment["valid_to"] or "2999-12-31"), last_of_month, newest
+        )
+        days += max(0, (last - first).days + 1)
+    return days
+
+
+def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days_assigned(
+    loaded_warehouse,
+):
     home, _, _, _ = loaded_warehouse
     config = _config(home)
     tiers = defaultdict(list)
@@ -220,25 +239,16 @@ def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(l
            where subject_kind = 'person' and month_start = ?""",
         NOVEMBER,
     )
-    days = {
-        (r["subject_id"], r["team_id"]): r["days"]
-        for r in _rows(
-            home,
-            """select subject_id, team_id, max(days_in_period) as days from marts.kpi_achievement
-               where subject_kind = 'person' and period_type = 'month' and period_start = ?
-               group by subject_id, team_id""",
-            NOVEMBER,
-        )
-    }
+    # The newest scored day: the refresh's clock date (no shop's zone is past it by then).
+    newest = AS_OF.date()
     expected = defaultdict(Decimal)
     for segment in segments:
         if segment["score"] is None:
             continue
         score = Decimal(str(segment["score"]))
         _, bonus = max((floor, b) for floor, b in tiers[segment["role"]] if floor <= score)
-        expected[segment["subject_id"]] += (
-            bonus * days[segment["subject_id"], segment["team_id"]] / 30
-        )
+        days = _days_assigned(config, segment["subject_id"], segment["team_id"], NOVEMBER, newest)
+        expected[segment["subject_id"]] += bonus * days / 30
     bonuses = {
         r["person_id"]: r["bonus_amount"]
         for r in _rows(
@@ -249,7 +259,7 @@ def test_bonuses_follow_the_tiers_on_each_team_segments_score_prorated_by_days(l
     }
     assert expected, "the example organisation must produce November scores"
     for person, amount in expected.items():
-        assert abs(Decimal(str(bonuses[person])) - amount) < CENT, person
+        assert bonuses[person] == amount.quantize(CENT, ROUND_HALF_UP), person
 
 
 def test_a_stored_complete_baseline_is_never_recomputed(loaded_warehouse, tmp_path):

@@ -47,3 +47,9 @@
         else '60s_and_over'
     end
 {%- endmacro %}
+
+{#- Time on air in hours: seconds ÷ 3600 in decimal, rounded once to `scale` places (522 s is
+    0.145 h → 0.15; the float 522 / 3600.0 shows 0.14). -#}
+{% macro hours_on_air(duration_seconds, scale) -%}
+    {{ safe_ratio(duration_seconds, '3600', scale) }}
+{%- endmacro %}

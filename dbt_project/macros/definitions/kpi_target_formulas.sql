@@ -36,9 +36,18 @@
                'first_response_seconds_avg', 'cs_response_rate_12h']) }}
 {%- endmacro %}
 
-{#- Cumulative share of a monthly target planned up to and including a day: round(M · cumW / W, 2).
-    A day's planned target is this minus the previous day's, so the days sum to M exactly. -#}
+{#- Cumulative share of a monthly target planned up to and including a day: M · cumW / W,
+    exact, rounded once to the cent (rounded_division, half away from zero). A day's planned
+    target is this minus the previous day's, so the days sum to M exactly. M is in cents times
+    100 so the numerator keeps the weights' 10 decimals and no more (rounded_division is exact
+    up to 10). -#}
 {% macro planned_cumulative_target(monthly_target, cumulative_weight, total_weight) -%}
-    cast(round(cast({{ monthly_target }} as decimal(38, 10)) * {{ cumulative_weight }} / nullif({{ total_weight }}, 0), 2) as decimal(38, 2))
+    cast({{ rounded_division('cast(cast(' ~ monthly_target ~ ' as decimal(38, 2)) * 100 as decimal(38, 0)) * (' ~ cumulative_weight ~ ')', total_weight, 0) }}
+        * cast(0.01 as decimal(38, 2)) as decimal(38, 2))
 {%- endmacro %}
 
+{#- A weekday's share of a week when nothing tells the days apart: 1/7 in decimal (10 places),
+    never the float 1.0 / 7. -#}
+{% macro even_weekday_share() -%}
+    cast({{ safe_ratio('1', '7', 10) }} as decimal(18, 10))
+{%- endmacro %}

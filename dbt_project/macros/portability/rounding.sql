@@ -31,3 +31,17 @@
 {% macro default__rounded_division(numerator, denominator, scale) -%}
     cast(round(cast({{ numerator }} as decimal(38, 16)) / nullif({{ denominator }}, 0), {{ scale }}) as decimal(38, {{ scale }}))
 {%- endmacro %}
+
+{#- a ÷ b rounded down, for whole numbers a ≥ 0 and b > 0 (largest_remainder_part). DuckDB's
+    `/` on integers is a float division, `//` is exact (HUGEINT: no overflow below 2^127). -#}
+{% macro whole_quotient(numerator, denominator) -%}
+    {{ return(adapter.dispatch('whole_quotient', 'linkstar')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro duckdb__whole_quotient(numerator, denominator) -%}
+    (cast({{ numerator }} as hugeint) // cast({{ denominator }} as hugeint))
+{%- endmacro %}
+
+{% macro default__whole_quotient(numerator, denominator) -%}
+    floor(cast({{ numerator }} as decimal(38, 0)) / cast({{ denominator }} as decimal(38, 0)))
+{%- endmacro %}

@@ -1,12 +1,13 @@
-{#- Each advertiser-local day of ads figures cut into the shop-local days it overlaps, with the
-    share of the advertiser day's hours that fall in each. Both days are turned into UTC
-    intervals with real time zones (DST aware: a local day can last 23, 24 or 25 hours), so
-    share = seconds of overlap ÷ seconds in the advertiser's day, and the shares of one
-    advertiser day add up to 1. Amounts stay in the advertiser's currency here; the ad report
-    (spend, attributed GMV, and the counts impressions, clicks, purchases, follows) and GMV Max
-    (cost, gross revenue) are carried side by side. seconds_before_slice (the advertiser day's
-    seconds on earlier shop days) lets counts be cut into whole numbers that add up exactly
-    (macro apportioned_count). -#}
+{#- Each advertiser-local day of ads figures cut into the shop-local days it overlaps. Both days
+    are turned into UTC intervals with real time zones (DST aware: a local day can last 23, 24
+    or 25 hours), and every figure is cut by seconds of overlap ÷ seconds the figures cover, by
+    largest remainders (macro largest_remainder_part): money into cents, counts into whole
+    numbers, the parts of one advertiser day adding up to it exactly. The figures cover the
+    advertiser day up to the moment they were fetched (or the pipeline's pinned now, if
+    earlier): a day not over yet is cut over its elapsed hours only, so its spend never lands
+    on a shop day that has not begun. Amounts stay in the advertiser's currency here; the ad
+    report (spend, attributed GMV, impressions, clicks, purchases, follows) and GMV Max (cost,
+    gross revenue) are carried side by side. -#}
 
 with advertisers as (
     select advertiser_id, currency, time_zone from {{ ref('stg_tiktok_ads__advertisers') }}
@@ -28,7 +29,8 @@ ad_report as (
         sum(purchases) as purchases,
         sum(follows) as follows,
         cast(0 as decimal(18, 2)) as gmv_max_cost_amount,
-        cast(0 as decimal(18, 2)) as gmv_max_gross_revenue_amount
+        cast(0 as decimal(18, 2)) as gmv_max_gross_revenue_amount,
+        max(loaded_at_utc) as fetched_at_utc
     from {{ ref('fct_ads_daily') }}
     where shop_id is not null  -- ads for no known shop have no shop day (kept in kpi_ads_daily)
     group by shop_id, advertiser_id, stat_date
@@ -48,7 +50,8 @@ gmv_max as (
         cast(0 as bigint) as purchases,
         cast(0 as bigint) as follows,
         sum(cost_amount) as gmv_max_cost_amount,
-        sum(gross_revenue_amount) as gmv_max_gross_revenue_amount
+        sum(gross_revenue_amount) as gmv_max_gross_revenue_amount,
+        max(loaded_at_utc) as fetched_at_utc
     from {{ ref('stg_tiktok_ads__gmv_max_daily_stats') }}
     group by store_id, advertiser_id, stat_date
 ),
@@ -65,7 +68,9 @@ advertiser_days as (
         sum(coalesce(purchases, 0)) as purchases,
         sum(coalesce(follows, 0)) as follows,
         sum(coalesce(gmv_max_cost_amount, 0)) as gmv_max_cost_amount,
-        sum(coalesce(gmv_max_gross_revenue_amount, 0)) as gmv_max_gross_revenue_amount
+        sum(coalesce(gmv_max_gross_revenue_amount, 0)) as gmv_max_gross_revenue_amount,
+        -- The moment the figures describe: the newest fetch, or the pinned now if earlier.
+        least(coalesce(max(fetched_at_utc), {{ pipeline_now() }}), {{ pipeline_now() }}) as reported_at_utc
     from (
         select * from ad_report
         union all
@@ -108,9 +113,25 @@ day_overlaps as (
     select
         *,
         {{ dbt.datediff('greatest(advertiser_day_starts_utc, shop_day_starts_utc)',
-                        'least(advertiser_day_ends_utc, shop_day_ends_utc)', 'second') }} as overlap_seconds,
-        {{ dbt.datediff('advertiser_day_starts_utc', 'advertiser_day_ends_utc', 'second') }} as advertiser_day_seconds
-    from candidate_days
+                        'least(covered_until_utc, shop_day_ends_utc)', 'second') }} as overlap_seconds,
+        {{ dbt.datediff('advertiser_day_starts_utc', 'covered_until_utc', 'second') }} as advertiser_day_seconds
+    from (
+        select
+            candidate_days.*,
+            -- A day not over yet is covered up to the moment reported (a day that had not even
+            -- begun then cannot have figures; it would keep its whole length).
+            case
+                when reported_at_utc > advertiser_day_starts_utc and reported_at_utc < advertiser_day_ends_utc
+                    then reported_at_utc
+                else advertiser_day_ends_utc
+            end as covered_until_utc
+        from candidate_days
+    ) as covered
+),
+
+slices as (
+    select * from day_overlaps
+    where overlap_seconds > 0
 ),
 
 final as (
@@ -125,22 +146,16 @@ final as (
         shop_time_zone,
         cast(overlap_seconds as bigint) as overlap_seconds,
         cast(advertiser_day_seconds as bigint) as advertiser_day_seconds,
-        cast(coalesce(sum(overlap_seconds) over (
-            partition by shop_id, advertiser_id, stat_date
-            order by local_date
-            rows between unbounded preceding and 1 preceding
-        ), 0) as bigint) as seconds_before_slice,
         {{ safe_ratio('overlap_seconds', 'advertiser_day_seconds', 12) }} as day_share,
-        spend_amount,
-        attributed_gmv_amount,
-        impressions,
-        clicks,
-        purchases,
-        follows,
-        gmv_max_cost_amount,
-        gmv_max_gross_revenue_amount
-    from day_overlaps
-    where overlap_seconds > 0
+        {%- for amount in ['spend_amount', 'attributed_gmv_amount', 'gmv_max_cost_amount', 'gmv_max_gross_revenue_amount'] %}
+        {{ largest_remainder_part(amount, 'overlap_seconds', 'advertiser_day_seconds',
+                                  'shop_id, advertiser_id, stat_date', 'local_date', scale=2) }} as {{ amount }},
+        {%- endfor %}
+        {%- for count in ['impressions', 'clicks', 'purchases', 'follows'] %}
+        {{ largest_remainder_part(count, 'overlap_seconds', 'advertiser_day_seconds',
+                                  'shop_id, advertiser_id, stat_date', 'local_date') }} as {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from slices
 )
 
 select * from final

@@ -99,43 +99,45 @@ cs as (
 ),
 
 -- Every measure as (kpi, shop, day, identity) → numerator, denominator. Adding a scorable KPI =
--- a catalogue row, a block here and a branch in kpi_value.
+-- a catalogue row, a block here and a branch in kpi_value. Every numerator is cast to one
+-- decimal type: a union of differently scaled decimals can take a narrower scale (GMV to 1
+-- decimal), and a float anywhere would turn the whole column into DOUBLE.
 measures as (
     select 'gmv_reporting' as kpi, shop_id, local_date, cast(null as varchar) as identity_kind, cast(null as varchar) as identity_key,
-        gmv_reporting as numerator, cast(null as decimal(38, 6)) as denominator
+        cast(gmv_reporting as decimal(38, 10)) as numerator, cast(null as decimal(38, 6)) as denominator
     from sales
     union all
-    select 'orders', shop_id, local_date, null, null, orders, null from sales
+    select 'orders', shop_id, local_date, null, null, cast(orders as decimal(38, 10)), null from sales
     union all
-    select 'aov_paid_reporting', shop_id, local_date, null, null, gmv_paid_reporting, orders_paid from sales
+    select 'aov_paid_reporting', shop_id, local_date, null, null, cast(gmv_paid_reporting as decimal(38, 10)), orders_paid from sales
     union all
-    select 'return_rate', shop_id, local_date, null, null, orders_with_return_request, orders_paid from sales
+    select 'return_rate', shop_id, local_date, null, null, cast(orders_with_return_request as decimal(38, 10)), orders_paid from sales
     union all
-    select 'roas_blended', shop_id, local_date, null, null, gmv_reporting, ads_spend_amount_reporting from sales
+    select 'roas_blended', shop_id, local_date, null, null, cast(gmv_reporting as decimal(38, 10)), ads_spend_amount_reporting from sales
     union all
-    select 'content_posts', shop_id, local_date, null, null, posts, null from videos
+    select 'content_posts', shop_id, local_date, null, null, cast(posts as decimal(38, 10)), null from videos
     union all
-    select 'content_like_rate', shop_id, local_date, null, null, likes, views from videos
+    select 'content_like_rate', shop_id, local_date, null, null, cast(likes as decimal(38, 10)), views from videos
     union all
-    select 'content_click_to_shop_rate', shop_id, local_date, null, null, product_clicks, views from videos
+    select 'content_click_to_shop_rate', shop_id, local_date, null, null, cast(product_clicks as decimal(38, 10)), views from videos
     union all
     select 'live_gmv', shop_id, local_date, 'live_host', host_username,
-        case when sessions_converted = sessions then gmv_reporting end, null
+        cast(case when sessions_converted = sessions then gmv_reporting end as decimal(38, 10)), null
     from live
     union all
-    select 'live_duration_hours', shop_id, local_date, 'live_host', host_username, duration_seconds / 3600.0, null from live
+    select 'live_duration_hours', shop_id, local_date, 'live_host', host_username, cast({{ hours_on_air('duration_seconds', 10) }} as decimal(38, 10)), null from live
     union all
-    select 'live_avg_watch_seconds', shop_id, local_date, 'live_host', host_username, total_watch_seconds, total_viewers from live
+    select 'live_avg_watch_seconds', shop_id, local_date, 'live_host', host_username, cast(total_watch_seconds as decimal(38, 10)), total_viewers from live
     union all
-    select 'cpm', shop_id, local_date, 'ads_advertiser', advertiser_id, spend_reporting, cast(impressions as decimal(38, 3)) * 0.001 from ads
+    select 'cpm', shop_id, local_date, 'ads_advertiser', advertiser_id, cast(spend_reporting as decimal(38, 10)), cast(impressions as decimal(38, 3)) * 0.001 from ads
     union all
-    select 'cpc', shop_id, local_date, 'ads_advertiser', advertiser_id, spend_reporting, clicks from ads
+    select 'cpc', shop_id, local_date, 'ads_advertiser', advertiser_id, cast(spend_reporting as decimal(38, 10)), clicks from ads
     union all
-    select 'roas', shop_id, local_date, 'ads_advertiser', advertiser_id, attributed_gmv_reporting, spend_reporting from ads
+    select 'roas', shop_id, local_date, 'ads_advertiser', advertiser_id, cast(attributed_gmv_reporting as decimal(38, 10)), spend_reporting from ads
     union all
-    select 'first_response_seconds_avg', shop_id, local_date, 'cs_agent', agent_id, response_seconds_sum, conversations_answered from cs
+    select 'first_response_seconds_avg', shop_id, local_date, 'cs_agent', agent_id, cast(response_seconds_sum as decimal(38, 10)), conversations_answered from cs
     union all
-    select 'cs_response_rate_12h', shop_id, local_date, 'cs_agent', agent_id, answered_within_12h, conversations_asked from cs
+    select 'cs_response_rate_12h', shop_id, local_date, 'cs_agent', agent_id, cast(answered_within_12h as decimal(38, 10)), conversations_asked from cs
 ),
 
 shop_measures as (

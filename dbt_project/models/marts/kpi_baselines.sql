@@ -98,11 +98,12 @@ weekday_means as (
         scope_id,
         kpi,
         baseline_for_month,
+        -- Means in decimal to 10 places (rounded_division), not float.
         {% for day in range(1, 8) -%}
-        sum(case when iso_weekday = {{ day }} then numerator end)
-            / nullif(sum(case when iso_weekday = {{ day }} then 1 else 0 end), 0) as mean_{{ day }},
+        {{ safe_ratio('sum(case when iso_weekday = ' ~ day ~ ' then numerator end)',
+                      'sum(case when iso_weekday = ' ~ day ~ ' then 1 else 0 end)', 10) }} as mean_{{ day }},
         {% endfor -%}
-        sum(numerator) / nullif(count(*), 0) as mean_all
+        {{ safe_ratio('sum(numerator)', 'count(*)', 10) }} as mean_all
     from window_days
     group by scope, scope_id, kpi, baseline_for_month
 ),
@@ -177,7 +178,7 @@ final as (
         cast(case
             when shares.aggregation = 'sum' and shares.weekday_mean_total > 0
                 then {{ safe_ratio('shares.weekday_mean_' ~ day, 'shares.weekday_mean_total', 10) }}
-            else 1.0 / 7
+            else {{ even_weekday_share() }}
         end as decimal(18, 10)) as weekday_share_{{ day }},
         {% endfor -%}
         {{ aov('scope_window_sums.gmv', 'scope_window_sums.orders') }} as baseline_aov,

@@ -12,7 +12,7 @@
       traffic of its own is reported);
     - ads: the shop's ads report (int_ads_by_shop_day): impressions, clicks and completed
       payments re-aligned from the advertiser's days to the shop-local day by hours of overlap,
-      in whole numbers that keep each advertiser day's total (macro apportioned_count); the
+      in whole numbers that keep each advertiser day's total (macro largest_remainder_part); the
       ads platform's own attribution, which overlaps the organic channels, so ads are not part
       of the all = video + live + product_card split.
     Content and shop analytics publish a day once it is over locally: until then those

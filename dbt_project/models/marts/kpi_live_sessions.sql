@@ -17,7 +17,7 @@ final as (
         started_local_date as local_date,
         started_local_hour,
         duration_seconds,
-        cast(duration_seconds / 3600.0 as decimal(9, 2)) as duration_hours,
+        cast({{ hours_on_air('duration_seconds', 2) }} as decimal(9, 2)) as duration_hours,
         total_viewers as viewers,
         peak_viewers,
         {{ avg_watch_seconds_per_viewer('total_watch_seconds', 'total_viewers') }} as avg_watch_seconds_per_viewer,

@@ -5,7 +5,8 @@
     line up; the 'ALL' row adds each shop's own local day of that date. Money is summed in the
     market's currency (markets have one) and in the reporting currency; 'ALL' has only the
     reporting currency. A total is null when any of its shop days' parts is null (a rate not
-    yet published), never a silent partial sum. A market's ratios come from its local sums (one
+    yet published), never a silent partial sum, and reporting_null_reason says why (every
+    distinct reason of its shop days). A market's ratios come from its local sums (one
     currency, so no rate is needed); only 'ALL' divides reporting-currency sums. -#}
 
 with shop_days as (
@@ -74,10 +75,34 @@ whole_seller as (
     group by local_date
 ),
 
+null_reasons as (
+    -- Why a total is null, in words: every distinct reason of its shop days.
+    select market, local_date, reporting_null_reason from shop_days
+    where reporting_null_reason is not null
+    union
+    select 'ALL', local_date, reporting_null_reason from shop_days
+    where reporting_null_reason is not null
+),
+
+reasons as (
+    select
+        market,
+        local_date,
+        {{ dbt.listagg('reporting_null_reason', "'; '", 'order by reporting_null_reason') }} as reporting_null_reason
+    from null_reasons
+    group by market, local_date
+),
+
 rolled_up as (
-    select * from per_market
-    union all
-    select * from whole_seller
+    select both_levels.*, reasons.reporting_null_reason
+    from (
+        select * from per_market
+        union all
+        select * from whole_seller
+    ) as both_levels
+    left join reasons
+        on both_levels.market = reasons.market
+        and both_levels.local_date = reasons.local_date
 ),
 
 final as (
@@ -113,7 +138,8 @@ final as (
         case
             when market = 'ALL' then {{ roas('gmv_reporting', 'ads_spend_amount_reporting') }}
             else {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }}
-        end as roas_blended
+        end as roas_blended,
+        reporting_null_reason
     from rolled_up
 )
 

@@ -79,8 +79,7 @@ rows_with_achievement as (
         segment_attributes.role,
         segment_attributes.month_start,
         kpi_weights.kpi,
-        cast(cast(kpi_weights.weight_days as decimal(38, 6)) / segment_attributes.days_scored as decimal(18, 4))
-            as weight,
+        cast({{ safe_ratio('kpi_weights.weight_days', 'segment_attributes.days_scored', 4) }} as decimal(18, 4)) as weight,
         monthly_achievement.actual,
         monthly_achievement.target,
         monthly_achievement.achievement_pct,
@@ -142,7 +141,7 @@ final as (
         scored.target,
         scored.achievement_pct,
         scored.contribution,
-        cast(coalesce(scored.covered_weight, 0) * 100 / nullif(scored.total_weight, 0) as decimal(18, 4)) as weight_coverage_pct,
+        cast({{ safe_ratio('coalesce(scored.covered_weight, 0) * 100', 'scored.total_weight', 4) }} as decimal(18, 4)) as weight_coverage_pct,
         cast(scored.score as decimal(18, 4)) as score,
         cast(scored.days_scored as integer) as days_scored,
         scoring_versions.config_version,

@@ -6,7 +6,9 @@
     sales turned out to be worth). Money is in the shop's currency and, at the rate of the
     local day (last known rate carried forward), in the reporting currency. Every shop has a
     row for every day from its first order to the shop-local date of the newest change
-    landed, zeros included. -#}
+    landed, zeros included, the range stretched over every day some of its ads spend falls on
+    (before the first order or after the newest order change), so every cent of ads spend
+    reaches this mart. -#}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
@@ -25,6 +27,14 @@ fx as (
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
+first_rates as (
+    -- The day each currency's first rate became known (to say why an amount is null before).
+    select currency as rate_currency, min(rate_day) as first_rate_day
+    from fx
+    where units_per_eur is not null
+    group by currency
+),
+
 platform_view as (
     -- TikTok's own analytics of the shop day (traffic the orders cannot tell).
     select shop_id, performance_date as local_date, product_impressions, product_page_views, visitors
@@ -33,7 +43,9 @@ platform_view as (
 
 ads as (
     -- Ads spend and attributed GMV already moved onto the shop's local day and currency.
-    select shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount, ads_follows
+    select
+        shop_id, local_date, ads_spend_amount, ads_spend_amount_reporting, attributed_gmv_amount, ads_follows,
+        missing_rate_currency
     from {{ ref('int_ads_by_shop_day') }}
 ),
 
@@ -120,7 +132,7 @@ data_watermark as (
     from orders
 ),
 
-shop_ranges as (
+order_ranges as (
     select
         orders.shop_id,
         min(orders.created_local_date) as first_local_date,
@@ -129,6 +141,18 @@ shop_ranges as (
     cross join data_watermark
     inner join shops on orders.shop_id = shops.shop_id
     group by orders.shop_id
+),
+
+shop_ranges as (
+    -- A day with ads spend is a shop day even before the first order or after the newest
+    -- order change: ads money is never left off the shop's calendar.
+    select shop_id, min(first_local_date) as first_local_date, max(last_local_date) as last_local_date
+    from (
+        select shop_id, first_local_date, last_local_date from order_ranges
+        union all
+        select shop_id, min(local_date), max(local_date) from ads group by shop_id
+    ) as ranges
+    group by shop_id
 ),
 
 shop_days as (
@@ -174,7 +198,17 @@ daily as (
         '{{ var("reporting_currency") }}' as reporting_currency,
         fx.units_per_eur,
         fx.reporting_units_per_eur,
-        fx.reporting_per_unit
+        fx.reporting_per_unit,
+        -- The currency without a rate that leaves some amount of the row null: the shop's own
+        -- (or the reporting currency) for its reporting columns, else one its ads need.
+        coalesce(
+            case
+                when shops.currency = '{{ var("reporting_currency") }}' then null
+                when fx.units_per_eur is null then shops.currency
+                when fx.reporting_units_per_eur is null then '{{ var("reporting_currency") }}'
+            end,
+            ads.missing_rate_currency
+        ) as missing_rate_currency
     from shop_days
     left join shops on shop_days.shop_id = shops.shop_id
     left join placed on shop_days.shop_id = placed.shop_id and shop_days.local_date = placed.local_date
@@ -246,8 +280,10 @@ final as (
         {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
             as gmv_paid_net_of_refunds_by_order_date_reporting,
         {{ in_reporting_currency('refund_amount_by_refund_date', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_amount_by_refund_date_reporting,
-        ads_spend_amount_reporting
+        ads_spend_amount_reporting,
+        {{ no_rate_reason('missing_rate_currency', 'first_rate_day') }} as reporting_null_reason
     from daily
+    left join first_rates on daily.missing_rate_currency = first_rates.rate_currency
 )
 
 select * from final

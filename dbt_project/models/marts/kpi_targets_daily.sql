@@ -72,7 +72,7 @@ weighted as (
             when days.aggregation = 'sum' then cast(
                 case days.iso_weekday
                     {% for day in range(1, 8) -%}
-                    when {{ day }} then coalesce(baselines.weekday_share_{{ day }}, 1.0 / 7)
+                    when {{ day }} then coalesce(baselines.weekday_share_{{ day }}, {{ even_weekday_share() }})
                     {% endfor -%}
                 end
                 * coalesce((

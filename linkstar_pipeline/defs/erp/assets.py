@@ -63,6 +63,9 @@ def erp_file_imports(context: dg.AssetExecutionContext, erp_files: ErpFilesResou
         context.log.info(f"ERP {name}: already loaded (same SHA-256), archived without loading")
     for name in outcome.vanished:
         context.log.warning(f"ERP {name!r}: left the inbox before it could be read, skipped")
+    for waiting in outcome.waiting:
+        log = context.log.warning if waiting.stale else context.log.info
+        log(f"ERP inbox {waiting.name}: {waiting.reason}")
     rows = outcome.rows_by_kind()
     for kind, key in ERP_TABLE_KEYS.items():
         files = [f for f in outcome.loaded if f.kind == kind]
@@ -80,6 +83,13 @@ def erp_file_imports(context: dg.AssetExecutionContext, erp_files: ErpFilesResou
                 ),
                 "files_already_loaded": len(outcome.duplicates),
                 "files_vanished": len(outcome.vanished),
+                "files_waiting": len(outcome.waiting),
+                "waiting": dg.MetadataValue.json(
+                    [
+                        {"file": w.name, "reason": w.reason, "stale": w.stale}
+                        for w in outcome.waiting
+                    ]
+                ),
                 "inbox": dg.MetadataValue.path(str(folders.inbox)),
             },
         )

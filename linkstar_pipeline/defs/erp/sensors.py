@@ -2,12 +2,14 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
 from linkstar_pipeline.defs.erp import assets as erp_assets
-from linkstar_pipeline.lib.erp_inbox import ErpFolders, pending_exports
+from linkstar_pipeline.lib.erp_inbox import ErpFolders
+from linkstar_pipeline.lib.erp_inbox_listing import list_inbox
 from linkstar_pipeline.lib.paths import linkstar_paths
 
 ERP_IMPORT_JOB_NAME = "erp_import"
@@ -30,9 +32,14 @@ erp_import = dg.define_asset_job(
     ),
 )
 def erp_inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    files = pending_exports(ErpFolders.under(linkstar_paths()).inbox)
+    listing = list_inbox(ErpFolders.under(linkstar_paths()).inbox, datetime.now(UTC))
+    files = listing.exports
     if not files:
-        return dg.SensorResult(skip_reason="The ERP inbox is empty.", cursor="{}")
+        waiting = "; ".join(f"{w.name}: {w.reason}" for w in listing.waiting[:5])
+        reason = (
+            f"No ERP export to read; waiting: {waiting}" if waiting else "The ERP inbox is empty."
+        )
+        return dg.SensorResult(skip_reason=reason, cursor="{}")
     state = json.loads(context.cursor or "{}")
     current = inbox_fingerprint(files)
     if current != state.get("seen"):

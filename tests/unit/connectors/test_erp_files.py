@@ -267,6 +267,7 @@ def test_headers_with_spaces_full_width_forms_and_case_still_match(mappings, tmp
             "purchase_cost": None,
             "first_leg_freight": None,
             "source_row": 2,
+            "source_sheet": None,
         }
     ]
     assert parsed.ignored_headers == ("备注",)
@@ -332,7 +333,7 @@ def test_workbook_cells_may_be_numbers_datetimes_or_strings(mappings, tmp_path):
             "A-1",
             2,
             datetime(2026, 11, 5, 14, 3, 22),
-            46000.5,
+            46335.5,
             12.5,
             7,
         ],
@@ -352,7 +353,7 @@ def test_workbook_cells_may_be_numbers_datetimes_or_strings(mappings, tmp_path):
     first, second = parsed.rows
     assert first["platform_order_id"] == "5700000000000000001"
     assert first["shipped_at"] == datetime(2026, 11, 5, 6, 3, 22, tzinfo=UTC)
-    assert first["signed_for_at"] == datetime(2025, 12, 9, 4, 0, tzinfo=UTC)  # serial 46000.5
+    assert first["signed_for_at"] == datetime(2026, 11, 9, 4, 0, tzinfo=UTC)  # serial 46335.5
     assert (first["shipping_cost"], first["purchase_cost"]) == (Decimal("12.5"), Decimal(7))
     assert second["platform_order_id"] == "5700000001"
     assert second["quantity"] == 3
@@ -398,3 +399,68 @@ def test_workbook_bytes_in_memory_match_the_file_hash(mappings, tmp_path):
     path = _xlsx(tmp_path, [ORDERS_HEADER.split(","), ["1", "XM1", "A-1", 1, None, None]])
     buffer = io.BytesIO(path.read_bytes())
     assert read_erp_file(path, mappings).sha256 == hashlib.sha256(buffer.getvalue()).hexdigest()
+
+
+def test_dashes_and_signed_numbers_in_text_columns_are_not_formulas(mappings, tmp_path):
+    """Only a cell a spreadsheet would run is refused: the ERPs' dash for "none" and plain
+    signed numbers start with `-`/`+` but run nothing."""
+    header = "订单号,包裹号,SKU,数量,物流方式,物流单号"
+    path = _csv(tmp_path, f"{header}\r\n5700000000000000001,XM1,A-1,1,-,+86 138 0013\r\n")
+    [row] = read_erp_file(path, mappings).rows
+    assert (row["carrier"], row["tracking_number"]) == ("-", "+86 138 0013")
+
+
+def test_a_utf16_csv_without_a_byte_order_mark_is_still_refused_as_wide_text(mappings, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(f"{ORDERS_HEADER}\r\n5700000000000000001,XM1,A-1,1,,\r\n".encode("utf-16-le"))
+    assert "UTF-16" in str(_rejection(path, mappings))
+
+
+def test_every_sheet_with_the_exports_header_is_read_and_each_row_names_its_sheet(
+    mappings, tmp_path
+):
+    workbook = openpyxl.Workbook()
+    header = ["订单号", "包裹号", "SKU", "数量"]
+    first, second = workbook.active, workbook.create_sheet("第2页")
+    workbook.create_sheet("空")  # an empty sheet is no table
+    first.append(header)
+    for n in range(1, 4):
+        first.append([f"570000000000000000{n}", f"XM{n}", "A-1", n])
+    second.append(["SKU", "数量", "包裹号", "订单号"])  # the same export, columns reordered
+    for n in range(4, 8):
+        second.append(["A-2", n, f"XM{n}", f"570000000000000000{n}"])
+    path = tmp_path / "orders.xlsx"
+    workbook.save(path)
+    parsed = read_erp_file(path, mappings)
+    assert parsed.sheets == (first.title, "第2页")
+    assert [(r["source_sheet"], r["source_row"], r["quantity"]) for r in parsed.rows] == [
+        *((first.title, n + 1, n) for n in range(1, 4)),
+        *(("第2页", n - 2, n) for n in range(4, 8)),
+    ]
+    assert {r["erp_order_no"]: r["seller_sku"] for r in parsed.rows}["XM7"] == "A-2"
+
+
+def test_a_sheet_with_data_but_another_header_rejects_the_workbook_naming_it(mappings, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["订单号", "包裹号", "SKU", "数量"])
+    workbook.active.append(["5700000000000000001", "XM1", "A-1", 1])
+    notes = workbook.create_sheet("汇总")
+    notes.append(["合计", 1])
+    path = tmp_path / "orders.xlsx"
+    workbook.save(path)
+    [problem] = _rejection(path, mappings).problems
+    assert (problem.sheet, problem.row) == ("汇总", 1)
+    assert "holds data but not the header of this export" in problem.message
+
+
+def test_a_formula_without_a_saved_value_rejects_the_file_naming_sheet_row_and_column(
+    mappings, tmp_path
+):
+    """openpyxl writes formulas without computing them, as many export tools do: read back,
+    the cell would be empty, and the money in it NULL."""
+    rows = [ORDERS_HEADER.split(","), ["5700000000000000001", "XM1", "A-1", 2, None, "=2*6.5"]]
+    rejection = _rejection(_xlsx(tmp_path, rows, sheet="订单"), mappings)
+    [problem] = rejection.problems
+    assert (problem.sheet, problem.row, problem.column) == ("订单", 2, "物流费用 (shipping_cost)")
+    assert "'=2*6.5' has no saved value" in problem.message
+    assert "sheet '订单', row 2, column 物流费用 (shipping_cost)" in str(rejection)

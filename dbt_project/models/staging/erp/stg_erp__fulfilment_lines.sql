@@ -1,7 +1,7 @@
 {#- One row per ERP package × seller SKU: shipped and signed-for times, carrier, warehouse and
     costs, newest export wins. The same package can arrive in several exports (daily exports
     overlap, a corrected file is re-dropped); the row from the most recently loaded file is
-    kept, ties broken by the file's hash so the choice is stable. -#}
+    kept (macro `erp_load_order`: the file loaded last, not the clock or the hash). -#}
 
 with landed as (
     select * from {{ source('erp', 'order_fulfilment') }}
@@ -9,7 +9,7 @@ with landed as (
 
 latest as (
     {{ latest_row_per_key(
-        'landed', ['platform_order_id', 'erp_order_no', 'seller_sku'], 'loaded_at desc, file_sha256 desc',
+        'landed', ['platform_order_id', 'erp_order_no', 'seller_sku'], erp_load_order(),
         ['platform_order_id', 'erp_order_no', 'seller_sku', 'shop_name', 'quantity', 'warehouse',
          'carrier', 'tracking_number', 'shipped_at', 'signed_for_at', 'shipping_cost',
          'shipping_cost_currency', 'purchase_cost', 'first_leg_freight', 'vendor', 'file_name',

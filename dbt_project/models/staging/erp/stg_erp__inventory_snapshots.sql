@@ -7,7 +7,7 @@ with landed as (
 
 latest as (
     {{ latest_row_per_key(
-        'landed', ['snapshot_date', 'seller_sku', 'warehouse'], 'loaded_at desc, file_sha256 desc',
+        'landed', ['snapshot_date', 'seller_sku', 'warehouse'], erp_load_order(),
         ['snapshot_date', 'seller_sku', 'warehouse', 'on_hand', 'in_transit', 'vendor',
          'file_name', 'source_row', 'loaded_at']) }}
 ),

@@ -14,7 +14,7 @@ keyed as (
 
 latest as (
     {{ latest_row_per_key(
-        'keyed', ['seller_sku', 'effective_from'], 'loaded_at desc, file_sha256 desc',
+        'keyed', ['seller_sku', 'effective_from'], erp_load_order(),
         ['seller_sku', 'effective_from', 'purchase_cost', 'first_leg_freight', 'currency',
          'vendor', 'file_name', 'source_row', 'loaded_at']) }}
 ),

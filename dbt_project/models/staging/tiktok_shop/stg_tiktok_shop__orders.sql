@@ -1,6 +1,8 @@
 {#- One row per order, typed: money as decimals, times as UTC timestamps. Buyer PII stops
     here: email, names, phone and address are dropped, and the platform user id survives only
-    as a one-way `buyer_key` for counting distinct and repeat buyers. -#}
+    as a one-way `buyer_key` for counting distinct and repeat buyers. A table, not a view: the
+    keyed hash is a function only dbt's own connection has (macro `buyer_key`). -#}
+{{ config(materialized='table') }}
 
 with latest_orders as (
     select * from {{ ref('base_tiktok_shop__orders') }}
@@ -33,7 +35,7 @@ typed as (
         {{ json_text('order_json', '$.shipping_provider') }} as shipping_provider,
         {{ json_text('order_json', '$.warehouse_id') }} as warehouse_id,
         {{ json_text('order_json', '$.payment_method_name') }} as payment_method_name,
-        {{ dbt.hash(json_text('order_json', '$.user_id')) }} as buyer_key,
+        {{ buyer_key(json_text('order_json', '$.user_id')) }} as buyer_key,
         fetched_at as loaded_at_utc,
         request_id as loaded_from_request_id
     from latest_orders
