@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -349,3 +350,14 @@ def test_every_asset_check_says_what_it_checks():
     ]:
         assert (asset, test) in by_name, f"{test} is not a check on {asset}"
         assert test not in by_name[(asset, test)], "described by its name, not its comment"
+    # ... and so is every other singular test (a test reading several models names the one
+    # it protects in meta.dagster.ref; meta.dagster.asset_key is ignored for tests).
+    from linkstar_pipeline.defs.dbt.project import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    singular = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and not node.get("test_metadata")
+    }
+    assert singular - {name for _, name in by_name} == set()
