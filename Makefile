@@ -29,9 +29,11 @@ test: $(INSTALLED)
 dbt-unit-tests: $(INSTALLED)
 	cd dbt_project && LINKSTAR_HOME=$(abspath $(or $(LINKSTAR_HOME),data)) ../$(BIN)/dbt test --select test_type:unit --profiles-dir .
 
-## The Dagster UI (http://127.0.0.1:3000) with the sandbox on port 8910.
+## The Dagster UI (http://127.0.0.1:3000; `make dev PORT=3001` for another port) with the
+## sandbox on port 8910.
+PORT ?= 3000
 dev: $(INSTALLED)
-	$(BIN)/linkstar dev
+	$(BIN)/linkstar dev --port $(PORT)
 
 sandbox: $(INSTALLED)
 	$(BIN)/linkstar sandbox

@@ -2,10 +2,13 @@
 
 linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebuild, publish
 linkstar sandbox [--port N]                          serve the API emulator alone
-linkstar dev                                         sandbox + Dagster UI (workspace.yaml)
+linkstar dev [--port N]                              sandbox + Dagster UI (workspace.yaml)
 linkstar summary                                     print recent GMV and orders per shop
 linkstar kpi-dictionary [--check]                    regenerate (or check) the KPI dictionary pages
 linkstar kpi-config check [--dir DIR]                validate the KPI configuration files
+
+An expected failure (a bad setting, nothing published yet, a port in use...) is one or two
+lines on stderr: what failed, why, what to do; `--verbose` adds the traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,9 +27,24 @@ from connectors import sandbox_defaults
 from linkstar_pipeline.lib.clock import pinned_now, pipeline_today
 from linkstar_pipeline.lib.dagster_home import ensure_dagster_home
 from linkstar_pipeline.lib.erp_inbox import ErpFolders
-from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.paths import (
+    PROJECT_ROOT,
+    LinkstarPaths,
+    export_linkstar_home,
+    linkstar_paths,
+)
+from linkstar_pipeline.lib.progress_log import build_report, cli_run_config
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Written beside the inbox once the sandbox's sample ERP exports were dropped (see below).
+SAMPLE_EXPORTS_MARKER = ".sandbox_erp_exports_dropped"
+
+
+class CommandError(Exception):
+    """An expected failure of a command: printed as `linkstar <command>: <message>`."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _day(text: str) -> date:
@@ -49,15 +68,21 @@ def _sandbox(port: int) -> Iterator[str]:
 
 
 def _drop_sandbox_erp_exports(running) -> None:
-    """Put the sandbox sellers' ERP exports in the inbox, as a seller would each morning."""
+    """Put the sandbox sellers' ERP exports in the inbox once per LINKSTAR_HOME: dropping them
+    on every start would make the inbox sensor launch an import and a rebuild every time."""
     from sandbox.erp_exports import write_erp_exports
 
-    inbox = ErpFolders.under(linkstar_paths()).inbox
-    written = write_erp_exports(running.dataset, inbox, running.as_of())
-    print(f"Sandbox ERP exports dropped into {inbox}: {len(written)} files", flush=True)
+    folders = ErpFolders.under(linkstar_paths())
+    marker = folders.inbox.parent / SAMPLE_EXPORTS_MARKER
+    if marker.exists():
+        print(f"Sandbox ERP exports were dropped before (delete {marker} to drop them again)")
+        return
+    written = write_erp_exports(running.dataset, folders.inbox, running.as_of())
+    marker.write_text(f"{len(written)} files\n", encoding="utf-8")
+    print(f"Sandbox ERP exports dropped into {folders.inbox}: {len(written)} files", flush=True)
 
 
-def _execute(job_name: str, tags: dict[str, str]) -> int:
+def _execute(job_name: str, tags: dict[str, str], verbose: bool) -> int:
     """Run a job of `defs` in this process, recorded in the instance the UI reads."""
     from dagster import DagsterInstance
 
@@ -73,9 +98,10 @@ def _execute(job_name: str, tags: dict[str, str]) -> int:
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
             tags={**tags, "linkstar/trigger": "cli", **process_tags()},
-            run_config=_CONSOLE_INFO,
+            run_config=cli_run_config(verbose),
             raise_on_error=False,
         )
+    print("\n" + build_report(result, paths.dbt_build_log(result.run_id)), flush=True)
     if not result.success:
         _print_build_failure(job_name, step_failure_messages(result))
         return EXIT_BUILD_FAILED
@@ -91,9 +117,6 @@ def _release_dead_runs(instance) -> None:
         print(f"Run {run_id} was killed without finishing: marked failed, its slot freed.")
 
 
-_CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-
-
 def _print_build_failure(job_name: str, messages: list[str]) -> None:
     print(
         f"\n{job_name} failed; the previously published marts stay as they were:", file=sys.stderr
@@ -102,7 +125,7 @@ def _print_build_failure(job_name: str, messages: list[str]) -> None:
         print(f"  {message}", file=sys.stderr)
 
 
-def _run_refresh(start: date | None, end: date | None) -> int:
+def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
     from dagster import DagsterInstance
 
     from linkstar_pipeline.defs.refresh.jobs import (
@@ -113,16 +136,14 @@ def _run_refresh(start: date | None, end: date | None) -> int:
     from linkstar_pipeline.lib.alerts import send
     from linkstar_pipeline.lib.refresh_alerts import refresh_alerts
     from linkstar_pipeline.lib.refresh_run import run_refresh
-    from linkstar_pipeline.lib.settings import PipelineSettings
+    from linkstar_pipeline.lib.settings import PARTITIONS_START_VARIABLE, PipelineSettings
     from linkstar_pipeline.lib.source_config import SourceConfigError, source_configuration
     from linkstar_pipeline.lib.summary import run_summary
     from linkstar_pipeline.lib.trust import trust_line
 
-    paths = linkstar_paths()
-    today = pipeline_today()
-    default_start, default_end = default_refresh_range(
-        today, paths.raw_dir, PipelineSettings.from_env()
-    )
+    settings = PipelineSettings.from_env()
+    raw_dir = LinkstarPaths(home=export_linkstar_home()).raw_dir  # nothing created yet
+    default_start, default_end = default_refresh_range(pipeline_today(), raw_dir, settings)
     start, end = start or default_start, end or default_end
     try:
         partition_range_tags(start, end)  # an end before the start: refused before anything runs
@@ -132,8 +153,14 @@ def _run_refresh(start: date | None, end: date | None) -> int:
             print(f"linkstar run: {problem}", file=sys.stderr)
         return 2
     except ValueError as error:
-        print(f"linkstar run: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error), exit_code=2) from error
+    if start.isoformat() < settings.partitions_start:
+        raise CommandError(
+            f"--start {start} is before the first daily partition, {settings.partitions_start}; "
+            f"set {PARTITIONS_START_VARIABLE}={start} to load older days",
+            exit_code=2,
+        )
+    paths = linkstar_paths()
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
     ensure_dagster_home(paths)
     with DagsterInstance.get() as instance:
@@ -143,7 +170,7 @@ def _run_refresh(start: date | None, end: date | None) -> int:
             start,
             end,
             tags={"linkstar/trigger": "cli"},
-            run_config=_CONSOLE_INFO,
+            run_config=cli_run_config(verbose),
             configuration=configuration,
         )
     for alert in refresh_alerts(outcome, paths):  # only when LINKSTAR_ALERT_WEBHOOK_URL is set
@@ -160,6 +187,8 @@ def _run_refresh(start: date | None, end: date | None) -> int:
             file=sys.stderr,
         )
         return outcome.exit_code
+    build_log = paths.dbt_build_log(outcome.build.run_id)
+    print("\n" + build_report(outcome.build, build_log), flush=True)
     if not outcome.build.success:
         _print_build_failure(REBUILD_JOB_NAME, outcome.build_failures)
         return outcome.exit_code
@@ -179,14 +208,14 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
 
     print(f"Rebuilding the marts from the raw files in {linkstar_paths().raw_dir}", flush=True)
-    return _execute(REBUILD_JOB_NAME, {})
+    return _execute(REBUILD_JOB_NAME, {}, args.verbose)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.with_sandbox:
         with _sandbox(port=0):
-            return _run_refresh(args.start, args.end)
-    return _run_refresh(args.start, args.end)
+            return _run_refresh(args.start, args.end, args.verbose)
+    return _run_refresh(args.start, args.end, args.verbose)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -204,15 +233,23 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def cmd_dev(args: argparse.Namespace) -> int:
     ensure_dagster_home(linkstar_paths())
-    dagster = [sys.executable, "-m", "dagster", "dev", "-w", str(PROJECT_ROOT / "workspace.yaml")]
+    workspace = str(PROJECT_ROOT / "workspace.yaml")
+    dagster = [sys.executable, "-m", "dagster", "dev", "-w", workspace, "-p", str(args.port)]
     with _sandbox(port=args.sandbox_port):
+        print(f"Dagster UI: http://127.0.0.1:{args.port}", flush=True)
         return subprocess.call(dagster, cwd=PROJECT_ROOT)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from linkstar_pipeline.lib.summary import run_summary
 
-    print(run_summary(linkstar_paths(), days=args.days))
+    paths = LinkstarPaths(home=export_linkstar_home())  # reading creates nothing
+    if not paths.serving_database.exists():
+        raise CommandError(
+            f"nothing is published in {paths.serving_dir} yet; "
+            "run `linkstar run --with-sandbox` (or `make run`) first"
+        )
+    print(run_summary(paths, days=args.days))
     return 0
 
 
@@ -228,7 +265,7 @@ def cmd_kpi_config_check(args: argparse.Namespace) -> int:
     from linkstar_pipeline.lib.kpi_config.summary import config_summary
     from linkstar_pipeline.lib.kpi_config.validate import default_config_dir, validate_config_dir
 
-    config_dir = (args.dir or default_config_dir()).resolve()
+    config_dir = args.dir.resolve() if args.dir else default_config_dir()
     try:
         valid = validate_config_dir(config_dir, linkstar_paths().raw_dir, pipeline_today())
     except KpiConfigError as error:
@@ -241,10 +278,14 @@ def cmd_kpi_config_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="linkstar", description="LinkStar data warehouse pipeline"
+    verbosity = argparse.ArgumentParser(add_help=False)
+    verbosity.add_argument(
+        "--verbose", "-v", action="store_true", help="tracebacks and Dagster's full log"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="linkstar", description="LinkStar data warehouse pipeline", parents=[verbosity]
+    )
+    commands = _Commands(parser.add_subparsers(dest="command", required=True), verbosity)
 
     run = commands.add_parser("run", help="ingest a range of days, rebuild the marts, publish them")
     run.add_argument("--start", type=_day, help="first UTC day to (re)load (default: recent days)")
@@ -264,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(handler=cmd_sandbox)
 
     dev = commands.add_parser("dev", help="the Dagster UI with the sandbox running")
+    dev.add_argument("--port", type=int, default=3000, help="the Dagster UI's port")
     dev.add_argument("--sandbox-port", type=int, default=sandbox_defaults.SANDBOX_PORT)
     dev.set_defaults(handler=cmd_dev)
 
@@ -294,9 +336,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Commands:
+    """Subcommands that all take --verbose, before or after the command's name."""
+
+    def __init__(self, subparsers, verbosity: argparse.ArgumentParser) -> None:
+        self.subparsers, self.verbosity = subparsers, verbosity
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.subparsers.add_parser(name, parents=[self.verbosity], **kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print(f"linkstar {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 (the top level: every failure is one line)
+        if args.verbose:
+            traceback.print_exc()
+        print(_one_line(args.command, error), file=sys.stderr)
+        return _exit_code(error)
+
+
+def _exit_code(error: Exception) -> int:
+    """2 when nothing ran because a setting is unusable (like a wrong command line), else 1."""
+    from linkstar_pipeline.lib.alerts import AlertSettingsError
+    from linkstar_pipeline.lib.clock import ClockSettingError
+    from linkstar_pipeline.lib.settings import SettingsError
+
+    if isinstance(error, CommandError):
+        return error.exit_code
+    return 2 if isinstance(error, SettingsError | ClockSettingError | AlertSettingsError) else 1
+
+
+def _one_line(command: str, error: Exception) -> str:
+    """`linkstar <command>: <what failed and why>`; an unexpected error also says how to see more."""
+    message = " ".join(str(error).split()) or type(error).__name__
+    if isinstance(error, CommandError | ValueError | OSError):
+        return f"linkstar {command}: {message}"
+    return f"linkstar {command}: {type(error).__name__}: {message} (--verbose shows the traceback)"
 
 
 if __name__ == "__main__":

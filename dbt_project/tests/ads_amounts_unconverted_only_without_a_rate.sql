@@ -1,7 +1,7 @@
 {#- A converted ads amount may be null only on a day when a rate it needs is not known yet
     (before a currency's first published rate) or when the amount itself is null (the API sent
     "-", no value): anywhere else a null means a broken join. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'kpi_ads_daily']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_ads_daily'}}}) }}
 
 with rates as (
     select rate_day, currency from {{ ref('fct_fx_rates_daily') }}

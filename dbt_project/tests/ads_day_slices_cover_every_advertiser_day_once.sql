@@ -2,7 +2,7 @@
     day of the ad report and of GMV Max is cut into shop-day slices whose shares add up to 1
     and whose parts add up to the day's figures to the cent and the unit (a shop with no known
     time zone, for instance, would leave its days unsliced). -#}
-{{ config(meta={'dagster': {'asset_key': ['intermediate', 'int_ads_day_slices']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'int_ads_day_slices'}}}) }}
 
 {%- set figures = ['spend_amount', 'attributed_gmv_amount', 'impressions', 'clicks', 'purchases',
                    'follows', 'gmv_max_cost_amount', 'gmv_max_gross_revenue_amount'] %}

@@ -2,6 +2,7 @@
     month is scored under, every scorecard names that version, and a subject's weights sum to
     100 on every day. A row here means a closed month could change with a later config edit, or
     a weight override did not replace the set's weights one for one. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_scorecards'}}}) }}
 with versions as (
     select * from {{ ref('int_kpi_scoring_versions') }}
 ),

@@ -8,7 +8,7 @@
     severity='warn',
     store_failures=true,
     schema='data_quality',
-    meta={'dagster': {'asset_key': ['staging', 'stg_tiktok_shop__orders']}}
+    meta={'dagster': {'ref': {'name': 'stg_tiktok_shop__orders'}}}
 ) }}
 
 with orders as (

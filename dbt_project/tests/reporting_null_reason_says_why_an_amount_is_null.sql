@@ -1,7 +1,7 @@
 {#- A sum with an unconvertible part is null and says why: a kpi_shop_daily row has a
     reporting_null_reason exactly when one of its amounts is null, and a kpi_market_daily row
     has one whenever one of its reporting totals is null. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'kpi_shop_daily']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_shop_daily'}}}) }}
 
 {%- set shop_amounts = ['gmv_paid_reporting', 'gmv_delivered_reporting', 'gmv_completed_reporting',
                         'gmv_reporting', 'gmv_paid_net_of_refunds_by_order_date_reporting',

@@ -1,7 +1,7 @@
 {#- Two views of the same money must agree: each statement's amounts equal the sum of its
     transactions (only statements whose transactions were landed). A failure means a
     statement's transactions were landed incompletely or TikTok's totals disagree. -#}
-{{ config(meta={'dagster': {'asset_key': ['staging', 'stg_tiktok_shop__statements']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'stg_tiktok_shop__statements'}}}) }}
 with transaction_totals as (
     select
         statement_id,

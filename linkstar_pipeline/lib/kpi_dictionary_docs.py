@@ -178,7 +178,20 @@ def main(check: bool = False) -> int:
             print(f"wrote {path.relative_to(REPO_ROOT)}")
     for problem in problems:
         print(f"KPI dictionary: {problem}", file=sys.stderr)
+    if not problems:
+        print(_checked_line(pages, written=not check))
     return 1 if problems else 0
+
+
+def _checked_line(pages: list[GeneratedPage], written: bool) -> str:
+    """What a clean run checked, so silence is never the only sign of success."""
+    kpis, tags = load_dictionary(KPIS_DIR), read_kpi_tags(MARTS_DIR)
+    names = " and ".join(str(page.path.relative_to(REPO_ROOT)) for page in pages)
+    state = "written and current" if written else "current"
+    return (
+        f"KPI dictionary OK: {len(kpis)} KPIs, {len(tags)} mart columns tagged with one, every "
+        f"tag names a KPI and every KPI is in a mart; {names} are {state}."
+    )
 
 
 if __name__ == "__main__":

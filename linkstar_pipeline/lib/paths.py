@@ -1,8 +1,10 @@
-"""Where everything the pipeline writes lives: one folder, LINKSTAR_HOME (default ./data).
+"""Where everything the pipeline writes lives: one folder, LINKSTAR_HOME (default <project>/data).
 
-Resolved to an absolute path once and exported back into the environment, because dbt's
-profile and source locations read LINKSTAR_HOME from the environment of the dbt process,
-whose working directory is the dbt project, not the caller's.
+A relative LINKSTAR_HOME (or LINKSTAR_KPI_CONFIG_DIR) is taken relative to the project folder
+(the one holding pyproject.toml), never the current folder, so `linkstar` finds the same data
+from any folder. Resolved to an absolute path once and exported back into the environment,
+because dbt's profile and source locations read LINKSTAR_HOME from the environment of the dbt
+process, whose working directory is the dbt project, not the caller's.
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_HOME = "data"
+
+
+def project_path(value: str | os.PathLike[str]) -> Path:
+    """An absolute path, with a relative one taken from the project folder (see above)."""
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else PROJECT_ROOT / path).resolve()
 
 
 @dataclass(frozen=True)
@@ -42,13 +51,21 @@ class LinkstarPaths:
         return self.serving_dir / "serving.duckdb"
 
     @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    def dbt_build_log(self, run_id: str) -> Path:
+        """dbt's full console output of one build's run (the CLI shows only a summary)."""
+        return self.logs_dir / f"dbt_build-{run_id}.log"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster"
 
 
 def export_linkstar_home() -> Path:
     """Resolve LINKSTAR_HOME to an absolute path and export it, without creating anything."""
-    home = Path(os.environ.get("LINKSTAR_HOME") or DEFAULT_HOME).expanduser().resolve()
+    home = project_path(os.environ.get("LINKSTAR_HOME") or DEFAULT_HOME)
     os.environ["LINKSTAR_HOME"] = str(home)
     return home
 

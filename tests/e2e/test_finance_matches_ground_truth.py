@@ -9,7 +9,12 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from sandbox.finance import ADJUSTMENT_TRANSACTION, payment_truth, settlement_truth
+from sandbox.finance import (
+    ADJUSTMENT_TRANSACTION,
+    order_amounts,
+    payment_truth,
+    settlement_truth,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +99,35 @@ def test_unsettled_orders_are_exactly_the_paid_orders_not_yet_in_a_statement(loa
         )
     }
     assert expected and landed == expected
+
+
+def test_every_settled_transaction_says_whether_its_payout_reached_the_bank(loaded_warehouse):
+    home, sandbox, *_ = loaded_warehouse
+    truth = payment_truth(sandbox.finance, sandbox.as_of())
+    payout_of = {s.statement_id: s.payment.payment_id for s in sandbox.finance.statements}
+    rows = warehouse_rows(
+        home, "select statement_id, payment_id, payout_status from marts.fct_settlements"
+    )
+    assert rows
+    for statement_id, payment_id, payout_status in rows:
+        assert payment_id == payout_of[statement_id]
+        assert payout_status == truth[payment_id][0]
+
+
+def test_unsettled_orders_per_tiktok_are_counted_in_their_paid_month(loaded_warehouse):
+    """Every order TikTok lists as unsettled is a paid order of the loaded history, so the
+    month counts add up to the list (and TikTok's estimates to their sum)."""
+    home, sandbox, *_ = loaded_warehouse
+    as_of = sandbox.as_of()
+    unsettled = [
+        order
+        for shop in sandbox.dataset.shops
+        for order in sandbox.finance.unsettled_orders(sandbox.dataset, shop.shop_id, as_of)
+    ]
+    ((orders, estimate),) = warehouse_rows(
+        home,
+        "select sum(orders_unsettled_per_tiktok), sum(estimated_unsettled_settlement_amount)"
+        " from marts.kpi_settlement_monthly",
+    )
+    assert unsettled and orders == len(unsettled)
+    assert Decimal(str(estimate)) == sum(sum(order_amounts(order)) for order in unsettled)

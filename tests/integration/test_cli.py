@@ -10,11 +10,12 @@ import sys
 import pytest
 
 
-def _linkstar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def _linkstar(*args: str, env: dict[str, str], cwd=None) -> subprocess.CompletedProcess:
     bin_dir = os.path.dirname(sys.executable)
     return subprocess.run(
         [f"{bin_dir}/linkstar", *args],
         env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=400,
@@ -63,6 +64,17 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
     assert "make dev" in result.stdout
     assert (linkstar_home / "serving" / "kpi_shop_daily.parquet").exists()
     assert "linkstar-sandbox-secret" not in result.stdout + result.stderr
+    # Concise: a line per step, not Dagster's event log nor dbt's ~1,000 lines, which go to
+    # the file the run names.
+    (dbt_log,) = (linkstar_home / "logs").glob("dbt_build-*.log")  # one build, one log
+    assert f"Full dbt log: {dbt_log}" in result.stdout
+    assert "Completed with" in dbt_log.read_text() or "Done. PASS=" in dbt_log.read_text()
+    assert " - dagster - " not in result.stdout + result.stderr
+    assert " START sql " not in result.stdout and "Traceback" not in result.stderr
+    assert "  done     linkstar_dbt_models (" in result.stdout
+    assert "  FAILED   tiktok_shop__affiliate_orders: " in result.stdout
+    progress = result.stdout.split("Sources:", 1)[0].splitlines()
+    assert len(progress) < 80, len(progress)
 
 
 def test_an_unreachable_api_names_the_url_and_how_to_fix_it(linkstar_home):
@@ -116,3 +128,105 @@ def test_a_half_configured_source_stops_the_run_before_anything_runs(linkstar_ho
     for name in ["TIKTOK_SHOP_APP_KEY", "TIKTOK_SHOP_APP_SECRET", "TIKTOK_SHOP_ACCESS_TOKEN"]:
         assert name in line
     assert not (linkstar_home / "raw").exists()
+
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _one_line_error(result: subprocess.CompletedProcess) -> str:
+    """An expected failure: one line on stderr naming the command, never a traceback."""
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+def test_summary_before_any_run_is_one_line_and_creates_nothing(linkstar_home, tmp_path):
+    elsewhere = tmp_path / "some_folder"
+    elsewhere.mkdir()
+    result = _linkstar("summary", env=dict(os.environ), cwd=elsewhere)
+    assert result.returncode == 1
+    line = _one_line_error(result)
+    assert line.startswith("linkstar summary: nothing is published in ")
+    assert "linkstar run" in line  # what to do
+    assert not linkstar_home.exists()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_relative_linkstar_home_is_the_same_folder_from_anywhere(tmp_path):
+    """The rule (README): a relative LINKSTAR_HOME is taken from the project folder."""
+    env = dict(os.environ, LINKSTAR_HOME="not_a_real_home_i19")
+    named = set()
+    for folder in (tmp_path, tmp_path.parent):
+        result = _linkstar("summary", env=env, cwd=folder)
+        named.add(_one_line_error(result).split(" yet;")[0])
+    expected = os.path.join(PROJECT_ROOT, "not_a_real_home_i19", "serving")
+    assert named == {f"linkstar summary: nothing is published in {expected}"}
+    assert not os.path.exists(os.path.join(PROJECT_ROOT, "not_a_real_home_i19"))
+
+
+def test_a_start_before_the_first_partition_says_which_variable_to_move(linkstar_home):
+    env = dict(os.environ, LINKSTAR_PARTITIONS_START="2026-11-01")
+    result = _linkstar("run", "--start", "2026-10-01", "--end", "2026-10-02", env=env)
+    assert result.returncode == 2
+    assert _one_line_error(result) == (
+        "linkstar run: --start 2026-10-01 is before the first daily partition, 2026-11-01; "
+        "set LINKSTAR_PARTITIONS_START=2026-10-01 to load older days"
+    )
+    assert not linkstar_home.exists()
+
+
+def test_an_unusable_setting_is_one_line_and_the_traceback_only_with_verbose(linkstar_home):
+    env = dict(os.environ, LINKSTAR_NOW="yesterday")
+    result = _linkstar("run", env=env)
+    assert result.returncode == 2
+    line = _one_line_error(result)
+    assert line.startswith("linkstar run: LINKSTAR_NOW='yesterday' is not an ISO 8601 moment")
+    verbose = _linkstar("run", "--verbose", env=env)
+    assert verbose.returncode == 2
+    assert "Traceback" in verbose.stderr and verbose.stderr.strip().endswith(line)
+
+
+def test_kpi_dictionary_check_says_what_it_checked():
+    result = _linkstar("kpi-dictionary", "--check", env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("KPI dictionary OK: ")
+    assert "docs/kpi_dictionary.md" in line and "current" in line
+
+
+def test_the_sandbox_drops_its_sample_erp_exports_once_per_home(linkstar_home, capsys):
+    """`make dev` restarted must not refill the inbox: the sensor would import and rebuild on
+    every start. Once imported (the files leave the inbox), a restart drops nothing."""
+    from linkstar_pipeline import cli
+    from linkstar_pipeline.lib.erp_inbox import ErpFolders
+    from linkstar_pipeline.lib.paths import linkstar_paths
+    from tests.conftest import sandbox_running
+
+    inbox = ErpFolders.under(linkstar_paths()).inbox
+    with sandbox_running() as running:
+        cli._drop_sandbox_erp_exports(running)
+        dropped = sorted(inbox.iterdir())
+        assert dropped
+        for path in dropped:
+            path.unlink()  # what the import does: the inbox is empty again
+        cli._drop_sandbox_erp_exports(running)
+    assert list(inbox.iterdir()) == []
+    assert "were dropped before" in capsys.readouterr().out
+
+
+def test_a_run_with_nothing_configured_is_a_short_report_without_tracebacks(linkstar_home):
+    """No sandbox, no credentials, the ECB unreachable: one progress line per step, one line
+    per source, what failed and why, and no Dagster event log or traceback."""
+    env = dict(os.environ, LINKSTAR_API_MAX_ATTEMPTS="2")
+    for name in [n for n in env if n.startswith(("TIKTOK_SHOP_", "TIKTOK_ADS_", "ERP_API_"))]:
+        del env[name]
+    result = _linkstar("run", "--start", "2026-11-19", "--end", "2026-11-20", env=env)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and " - dagster - " not in output
+    assert len(output.strip().splitlines()) < 25, output
+    assert "FAILED   fx__ecb_history: EcbFxError: ECB FX " in result.stdout
+    for source in ("TikTok Shop", "TikTok Ads", "ERP API"):
+        (line,) = [line for line in result.stdout.splitlines() if line.strip().startswith(source)]
+        assert "not configured" in line
+    assert "the marts were not rebuilt" in result.stderr

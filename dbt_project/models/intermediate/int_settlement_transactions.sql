@@ -1,15 +1,22 @@
 {#- Every statement transaction with its statement's dates (UTC cut and shop-local), its
     order's paid and delivered days, and each amount also in the reporting currency at the
     rate of the statement's UTC cut date (fct_fx_rates_daily, carried forward on days
-    without a published rate). -#}
+    without a published rate), and the payout that pays its statement: its status as the
+    payouts endpoint last showed it (fresher than the statement's copy) and when it was paid. -#}
 
 with transactions as (
     select * from {{ ref('stg_tiktok_shop__statement_transactions') }}
 ),
 
 statements as (
-    select statement_id, statement_cut_at_utc, statement_date_utc, currency as statement_currency
+    select
+        statement_id, statement_cut_at_utc, statement_date_utc, currency as statement_currency,
+        payment_id, payment_status as statement_payment_status
     from {{ ref('stg_tiktok_shop__statements') }}
+),
+
+payments as (
+    select payment_id, payment_status, paid_at_utc from {{ ref('stg_tiktok_shop__payments') }}
 ),
 
 shops as (
@@ -45,9 +52,13 @@ joined as (
         transactions.shipping_cost_amount,
         transactions.adjustment_amount,
         transactions.settlement_amount,
-        transactions.adjustment_reason
+        transactions.adjustment_reason,
+        statements.payment_id,
+        coalesce(payments.payment_status, statements.statement_payment_status) as payout_status,
+        payments.paid_at_utc as paid_out_at_utc
     from transactions
     left join statements on transactions.statement_id = statements.statement_id
+    left join payments on statements.payment_id = payments.payment_id
     left join shops on transactions.shop_id = shops.shop_id
     left join orders on transactions.order_id = orders.order_id
 ),

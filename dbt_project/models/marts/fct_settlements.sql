@@ -1,7 +1,8 @@
 {#- One row per TikTok Shop statement transaction (an order settling, a refund taken back, a
     late adjustment): its statement, the statement's UTC cut and shop-local day, the order's
     paid day, the days from delivery to settlement, and every amount in the settlement
-    currency and in the reporting currency at the statement day's rate. -#}
+    currency and in the reporting currency at the statement day's rate, and whether the payout
+    of its statement has reached the seller's bank. -#}
 
 with transactions as (
     select * from {{ ref('int_settlement_transactions') }}
@@ -32,7 +33,10 @@ final as (
         shipping_cost_amount_reporting,
         adjustment_amount_reporting,
         settlement_amount_reporting,
-        adjustment_reason
+        adjustment_reason,
+        payment_id,
+        payout_status,
+        paid_out_at_utc
     from transactions
 )
 

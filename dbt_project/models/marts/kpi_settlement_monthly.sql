@@ -5,7 +5,9 @@
     not in fct_orders (paid before the loaded history) is dated by its statement's local
     month and counted in `transactions_without_order`.
     Reconciliation: gmv_paid_amount = gmv_settled_amount + gmv_unsettled_amount; settled
-    revenue of an order = its GMV + the shipping fee the buyer paid − refunds (see the yml). -#}
+    revenue of an order = its GMV + the shipping fee the buyer paid − refunds (see the yml).
+    TikTok's own list of unsettled orders (newest snapshot) gives, per month, how many of the
+    month's paid orders TikTok still has to settle and what it estimates they will pay out. -#}
 
 with orders as (
     select
@@ -63,6 +65,17 @@ settled as (
     group by shop_id, month_start
 ),
 
+unsettled_per_tiktok as (
+    select
+        orders.shop_id,
+        orders.month_start,
+        count(*) as orders_unsettled_per_tiktok,
+        sum(unsettled.estimated_settlement_amount) as estimated_unsettled_settlement_amount
+    from {{ ref('stg_tiktok_shop__unsettled_orders') }} as unsettled
+    inner join orders on unsettled.order_id = orders.order_id
+    group by orders.shop_id, orders.month_start
+),
+
 shop_months as (
     select shop_id, month_start from paid
     union
@@ -83,6 +96,8 @@ final as (
         {{ to_money('coalesce(paid.gmv_settled_amount, 0)') }} as gmv_settled_amount,
         {{ to_money('coalesce(paid.gmv_paid_amount, 0) - coalesce(paid.gmv_settled_amount, 0)') }} as gmv_unsettled_amount,
         {{ settled_gmv_share('paid.gmv_settled_amount', 'paid.gmv_paid_amount') }} as settled_gmv_share,
+        cast(coalesce(unsettled_per_tiktok.orders_unsettled_per_tiktok, 0) as bigint) as orders_unsettled_per_tiktok,
+        {{ to_money('coalesce(unsettled_per_tiktok.estimated_unsettled_settlement_amount, 0)') }} as estimated_unsettled_settlement_amount,
         cast(coalesce(settled.transactions, 0) as bigint) as transactions,
         cast(coalesce(settled.transactions_without_order, 0) as bigint) as transactions_without_order,
         {% for amount in ['revenue', 'fee', 'shipping_cost', 'adjustment', 'settlement'] -%}
@@ -95,6 +110,9 @@ final as (
     left join {{ ref('dim_shops') }} as shops on shop_months.shop_id = shops.shop_id
     left join paid on shop_months.shop_id = paid.shop_id and shop_months.month_start = paid.month_start
     left join settled on shop_months.shop_id = settled.shop_id and shop_months.month_start = settled.month_start
+    left join unsettled_per_tiktok
+        on shop_months.shop_id = unsettled_per_tiktok.shop_id
+        and shop_months.month_start = unsettled_per_tiktok.month_start
 )
 
 select * from final

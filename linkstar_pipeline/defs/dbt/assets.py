@@ -5,7 +5,8 @@ lock covers runs launched anywhere else (CLI, tests). Staging dedupes across eve
 partition, so one build over all raw files is always correct; models are not partitioned.
 dbt unit tests are left out: their inputs are fixed rows, so they say nothing new about a
 night's data; CI runs them (`make dbt-unit-tests`, tests/e2e/test_dbt_unit_tests.py), as dbt
-recommends (dev and CI only, not production builds).
+recommends (dev and CI only, not production builds). dbt's console output goes to
+$LINKSTAR_HOME/logs/dbt_build-<run id>.log (lib/dbt_console.py).
 """
 
 import shutil
@@ -15,6 +16,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from linkstar_pipeline.defs.dbt.project import dbt_project
 from linkstar_pipeline.defs.dbt.translator import linkstar_dbt_translator
+from linkstar_pipeline.lib.dbt_console import dbt_console_to
 from linkstar_pipeline.lib.dbt_source_folders import ensure_every_feed_readable
 from linkstar_pipeline.lib.orphaned_build import forget_build, note_build, stop_orphaned_build
 from linkstar_pipeline.lib.paths import linkstar_paths
@@ -40,8 +42,12 @@ def linkstar_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             context.log.warning(f"Nothing has landed in {folder} yet: its models will be empty")
         invocation = dbt.cli(["build", *BUILD_ARGS], context=context)
         note_build(paths, invocation.process.pid)
+        build_log = paths.dbt_build_log(context.run_id)
+        context.log.info(f"dbt's full output: {build_log}")
+        from_cli = context.run.tags.get("linkstar/trigger") == "cli"
         try:
-            yield from invocation.stream()
+            with dbt_console_to(build_log, echo=not from_cli):
+                yield from invocation.stream()
         finally:
             forget_build(paths)
     # dagster-dbt gives every invocation its own target folder; keep only failed ones to debug.

@@ -34,7 +34,9 @@ ingest_sources = dg.define_asset_job(
     selection=dg.AssetSelection.groups(*INGESTION_GROUPS),
     description=(
         "Land every source's raw data for a range of days; a failing source fails only its own "
-        "assets. When the run ends, sensor build_after_ingestion launches rebuild_from_raw."
+        "assets. When the run ends, sensor build_after_ingestion launches rebuild_from_raw. "
+        "To refresh days: Materialize all, then type a range of partitions such as "
+        "[2026-11-01...2026-11-07] (one run lands them all)."
     ),
 )
 

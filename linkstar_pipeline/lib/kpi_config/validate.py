@@ -12,14 +12,15 @@ from linkstar_pipeline.lib.kpi_config.loader import read_config
 from linkstar_pipeline.lib.kpi_config.model import KpiConfig, KpiConfigError
 from linkstar_pipeline.lib.kpi_config.references import References, load_references
 from linkstar_pipeline.lib.kpi_config.rules import config_problems
+from linkstar_pipeline.lib.paths import PROJECT_ROOT, project_path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = PROJECT_ROOT
 CONFIG_DIR_ENV = "LINKSTAR_KPI_CONFIG_DIR"
 
 
 def default_config_dir() -> Path:
-    """$LINKSTAR_KPI_CONFIG_DIR, else <repo root>/kpi_config."""
-    return Path(os.environ.get(CONFIG_DIR_ENV) or REPO_ROOT / "kpi_config").expanduser().resolve()
+    """$LINKSTAR_KPI_CONFIG_DIR (relative: from the project folder), else <project>/kpi_config."""
+    return project_path(os.environ.get(CONFIG_DIR_ENV) or "kpi_config")
 
 
 @dataclass(frozen=True)

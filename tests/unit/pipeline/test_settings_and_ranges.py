@@ -61,3 +61,22 @@ def test_every_api_resource_takes_its_tries_from_one_setting(monkeypatch):
     monkeypatch.setenv("LINKSTAR_API_MAX_ATTEMPTS", "0")
     with pytest.raises(SettingsError, match="LINKSTAR_API_MAX_ATTEMPTS=0 must be at least 1"):
         PipelineSettings.from_env()
+
+
+def test_partitions_start_where_the_first_run_starts_its_history(tmp_path, monkeypatch):
+    """Not months of "missing" partitions before the seller's history: by default the first
+    partition is the first day the first run loads (the sandbox's history start too)."""
+    monkeypatch.delenv("LINKSTAR_PARTITIONS_START", raising=False)
+    monkeypatch.setenv("LINKSTAR_NOW", "2026-11-20T12:00:00Z")
+    monkeypatch.setenv("LINKSTAR_INITIAL_HISTORY_DAYS", "14")
+    settings = PipelineSettings.from_env()
+    first_day, _ = default_refresh_range(date(2026, 11, 20), tmp_path, settings)
+    assert settings.partitions_start == first_day.isoformat() == "2026-11-07"
+    monkeypatch.setenv("LINKSTAR_PARTITIONS_START", "2025-06-01")  # a seller with older history
+    assert PipelineSettings.from_env().partitions_start == "2025-06-01"
+
+
+def test_a_partitions_start_that_is_no_date_names_the_variable(monkeypatch):
+    monkeypatch.setenv("LINKSTAR_PARTITIONS_START", "June")
+    with pytest.raises(SettingsError, match="LINKSTAR_PARTITIONS_START='June'"):
+        PipelineSettings.from_env()
