@@ -5,6 +5,9 @@ Every expected number comes from the sandbox generator's plain-Python ground tru
 from __future__ import annotations
 
 import gzip
+import hmac
+import json
+import stat
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -375,6 +378,33 @@ def test_secret_and_token_never_reach_files_logs_or_metadata(loaded_warehouse):
             content = gzip.decompress(content)
         leaks += [(str(path), secret) for secret in secrets if secret in content]
     assert not leaks
+
+
+def test_buyer_key_is_the_hmac_of_each_user_id_under_the_generated_private_secret(
+    loaded_warehouse,
+):
+    """No secret configured (the suite sets none): one was generated into the home, private
+    (0600), and every order's buyer_key is the HMAC-SHA256 of its raw user id under it."""
+    home, *_ = loaded_warehouse
+    secret_file = home / buyer_key.SECRET_FILE
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret = secret_file.read_text().strip().encode()
+    users = {}
+    for path in (home / "raw" / "tiktok_shop" / "orders").glob("*.jsonl.gz"):
+        for line in gzip.decompress(path.read_bytes()).splitlines():
+            for order in json.loads(json.loads(line)["body"])["data"].get("orders", []):
+                users[order["id"]] = order.get("user_id")
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as connection:
+        keys = dict(
+            connection.execute(
+                "select order_id, buyer_key from staging.stg_tiktok_shop__orders"
+            ).fetchall()
+        )
+    assert set(keys) == set(users) and len(keys) > 1000
+    assert keys == {
+        order_id: None if user is None else hmac.new(secret, user.encode(), "sha256").hexdigest()
+        for order_id, user in users.items()
+    }
 
 
 def test_fx_rates_follow_the_published_files_with_weekends_carried_forward(loaded_warehouse):
