@@ -96,10 +96,11 @@ _FRESHNESS_ROWS = """
     order by status = 'error' desc, status = 'warn' desc, source, shop_id"""
 
 
-_ANOMALY_ROWS = """
+_OUT_OF_RANGE = "status in ('above_range', 'below_range')"
+_ANOMALY_ROWS = f"""
     select shop_id, local_date, metric, metric_value, baseline_median, baseline_mad, robust_z,
            'warn' as status
-    from marts.anomalies_daily where status in ('above_range', 'below_range')
+    from marts.anomalies_daily where {_OUT_OF_RANGE}
     order by abs(robust_z) desc, local_date desc, shop_id, metric"""
 
 
@@ -129,8 +130,7 @@ def trust_line(paths: LinkstarPaths) -> str:
     many shop KPI values lie outside their usual range."""
     with _warehouse(paths) as connection:
         recon = connection.execute(
-            """select check_name, count(*) filter (where status <> 'ok'),
-                      max(case status when 'error' then 2 when 'warn' then 1 else 0 end)
+            """select check_name, count(*) filter (where status <> 'ok')
                from marts.recon_daily group by check_name order by check_name"""
         ).fetchall()
         stale = connection.execute(
@@ -138,10 +138,9 @@ def trust_line(paths: LinkstarPaths) -> str:
                group by source order by source"""
         ).fetchall()
         (unusual,) = connection.execute(
-            "select count(*) from marts.anomalies_daily "
-            "where status in ('above_range', 'below_range')"
+            f"select count(*) from marts.anomalies_daily where {_OUT_OF_RANGE}"
         ).fetchone()
-    off = [f"{name} ({count} shop-days)" for name, count, _ in recon if count]
+    off = [f"{name} ({count} shop-days)" for name, count in recon if count]
     parts = [
         f"{len(recon) - len(off)} of {len(recon)} reconciliation checks ok"
         + (f"; off: {', '.join(off)}" if off else ""),

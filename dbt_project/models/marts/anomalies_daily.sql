@@ -6,10 +6,9 @@
     A day still under way (its local midnight not yet passed at the pipeline's clock) is
     never judged: it would look like a collapse. -#}
 
-{%- set metrics = [
-    'gmv_paid', 'orders_paid', 'aov_paid', 'cancellation_rate',
-    'refund_amount_by_refund_date', 'ads_spend_amount', 'roas_blended', 'conversion_rate',
-] -%}
+{#- Money metrics carry the shop's currency; counts and ratios none. -#}
+{%- set money_metrics = ['gmv_paid', 'aov_paid', 'refund_amount_by_refund_date', 'ads_spend_amount'] -%}
+{%- set metrics = money_metrics + ['orders_paid', 'cancellation_rate', 'roas_blended', 'conversion_rate'] -%}
 
 with shop_days as (
     select
@@ -98,7 +97,7 @@ select
     shop_id,
     local_date,
     metric,
-    case when metric in ('gmv_paid', 'aov_paid', 'refund_amount_by_refund_date', 'ads_spend_amount') then currency end as currency,
+    case when metric in ('{{ money_metrics | join("', '") }}') then currency end as currency,
     metric_value,
     cast(baseline_days as integer) as baseline_days,
     cast(baseline_median as decimal(38, 7)) as baseline_median,
