@@ -27,7 +27,7 @@ test: $(INSTALLED)
 ## dbt's unit tests alone (fixed input rows; the refresh's build leaves them out), against the
 ## warehouse a run built (they read its column types): `make run` first.
 dbt-unit-tests: $(INSTALLED)
-	cd dbt_project && LINKSTAR_HOME=$(abspath $(or $(LINKSTAR_HOME),data)) ../$(BIN)/dbt test --select test_type:unit --profiles-dir .
+	cd dbt_project && LINKSTAR_HOME=$(abspath $(or $(LINKSTAR_HOME),data)) ../$(BIN)/linkstar-dbt test --select test_type:unit --profiles-dir .
 
 ## The Dagster UI (http://127.0.0.1:3000; `make dev PORT=3001` for another port) with the
 ## sandbox on port 8910.

@@ -14,14 +14,21 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
 
+from linkstar_pipeline.lib import dbt_command
 from linkstar_pipeline.lib.paths import export_linkstar_home
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 
 
 def dbt_executable() -> str:
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+    """`linkstar-dbt` (dbt that keeps its parse cache across homes, lib/dbt_command.py) from
+    beside this Python: installed with LinkStar, so it is the dbt of this environment."""
+    beside_python = Path(sys.executable).parent / "linkstar-dbt"
+    return (
+        str(beside_python)
+        if beside_python.exists()
+        else (shutil.which("linkstar-dbt") or "linkstar-dbt")
+    )
 
 
 def parse_dbt_project(project: DbtProject) -> None:
@@ -46,7 +53,8 @@ def manifest_is_stale(project: DbtProject) -> bool:
         return True
     built = manifest.stat().st_mtime
     root = Path(project.project_dir)
-    files = [root / "dbt_project.yml", root / "profiles.yml"]
+    # dbt_command.py decides dbt's parse-cache key: a change to it must re-parse too.
+    files = [root / "dbt_project.yml", root / "profiles.yml", Path(dbt_command.__file__)]
     for folder in _PROJECT_FILE_DIRS:
         files.extend(p for p in (root / folder).rglob("*") if p.is_file())
     return any(f.exists() and f.stat().st_mtime > built for f in files)
