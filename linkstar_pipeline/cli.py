@@ -234,7 +234,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     ensure_dagster_home(linkstar_paths())
     workspace = str(PROJECT_ROOT / "workspace.yaml")
-    dagster = [sys.executable, "-m", "dagster", "dev", "-w", workspace, "-p", str(args.port)]
+    # `dagster dev` warns on every start that `dg dev` (the separate dagster-dg-cli package)
+    # supersedes it; both run the same webserver and daemon, and a warning a user can do
+    # nothing about is noise, so this one message (and no other warning) is silenced.
+    quiet = ["-W", "ignore:Function `dev_command` is superseded"]
+    dagster = [sys.executable, *quiet, "-m", "dagster", "dev", "-w", workspace]
+    dagster += ["-p", str(args.port)]
     with _sandbox(port=args.sandbox_port):
         print(f"Dagster UI: http://127.0.0.1:{args.port}", flush=True)
         return subprocess.call(dagster, cwd=PROJECT_ROOT)
