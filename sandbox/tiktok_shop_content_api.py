@@ -18,16 +18,10 @@ import binascii
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from connectors.tiktok_shop_content import (
-    AFFILIATE_PAGE_SIZE_LIMITS,
-    LIVE_PAGE_SIZE_LIMITS,
-    MAX_ANALYTICS_DAYS,
-    VIDEO_PAGE_SIZE_LIMITS,
-    ContentPaths,
-)
 from sandbox.content import (
     AFFILIATE,
     ContentWorld,
@@ -48,6 +42,25 @@ from sandbox.tiktok_shop_api import (
     _SearchQuery,
     _SearchSpec,
 )
+
+
+# The emulated API's own facts, written here from the public docs and never imported from the
+# connectors: a sandbox sharing the client's paths or limits would agree with a wrong client.
+# Paths: TikTok Shop Partner Center's analytics (2024-2025 versions) and affiliate seller APIs.
+@dataclass(frozen=True)
+class ContentPaths:
+    shop_performance: str = "/analytics/202405/shop/performance"
+    video_performance: str = "/analytics/202409/shop_videos/performance"
+    live_performance: str = "/analytics/202508/shop_lives/performance"
+    affiliate_orders: str = "/affiliate_seller/202410/orders/search"
+
+
+# Analytics lists: at most 100 a page (public docs). Affiliate orders: the same (unconfirmed).
+VIDEO_PAGE_SIZE_LIMITS = (1, 100)
+LIVE_PAGE_SIZE_LIMITS = (1, 100)
+AFFILIATE_PAGE_SIZE_LIMITS = (1, 100)
+# Longest window one analytics call may span: the sandbox's choice (the real limit is unknown).
+MAX_ANALYTICS_DAYS = 90
 
 _AFFILIATE_SEARCH = _SearchSpec(
     AFFILIATE_PAGE_SIZE_LIMITS, "DESC", "order_status", ORDER_STATUSES, False
