@@ -134,19 +134,22 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def webhook_receiver():
-    """A local HTTP receiver for alerts: (url, list of JSON bodies received, statuses to
-    answer — 200 when the list runs out)."""
+    """A local HTTP receiver for alerts: (url, JSON bodies received, statuses to answer — 200
+    when the list runs out, and each request's path, headers and raw body bytes)."""
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     bodies: list = []
     statuses: list[int] = []
+    requests_seen: list[dict] = []
 
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self):
             length = int(self.headers.get("Content-Length", 0))
-            bodies.append(json.loads(self.rfile.read(length)))
+            raw = self.rfile.read(length)
+            requests_seen.append({"path": self.path, "headers": dict(self.headers), "raw": raw})
+            bodies.append(json.loads(raw))
             self.send_response(statuses.pop(0) if statuses else 200)
             self.end_headers()
 
@@ -157,7 +160,8 @@ def webhook_receiver():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", bodies, statuses
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        yield url, bodies, statuses, requests_seen
     finally:
         server.shutdown()
         server.server_close()

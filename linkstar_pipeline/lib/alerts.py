@@ -7,6 +7,7 @@ the body (README "Alerts"): `slack` (default: `{"text": ...}` plus the structure
 `linkstar`), `feishu` (`{"msg_type": "text", "content": {"text": ...}}`), `dingtalk`
 (`{"msgtype": "text", "text": {"content": ...}}`) or `json` (the structured alert alone).
 `LINKSTAR_DAGSTER_UI_URL` (default http://127.0.0.1:3000) makes run links.
+`LINKSTAR_ALERT_WEBHOOK_SECRET` signs each POST the way its receiver checks (lib/alert_signing.py).
 
 An alert is built only from what LinkStar names itself — check, source, shop id, day,
 figures, run id — never from a payload, a request or the environment, so no credential or
@@ -24,9 +25,12 @@ from dataclasses import asdict, dataclass, field
 
 import requests
 
+from linkstar_pipeline.lib.alert_signing import signed_request
+
 URL_VARIABLE = "LINKSTAR_ALERT_WEBHOOK_URL"
 FORMAT_VARIABLE = "LINKSTAR_ALERT_WEBHOOK_FORMAT"
 UI_VARIABLE = "LINKSTAR_DAGSTER_UI_URL"
+SECRET_VARIABLE = "LINKSTAR_ALERT_WEBHOOK_SECRET"
 FORMATS = ("slack", "feishu", "dingtalk", "json")
 TIMEOUT_SECONDS = 10
 ATTEMPTS = 2
@@ -44,6 +48,7 @@ class AlertSettings:
     url: str | None
     format: str = "slack"
     ui_url: str = "http://127.0.0.1:3000"
+    secret: str | None = field(default=None, repr=False)  # never in a log line or repr
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> AlertSettings:
@@ -54,7 +59,8 @@ class AlertSettings:
                 f"{FORMAT_VARIABLE}={fmt!r} is not one of {', '.join(FORMATS)}"
             )
         ui_url = (env.get(UI_VARIABLE) or cls.ui_url).rstrip("/")
-        return cls((env.get(URL_VARIABLE) or "").strip() or None, fmt, ui_url)
+        url = (env.get(URL_VARIABLE) or "").strip() or None
+        return cls(url, fmt, ui_url, (env.get(SECRET_VARIABLE) or "").strip() or None)
 
     def run_link(self, run_id: str | None) -> str | None:
         return f"{self.ui_url}/runs/{run_id}" if run_id else None
@@ -101,7 +107,11 @@ def send(alert: Alert, settings: AlertSettings | None = None) -> bool:
     body = payload(alert, settings)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            response = requests.post(settings.url, json=body, timeout=TIMEOUT_SECONDS)
+            # Signed afresh per attempt: receivers refuse a stale timestamp.
+            url, data, headers = signed_request(
+                settings.url, body, settings.format, settings.secret
+            )
+            response = requests.post(url, data=data, headers=headers, timeout=TIMEOUT_SECONDS)
             if 200 <= response.status_code < 300:
                 return True
             problem = f"HTTP {response.status_code}"

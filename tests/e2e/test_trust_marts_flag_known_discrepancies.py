@@ -129,7 +129,7 @@ def test_the_digest_alert_names_each_check_off_with_a_shop_day_and_figures(
     loaded_warehouse, webhook_receiver
 ):
     home, _, _, _ = loaded_warehouse
-    url, bodies, _ = webhook_receiver
+    url, bodies, *_ = webhook_receiver
     alerts = trust_alerts(LinkstarPaths(home), "run-7")
     assert [a.kind for a in alerts] == ["digest"]  # no check of the seed is at severity error
     (digest,) = alerts
