@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -83,12 +85,22 @@ def test_a_killed_runs_record_and_pool_slot_are_released(tmp_path):
         }
 
 
+def _started(argv: list[str]) -> subprocess.Popen:
+    """The process once it runs `argv`: between fork and exec a child still shows its parent's
+    command line (seen on a loaded machine: the orphan was not yet recognisable as dbt)."""
+    process = subprocess.Popen(argv)
+    expected = "\0".join(argv).encode()
+    deadline = time.monotonic() + 120
+    while Path(f"/proc/{process.pid}/cmdline").read_bytes().rstrip(b"\0") != expected:
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.05)
+    return process
+
+
 def test_a_dbt_build_left_running_is_stopped_and_nothing_else_is(tmp_path):
     paths = LinkstarPaths(tmp_path)
-    orphan = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(120)", "dbt", "build"]
-    )
-    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    orphan = _started([sys.executable, "-c", "import time; time.sleep(120)", "dbt", "build"])
+    bystander = _started([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
         note_build(paths, orphan.pid)
         assert stop_orphaned_build(paths) == orphan.pid
