@@ -22,6 +22,7 @@ COMPARISONS = {
     "kpi_drivers_daily": {"previous_day": 1, "same_weekday_last_week": 7},
     "kpi_drivers_weekly": {"previous_week": 7},
 }
+PARENT_TYPE = {"shop": "market", "market": "region", "region": "seller"}
 KEY = ("period_start", "comparison", "scope_type", "scope_id", "metric")
 
 
@@ -66,7 +67,7 @@ def test_every_split_adds_up_exactly_to_the_change(loaded_warehouse, mart):
     rows = _drivers(home, mart)
     complete = [row for row in rows.values() if row["split_status"] == "complete"]
     assert {(row["scope_type"], row["metric"]) for row in complete} == {
-        (scope, metric) for scope in ("shop", "market", "seller") for metric in ("gmv", "orders")
+        (scope, metric) for scope in (*PARENT_TYPE, "seller") for metric in ("gmv", "orders")
     }
     problems = []
     for key, row in rows.items():
@@ -82,7 +83,7 @@ def test_every_split_adds_up_exactly_to_the_change(loaded_warehouse, mart):
     children: dict[tuple, list] = defaultdict(list)
     for key, row in rows.items():
         if row["parent_scope_id"] is not None:
-            parent_type = "market" if row["scope_type"] == "shop" else "seller"
+            parent_type = PARENT_TYPE[row["scope_type"]]
             children[(key[0], key[1], parent_type, row["parent_scope_id"], key[4])].append(row)
     for key, row in rows.items():
         if row["scope_type"] != "shop" and row["change"] is not None:
@@ -157,10 +158,16 @@ def _expected_changes(home, sandbox, mart: str) -> dict[tuple, tuple]:
         home, sandbox, (lambda day: day) if mart == "kpi_drivers_daily" else _week
     )
     market_of = {shop.shop_id: shop.region for shop in sandbox.dataset.shops}
+    region_of = {r["shop_id"]: r["region"] for r in _rows(home, "select * from marts.dim_shops")}
     first = min(p for _, p in values)
     expected: dict[tuple, list] = {}
     for (shop, current), now in values.items():
-        scopes = (("shop", shop), ("market", market_of[shop]), ("seller", "ALL"))
+        scopes = (
+            ("shop", shop),
+            ("market", market_of[shop]),
+            ("region", region_of[shop]),
+            ("seller", "ALL"),
+        )
         for comparison, days_back in COMPARISONS[mart].items():
             before_period = current - timedelta(days=days_back)
             if before_period < first:

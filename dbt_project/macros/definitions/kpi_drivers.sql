@@ -9,6 +9,7 @@ with shop_days as (
     select
         shop_days.shop_id,
         shop_days.market,
+        shops.region,
         {{ 'shop_days.local_date' if period == 'day' else 'dim_dates.week_start' }} as period_start,
         shop_days.local_date,
         shop_days.visitors,
@@ -16,6 +17,7 @@ with shop_days as (
         shop_days.gmv_reporting
     from {{ ref('kpi_shop_daily') }} as shop_days
     inner join {{ ref('dim_dates') }} as dim_dates on shop_days.local_date = dim_dates.date_day
+    inner join {{ ref('dim_shops') }} as shops on shop_days.shop_id = shops.shop_id
 ),
 
 videos as (
@@ -41,6 +43,7 @@ shop_periods as (
     select
         shop_days.shop_id,
         shop_days.market,
+        shop_days.region,
         shop_days.period_start,
         count(*) as days,
         {{ sum_if_complete('shop_days.visitors') }} as visitors,
@@ -56,7 +59,7 @@ shop_periods as (
     left join videos on shop_days.shop_id = videos.shop_id and shop_days.local_date = videos.local_date
     left join lives on shop_days.shop_id = lives.shop_id and shop_days.local_date = lives.local_date
     left join ads on shop_days.shop_id = ads.shop_id and shop_days.local_date = ads.local_date
-    group by shop_days.shop_id, shop_days.market, shop_days.period_start
+    group by shop_days.shop_id, shop_days.market, shop_days.region, shop_days.period_start
 ),
 
 first_period as (
@@ -71,6 +74,7 @@ shop_pairs as (
         cast('{{ comparison }}' as {{ dbt.type_string() }}) as comparison,
         cur.shop_id,
         cur.market,
+        cur.region,
         cur.period_start,
         cast({{ dbt.dateadd('day', -days_back, 'cur.period_start') }} as date) as comparison_period_start,
         cur.days,
@@ -99,7 +103,7 @@ scope_pairs as (
         {{ column }}_1, {{ column }}_0{{ ',' if not loop.last }}
         {%- endfor %}
     from shop_pairs
-    {%- for scope_type, scope_id, parent in [('market', 'market', "'ALL'"), ('seller', "'ALL'", 'null')] %}
+    {%- for scope_type, scope_id, parent in [('market', 'market', 'max(region)'), ('region', 'region', "'ALL'"), ('seller', "'ALL'", 'null')] %}
     union all
     select
         comparison, period_start, max(comparison_period_start), '{{ scope_type }}', {{ scope_id }},
@@ -111,7 +115,7 @@ scope_pairs as (
         sum({{ column }}_1), sum({{ column }}_0){{ ',' if not loop.last }}
         {%- endfor %}
     from shop_pairs
-    group by comparison, period_start{{ ', market' if scope_type == 'market' }}
+    group by comparison, period_start{{ ', ' ~ scope_id if scope_type in ('market', 'region') }}
     {%- endfor %}
 ),
 
