@@ -259,6 +259,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         ReportError,
         ReportRequest,
         Scope,
+        default_language,
         week_start,
         write_report,
     )
@@ -268,7 +269,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         request = ReportRequest(
             kind="weekly" if args.week else "daily",
             scope=Scope.parse(args.scope),
-            language=args.lang or os.environ.get("LINKSTAR_REPORT_LANGUAGE", "en"),
+            language=args.lang or default_language(),
             period_start=week_start(args.week) if args.week else args.day,
         )
         print(write_report(paths, request))

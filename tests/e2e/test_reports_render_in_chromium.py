@@ -195,3 +195,67 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
 
 def _period_end(request: ReportRequest, period: str) -> str:
     return str(date.fromisoformat(period) + timedelta(days=0 if request.kind == "daily" else 6))
+
+
+def test_the_daily_report_asset_writes_every_scopes_report_for_its_partition(
+    report_home, monkeypatch
+):
+    """The weekly asset runs the same code with the other kind (one materialization only:
+    each costs seconds of the suite)."""
+    import dagster as dg
+
+    from linkstar_pipeline.defs.reports.assets import daily_reports
+
+    monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
+    monkeypatch.setenv("LINKSTAR_REPORT_LANGUAGE", "zh")
+    scopes = _marts(
+        report_home,
+        "select count(distinct region) + count(distinct market) + count(*) + 1 from marts.dim_shops",
+        [],
+    )[0][0]
+    result = dg.materialize([daily_reports], partition_key="2026-11-18")
+    assert result.success
+    written = sorted((report_home.home / "reports").glob("daily-2026-11-18-*-zh.html"))
+    assert len(written) == scopes, [path.name for path in written]
+    assert report_home.home / "reports" / "daily-2026-11-18-global-zh.html" in written
+
+
+def test_a_publish_requests_the_newest_published_day_and_whole_week(report_home, monkeypatch):
+    import dagster as dg
+
+    from linkstar_pipeline.defs.reports.sensors import reports_after_publish
+    from linkstar_pipeline.defs.serving.assets import PUBLISHED_MARTS
+
+    monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
+    ((newest_day,),) = _marts(
+        report_home,
+        "select max(local_date) from (select local_date from marts.kpi_shop_daily "
+        "group by local_date having count(visitors) = count(*))",
+        [],
+    )
+    newest_week = newest_day - timedelta(
+        days=newest_day.weekday() + (0 if newest_day.weekday() == 6 else 7)
+    )
+    instance = dg.DagsterInstance.ephemeral()
+
+    def after_a_run_materializing(key: dg.AssetKey):
+        @dg.asset(key=key)
+        def stand_in() -> None:  # the sensor reads the run's materializations only
+            return None
+
+        result = dg.materialize([stand_in], instance=instance)
+        context = dg.build_run_status_sensor_context(
+            sensor_name=reports_after_publish.name,
+            dagster_event=result.all_events[-1],
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+        )
+        return reports_after_publish(context)
+
+    requests = after_a_run_materializing(PUBLISHED_MARTS)
+    assert {(r.job_name, r.partition_key) for r in requests} == {
+        ("write_daily_reports", newest_day.isoformat()),
+        ("write_weekly_reports", newest_week.isoformat()),
+    }
+    skipped = after_a_run_materializing(dg.AssetKey(["marts", "kpi_shop_daily"]))
+    assert isinstance(skipped, dg.SkipReason)

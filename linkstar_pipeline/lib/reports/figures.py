@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from linkstar_pipeline.lib.reports.request import ReportError, ReportRequest
+from linkstar_pipeline.lib.reports.request import ReportError, ReportRequest, Scope
 
 FUNNEL_STEPS = ("impressions", "clicks", "add_to_cart", "orders")
 STATUS_ORDER = {"ok": 0, "not_checked": 1, "warn": 2, "stale": 3, "fail": 4, "error": 4}
@@ -76,6 +76,41 @@ def ratio(
     return (Decimal(numerator) / Decimal(denominator)).quantize(
         Decimal(1).scaleb(-places), ROUND_HALF_UP
     )
+
+
+def all_scopes(serving: Path) -> list[Scope]:
+    """The whole seller, then every region, market and shop of dim_shops."""
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = connection.execute(
+            "select distinct kind, id from (select 'region' as kind, region as id from marts.dim_shops "
+            "union all select 'market', market from marts.dim_shops "
+            "union all select 'shop', shop_id from marts.dim_shops) order by kind desc, id"
+        ).fetchall()
+    finally:
+        connection.close()
+    order = {"region": 0, "market": 1, "shop": 2}
+    return [Scope("seller", "ALL")] + sorted(
+        (Scope(kind, scope_id) for kind, scope_id in rows), key=lambda s: (order[s.kind], s.id)
+    )
+
+
+def newest_period(serving: Path, kind: str) -> date | None:
+    """The whole seller's newest day with published shop analytics, or newest whole week."""
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        return _newest_period(connection, kind, Scope("seller", "ALL"))
+    finally:
+        connection.close()
+
+
+def _newest_period(connection: duckdb.DuckDBPyConnection, kind: str, scope: Scope) -> date | None:
+    whole_week = " and days_in_period = 7" if kind == "weekly" else ""
+    return connection.execute(
+        f"select max(period_start) from marts.kpi_drivers_{kind} where scope_type = ? "
+        f"and scope_id = ? and split_status != 'not_published'{whole_week}",
+        [scope.kind, scope.id],
+    ).fetchone()[0]
 
 
 def read_figures(serving: Path, request: ReportRequest) -> ReportFigures:
@@ -147,14 +182,7 @@ class _Reader:
     def _period(self) -> date:
         """The asked period, or the newest one whose analytics are published (the newest
         complete day; the newest whole week)."""
-        where = "split_status != 'not_published'" + (
-            " and days_in_period = 7" if self.request.kind == "weekly" else ""
-        )
-        sql = (
-            f"select max(period_start) as newest from marts.{self.request.mart} "
-            f"where scope_type = ? and scope_id = ? and {where}"
-        )
-        newest = self._rows(sql, [self.scope.kind, self.scope.id])[0]["newest"]
+        newest = _newest_period(self.connection, self.request.kind, self.scope)
         period = self.request.period_start or newest
         available = self._rows(
             f"select count(*) as n from marts.{self.request.mart} "
