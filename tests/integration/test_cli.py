@@ -140,13 +140,16 @@ def _one_line_error(result: subprocess.CompletedProcess) -> str:
     return line
 
 
-def test_summary_before_any_run_is_one_line_and_creates_nothing(linkstar_home, tmp_path):
+@pytest.mark.parametrize("command", ["summary", "report"])
+def test_reading_the_marts_before_any_run_is_one_line_and_creates_nothing(
+    linkstar_home, tmp_path, command
+):
     elsewhere = tmp_path / "some_folder"
     elsewhere.mkdir()
-    result = _linkstar("summary", env=dict(os.environ), cwd=elsewhere)
+    result = _linkstar(command, env=dict(os.environ), cwd=elsewhere)
     assert result.returncode == 1
     line = _one_line_error(result)
-    assert line.startswith("linkstar summary: nothing is published in ")
+    assert line.startswith(f"linkstar {command}: nothing is published in ")
     assert "linkstar run" in line  # what to do
     assert not linkstar_home.exists()
     assert list(elsewhere.iterdir()) == []

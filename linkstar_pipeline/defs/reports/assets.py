@@ -9,7 +9,7 @@ from datetime import date
 
 import dagster as dg
 
-from linkstar_pipeline.defs.reports.partitions import report_days, report_weeks
+from linkstar_pipeline.defs.reports.partitions import REPORTS_GROUP, report_days, report_weeks
 from linkstar_pipeline.defs.serving.assets import PUBLISHED_MARTS
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.reports import write_all_scopes
@@ -34,7 +34,7 @@ def _report_asset(
         key=["reports", f"{kind}_reports"],
         deps=[PUBLISHED_MARTS],
         partitions_def=partitions_def,
-        group_name="reports",
+        group_name=REPORTS_GROUP,
         kinds={"html"},
         description=f"The {kind} report of every scope for one {period}, under reports/.",
     )
