@@ -172,6 +172,15 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
             names = ("traffic", "conversion", "aov", "video", "live", "product_card")
             shown = [Decimal(figures[f"drivers.{name}"]) for name in names]
             assert shown == parts
+    ((aov, conversion),) = _marts(
+        paths,
+        f"select current_aov, current_conversion_rate from marts.{request.mart} "
+        "where scope_type = ? and scope_id = ? and period_start = ? and metric = 'gmv' "
+        "and comparison = ?",
+        [scope.kind, scope.id, period, request.comparisons[0]],
+    )
+    assert Decimal(figures["aov.current"]) == aov
+    assert Decimal(figures["conversion.current"]) == conversion
     column = {"seller": "'ALL'", "region": "region", "market": "market", "shop": "shop_id"}
     scope_shops = {
         shop_id

@@ -1,9 +1,10 @@
 """The figures of one report, read from the published marts (serving.duckdb, read-only).
 
-Every number comes from a mart as it is: the changes and their drivers from kpi_drivers_*,
-the funnel from kpi_funnel_daily, negatives from kpi_shop_daily, pacing from kpi_pacing and
-trust from data_freshness / recon_daily. Only AOV and conversion of the tiles are divided
-here (GMV ÷ orders, orders ÷ visitors of the same row), rounded once, half up.
+Every number comes from a mart as it is: the changes, AOV, conversion and the drivers from
+kpi_drivers_*, the funnel counts from kpi_funnel_daily, negatives from kpi_shop_daily, pacing
+from kpi_pacing and trust from data_freshness / recon_daily. Only the funnel's step rates of
+the scope's summed counts (to find the weakest step) and the shown percentages are divided
+here, rounded once, half up.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Change:
     change: Decimal | None
     split_status: str
     visitors: tuple[int | None, int | None]  # (comparison, current)
+    aov: tuple[Decimal | None, Decimal | None]  # (comparison, current)
+    conversion_rate: tuple[Decimal | None, Decimal | None]  # (comparison, current)
     factors: dict[str, Decimal | None]
     channels: dict[str, Decimal | None]
     ads_attributed_change: Decimal | None
@@ -244,8 +247,7 @@ class _Reader:
         row = self._rows(
             "select sum(refund_amount_by_refund_date_reporting) as refunds, "
             "count(*) - count(refund_amount_by_refund_date_reporting) as refund_days_without_rate, "
-            "sum(orders_cancelled) as cancelled, sum(orders_with_return_request) as return_requests, "
-            "sum(orders_paid) as orders_paid "
+            "sum(orders_cancelled) as cancelled, sum(orders_with_return_request) as return_requests "
             f"from marts.kpi_shop_daily where shop_id in ({marks}) and local_date between ? and ?",
             [*shops, period, period + timedelta(days=days - 1)],
         )[0]
@@ -253,7 +255,6 @@ class _Reader:
             "refunds": row["refunds"] if not row["refund_days_without_rate"] else None,
             "cancelled": row["cancelled"],
             "return_requests": row["return_requests"],
-            "return_rate": ratio(row["return_requests"], row["orders_paid"], 4),
         }
 
     def _pacing(self, shops: dict[str, str], period: date) -> dict:
@@ -310,6 +311,8 @@ def _change(row: dict) -> Change:
         change=row["change"],
         split_status=row["split_status"],
         visitors=(row["comparison_visitors"], row["current_visitors"]),
+        aov=(row["comparison_aov"], row["current_aov"]),
+        conversion_rate=(row["comparison_conversion_rate"], row["current_conversion_rate"]),
         factors={k: row[f"{k}_contribution"] for k in ("traffic", "conversion", "aov")},
         channels={k: row[f"{k}_contribution"] for k in ("video", "live", "product_card")},
         ads_attributed_change=row["ads_attributed_change"],

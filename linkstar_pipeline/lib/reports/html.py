@@ -124,18 +124,9 @@ def _tiles(figures: ReportFigures, words: dict[str, str]) -> list[str]:
             + "</div>"
         )
     main = figures.changes[("gmv", figures.request.comparisons[0])]
-    orders = figures.changes[("orders", figures.request.comparisons[0])]
     derived = {
-        "aov": (
-            ratio(main.current, orders.current, 2),
-            ratio(main.previous, orders.previous, 2),
-            2,
-        ),
-        "conversion": (
-            ratio(orders.current, main.visitors[1], 4),
-            ratio(orders.previous, main.visitors[0], 4),
-            4,
-        ),
+        "aov": (main.aov[1], main.aov[0], 2),
+        "conversion": (main.conversion_rate[1], main.conversion_rate[0], 6),
     }
     for name, (now, then, places) in derived.items():
         tiles.append(
@@ -292,7 +283,7 @@ def _change_list(changes, kind: str) -> str:
 
 
 def _negatives(figures: ReportFigures, words: dict[str, str]) -> str:
-    places = {"refunds": 2, "cancelled": 0, "return_requests": 0, "return_rate": 4}
+    places = {"refunds": 2, "cancelled": 0, "return_requests": 0}
     items = "".join(
         f"<li>{escape(words[name])}: {figure(f'negatives.{name}', value, places[name])}</li>"
         for name, value in figures.negatives.items()
