@@ -118,6 +118,23 @@ def _release_dead_runs(instance) -> None:
         print(f"Run {run_id} was killed without finishing: marked failed, its slot freed.")
 
 
+def _newest_daily_report(paths: LinkstarPaths) -> str:
+    """Write the whole seller's report of the newest published day; say where, or why not."""
+    from linkstar_pipeline.lib.reports import (
+        ReportError,
+        ReportRequest,
+        Scope,
+        default_language,
+        write_report,
+    )
+
+    request = ReportRequest("daily", Scope("seller", "ALL"), default_language())
+    try:
+        return f"Newest daily report (open it in a browser): {write_report(paths, request)}"
+    except ReportError as error:
+        return f"No daily report yet: {error}"
+
+
 def _print_build_failure(job_name: str, messages: list[str]) -> None:
     print(
         f"\n{job_name} failed; the previously published marts stay as they were:", file=sys.stderr
@@ -195,6 +212,7 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
         return outcome.exit_code
     print("\n" + run_summary(paths), flush=True)
     print("\n" + trust_line(paths), flush=True)
+    print(_newest_daily_report(paths), flush=True)
     if outcome.failed_sources:
         names = ", ".join(s.source for s in outcome.failed_sources)
         print(

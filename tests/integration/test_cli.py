@@ -61,6 +61,11 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
     # The example kpi_config/ scores every team of the sandbox seller.
     assert "KPI scorecards" in result.stdout and "us_core" in result.stdout
     assert str(linkstar_home / "warehouse.duckdb") in result.stdout
+    report = result.stdout.split("Newest daily report (open it in a browser): ", 1)[1].split("\n")[
+        0
+    ]
+    assert report == str(linkstar_home / "reports" / f"{report.rsplit('/', 1)[1]}")
+    assert os.path.isfile(report) and report.endswith("-global-en.html")
     assert "make dev" in result.stdout
     assert (linkstar_home / "serving" / "kpi_shop_daily.parquet").exists()
     assert "linkstar-sandbox-secret" not in result.stdout + result.stderr

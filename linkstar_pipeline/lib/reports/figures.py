@@ -192,7 +192,12 @@ class _Reader:
             "where scope_type = ? and scope_id = ? and period_start = ?",
             [self.scope.kind, self.scope.id, period],
         )[0]["n"]
-        if period is None or not available:
+        if period is None:
+            raise ReportError(
+                f"no {self.request.kind} period of {self.scope.kind} {self.scope.id} has published "
+                "shop analytics and a period before it in the history yet"
+            )
+        if not available:
             raise ReportError(
                 f"no {self.request.kind} figures for {self.scope.kind} {self.scope.id} on {period}; "
                 f"the newest published is {newest}"
