@@ -4,6 +4,7 @@ linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebu
 linkstar sandbox [--port N]                          serve the API emulator alone
 linkstar dev [--port N]                              sandbox + Dagster UI (workspace.yaml)
 linkstar summary                                     print recent GMV and orders per shop
+linkstar report [--day D | --week W] [--scope S]     write a daily/weekly HTML report, print its path
 linkstar kpi-dictionary [--check]                    regenerate (or check) the KPI dictionary pages
 linkstar kpi-config check [--dir DIR]                validate the KPI configuration files
 
@@ -117,6 +118,23 @@ def _release_dead_runs(instance) -> None:
         print(f"Run {run_id} was killed without finishing: marked failed, its slot freed.")
 
 
+def _newest_daily_report(paths: LinkstarPaths) -> str:
+    """Write the whole seller's report of the newest published day; say where, or why not."""
+    from linkstar_pipeline.lib.reports import (
+        ReportError,
+        ReportRequest,
+        Scope,
+        default_language,
+        write_report,
+    )
+
+    request = ReportRequest("daily", Scope("seller", "ALL"), default_language())
+    try:
+        return f"Newest daily report (open it in a browser): {write_report(paths, request)}"
+    except ReportError as error:
+        return f"No daily report yet: {error}"
+
+
 def _print_build_failure(job_name: str, messages: list[str]) -> None:
     print(
         f"\n{job_name} failed; the previously published marts stay as they were:", file=sys.stderr
@@ -194,6 +212,7 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
         return outcome.exit_code
     print("\n" + run_summary(paths), flush=True)
     print("\n" + trust_line(paths), flush=True)
+    print(_newest_daily_report(paths), flush=True)
     if outcome.failed_sources:
         names = ", ".join(s.source for s in outcome.failed_sources)
         print(
@@ -258,6 +277,30 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from linkstar_pipeline.lib.reports import (
+        ReportError,
+        ReportRequest,
+        Scope,
+        default_language,
+        week_start,
+        write_report,
+    )
+
+    paths = LinkstarPaths(home=export_linkstar_home())
+    try:
+        request = ReportRequest(
+            kind="weekly" if args.week else "daily",
+            scope=Scope.parse(args.scope),
+            language=args.lang or default_language(),
+            period_start=week_start(args.week) if args.week else args.day,
+        )
+        print(write_report(paths, request))
+    except ReportError as error:
+        raise CommandError(str(error)) from error
+    return 0
+
+
 def cmd_kpi_dictionary(args: argparse.Namespace) -> int:
     from linkstar_pipeline.lib import kpi_dictionary_docs
 
@@ -317,6 +360,22 @@ def build_parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="print recent GMV and orders per shop")
     summary.add_argument("--days", type=int, default=7)
     summary.set_defaults(handler=cmd_summary)
+
+    report = commands.add_parser(
+        "report", help="write a daily or weekly HTML report under $LINKSTAR_HOME/reports/"
+    )
+    period = report.add_mutually_exclusive_group()
+    period.add_argument("--day", type=_day, help="the shop-local day (default: newest published)")
+    period.add_argument("--week", help="ISO week, 2026-W46, or a date in it (a weekly report)")
+    report.add_argument(
+        "--scope",
+        default="global",
+        help="global (default), region:<region>, market:<market> or shop:<shop id>",
+    )
+    report.add_argument(
+        "--lang", choices=("en", "zh"), help="language (default: $LINKSTAR_REPORT_LANGUAGE or en)"
+    )
+    report.set_defaults(handler=cmd_report)
 
     kpi_dictionary = commands.add_parser(
         "kpi-dictionary",

@@ -63,6 +63,11 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
     # The example kpi_config/ scores every team of the sandbox seller.
     assert "KPI scorecards" in result.stdout and "us_core" in result.stdout
     assert str(linkstar_home / "warehouse.duckdb") in result.stdout
+    report = result.stdout.split("Newest daily report (open it in a browser): ", 1)[1].split("\n")[
+        0
+    ]
+    assert report == str(linkstar_home / "reports" / f"{report.rsplit('/', 1)[1]}")
+    assert os.path.isfile(report) and report.endswith("-global-en.html")
     assert "make dev" in result.stdout
     assert (linkstar_home / "serving" / "kpi_shop_daily.parquet").exists()
     assert "linkstar-sandbox-secret" not in result.stdout + result.stderr
@@ -142,13 +147,16 @@ def _one_line_error(result: subprocess.CompletedProcess) -> str:
     return line
 
 
-def test_summary_before_any_run_is_one_line_and_creates_nothing(linkstar_home, tmp_path):
+@pytest.mark.parametrize("command", ["summary", "report"])
+def test_reading_the_marts_before_any_run_is_one_line_and_creates_nothing(
+    linkstar_home, tmp_path, command
+):
     elsewhere = tmp_path / "some_folder"
     elsewhere.mkdir()
-    result = _linkstar("summary", env=dict(os.environ), cwd=elsewhere)
+    result = _linkstar(command, env=dict(os.environ), cwd=elsewhere)
     assert result.returncode == 1
     line = _one_line_error(result)
-    assert line.startswith("linkstar summary: nothing is published in ")
+    assert line.startswith(f"linkstar {command}: nothing is published in ")
     assert "linkstar run" in line  # what to do
     assert not linkstar_home.exists()
     assert list(elsewhere.iterdir()) == []

@@ -22,6 +22,7 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
+from linkstar_pipeline.defs.reports.partitions import REPORTS_GROUP
 from linkstar_pipeline.lib.raw_landing import raw_file_path
 from linkstar_pipeline.lib.settings import PipelineSettings
 
@@ -44,7 +45,7 @@ ingest_sources = dg.define_asset_job(
 # Replay: every model and the published marts from the landed raw files, no API call at all.
 rebuild_from_raw = dg.define_asset_job(
     name=REBUILD_JOB_NAME,
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*INGESTION_GROUPS),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*INGESTION_GROUPS, REPORTS_GROUP),
     description="Rebuild all dbt models and republish the marts from the raw files already landed.",
 )
 

@@ -1,0 +1,270 @@
+"""`linkstar report` pages on the shared e2e warehouse, opened in headless Chromium (Debian's
+package; `.ci/run` installs it): each loads with no console message and no sideways scrolling at
+390 px (a phone) and 1280 px, needs no network, shows the marts' figures, and a scope's report
+shows only that scope's shops.
+
+Headless Chromium will not make a window narrower than 500 px, so the page is loaded in an
+iframe of the width under test (srcdoc: same origin as the harness), whose script writes the
+page's scroll and client widths onto the harness's <body>; `--dump-dom` prints it, and
+`--enable-logging=stderr` prints every console message (none expected). No DevTools client.
+Each report is written from the shared serving database through a temporary LINKSTAR_HOME whose
+serving/ is the shared one (reports/ stays in the temporary home).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from datetime import date, timedelta
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from linkstar_pipeline.lib.paths import LinkstarPaths
+from linkstar_pipeline.lib.reports import ReportRequest, Scope, week_start, write_report
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+_HARNESS = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="page" style="width:{width}px;height:900px;border:0" srcdoc="{page}"></iframe>
+<script>
+window.addEventListener('load', () => {{
+  const page = document.getElementById('page').contentDocument.documentElement;
+  document.body.setAttribute('data-scroll-width', page.scrollWidth);
+  document.body.setAttribute('data-client-width', page.clientWidth);
+}});
+</script></body></html>"""
+
+
+class _Page(HTMLParser):
+    """data-figure → data-value, and the attributes of <body>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: dict[str, str] = {}
+        self.body: dict[str, str | None] = {}
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "data-figure" in attributes:
+            self.figures[attributes["data-figure"]] = attributes.get("data-value") or ""
+        if tag == "body":
+            self.body = attributes
+        for name in ("src", "href"):
+            if attributes.get(name):
+                self.external.append(attributes[name])
+
+
+def _widths_in_chromium(page: Path, width: int, tmp_path: Path) -> tuple[int, int]:
+    """(scroll width, client width) of the page loaded `width` px wide; fails on any console
+    message (a script error, a resource that did not load)."""
+    assert CHROMIUM, "Chromium is missing: apt-get install -y chromium (as .ci/run does)"
+    harness = tmp_path / f"{page.stem}-{width}.html"
+    source = html.escape(page.read_text(encoding="utf-8"), quote=True)
+    harness.write_text(_HARNESS.format(width=width, page=source), encoding="utf-8")
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "--window-size=1400,1000",
+            "--dump-dom",
+            harness.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, console
+    body = _Page()
+    body.feed(result.stdout)
+    return int(body.body["data-scroll-width"]), int(body.body["data-client-width"])
+
+
+@pytest.fixture(scope="module")
+def report_home(loaded_warehouse, tmp_path_factory) -> LinkstarPaths:
+    home, *_ = loaded_warehouse
+    own = tmp_path_factory.mktemp("report-home")
+    (own / "serving").symlink_to(home / "serving", target_is_directory=True)
+    return LinkstarPaths(home=own)
+
+
+def _marts(paths: LinkstarPaths, sql: str, parameters: list) -> list[tuple]:
+    connection = duckdb.connect(str(paths.serving_database), read_only=True)
+    try:
+        return connection.execute(sql, parameters).fetchall()
+    finally:
+        connection.close()
+
+
+REPORTS = [
+    ("daily", None, "global", "en", (390, 1280)),
+    ("weekly", "2026-W46", "global", "zh", (390,)),
+    ("daily", None, "market:US", "en", (390,)),
+    ("daily", None, "region:Southeast Asia", "zh", (390,)),
+    ("daily", None, "shop:7494127735603349013", "en", (390,)),
+]
+
+
+@pytest.mark.parametrize(("kind", "week", "scope", "language", "widths"), REPORTS)
+def test_a_report_loads_without_sideways_scrolling_and_shows_the_marts_figures(
+    report_home, tmp_path, kind, week, scope, language, widths
+):
+    request = ReportRequest(
+        kind=kind,
+        scope=Scope.parse(scope),
+        language=language,
+        period_start=week_start(week) if week else None,
+    )
+    page = write_report(report_home, request)
+    assert page.parent == report_home.home / "reports"
+    for width in widths:
+        scroll_width, client_width = _widths_in_chromium(page, width, tmp_path)
+        assert (scroll_width, client_width) == (width, width), "no sideways scrolling"
+    shown = _Page()
+    shown.feed(page.read_text(encoding="utf-8"))
+    assert shown.external == [], "a report must need no network"
+    period = page.name.split("-", 1)[1][:10]
+    _assert_figures_equal_the_marts(report_home, request, period, shown.figures)
+    _assert_only_the_scopes_shops_are_named(report_home, request, page.read_text(encoding="utf-8"))
+
+
+def _assert_only_the_scopes_shops_are_named(paths, request, text: str) -> None:
+    column = {"seller": "'ALL'", "region": "region", "market": "market", "shop": "shop_id"}
+    others = _marts(
+        paths,
+        f"select shop_id, shop_name from marts.dim_shops where {column[request.scope.kind]} <> ?",
+        [request.scope.id],
+    )
+    named = [(shop_id, name) for shop_id, name in others if shop_id in text or name in text]
+    assert not named, f"{request.scope} report names shops outside it: {named}"
+
+
+def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, str]) -> None:
+    scope = request.scope
+    rows = _marts(
+        paths,
+        f"select metric, comparison, current_value, change, traffic_contribution, "
+        f"conversion_contribution, aov_contribution, video_contribution, live_contribution, "
+        f"product_card_contribution from marts.{request.mart} "
+        "where scope_type = ? and scope_id = ? and period_start = ?",
+        [scope.kind, scope.id, period],
+    )
+    assert rows, (scope, period)
+    for metric, comparison, current, change, *parts in rows:
+        assert Decimal(figures[f"{metric}.current"]) == current
+        assert Decimal(figures[f"{metric}.{comparison}.change"]) == change
+        if metric == "gmv" and comparison == request.comparisons[0] and parts[0] is not None:
+            names = ("traffic", "conversion", "aov", "video", "live", "product_card")
+            shown = [Decimal(figures[f"drivers.{name}"]) for name in names]
+            assert shown == parts
+    ((aov, conversion),) = _marts(
+        paths,
+        f"select current_aov, current_conversion_rate from marts.{request.mart} "
+        "where scope_type = ? and scope_id = ? and period_start = ? and metric = 'gmv' "
+        "and comparison = ?",
+        [scope.kind, scope.id, period, request.comparisons[0]],
+    )
+    assert Decimal(figures["aov.current"]) == aov
+    assert Decimal(figures["conversion.current"]) == conversion
+    column = {"seller": "'ALL'", "region": "region", "market": "market", "shop": "shop_id"}
+    scope_shops = {
+        shop_id
+        for (shop_id,) in _marts(
+            paths, f"select shop_id from marts.dim_shops where {column[scope.kind]} = ?", [scope.id]
+        )
+    }
+    shown_shops = {name.split(".")[1] for name in figures if name.startswith("shop.")}
+    assert shown_shops <= scope_shops
+    if len(scope_shops) > 1:
+        assert shown_shops, "a scope of several shops lists its shops' changes"
+    marks = ", ".join("?" * len(scope_shops))
+    ((orders,),) = _marts(
+        paths,
+        "select sum(orders) from marts.kpi_funnel_daily where channel = 'all' "
+        f"and shop_id in ({marks}) and local_date between ? and ?",
+        [*scope_shops, period, _period_end(request, period)],
+    )
+    assert Decimal(figures["funnel.orders"]) == orders
+
+
+def _period_end(request: ReportRequest, period: str) -> str:
+    return str(date.fromisoformat(period) + timedelta(days=0 if request.kind == "daily" else 6))
+
+
+def test_the_daily_report_asset_writes_every_scopes_report_for_its_partition(
+    report_home, monkeypatch
+):
+    """The weekly asset runs the same code with the other kind (one materialization only:
+    each costs seconds of the suite)."""
+    import dagster as dg
+
+    from linkstar_pipeline.defs.reports.assets import daily_reports
+
+    monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
+    monkeypatch.setenv("LINKSTAR_REPORT_LANGUAGE", "zh")
+    scopes = _marts(
+        report_home,
+        "select count(distinct region) + count(distinct market) + count(*) + 1 from marts.dim_shops",
+        [],
+    )[0][0]
+    result = dg.materialize([daily_reports], partition_key="2026-11-18")
+    assert result.success
+    written = sorted((report_home.home / "reports").glob("daily-2026-11-18-*-zh.html"))
+    assert len(written) == scopes, [path.name for path in written]
+    assert report_home.home / "reports" / "daily-2026-11-18-global-zh.html" in written
+
+
+def test_a_publish_requests_the_newest_published_day_and_whole_week(report_home, monkeypatch):
+    import dagster as dg
+
+    from linkstar_pipeline.defs.reports.sensors import reports_after_publish
+    from linkstar_pipeline.defs.serving.assets import PUBLISHED_MARTS
+
+    monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
+    ((newest_day,),) = _marts(
+        report_home,
+        "select max(local_date) from (select local_date from marts.kpi_shop_daily "
+        "group by local_date having count(visitors) = count(*))",
+        [],
+    )
+    newest_week = newest_day - timedelta(
+        days=newest_day.weekday() + (0 if newest_day.weekday() == 6 else 7)
+    )
+    instance = dg.DagsterInstance.ephemeral()
+
+    def after_a_run_materializing(key: dg.AssetKey):
+        @dg.asset(key=key)
+        def stand_in() -> None:  # the sensor reads the run's materializations only
+            return None
+
+        result = dg.materialize([stand_in], instance=instance)
+        context = dg.build_run_status_sensor_context(
+            sensor_name=reports_after_publish.name,
+            dagster_event=result.all_events[-1],
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+        )
+        return reports_after_publish(context)
+
+    requests = after_a_run_materializing(PUBLISHED_MARTS)
+    assert {(r.job_name, r.partition_key) for r in requests} == {
+        ("write_daily_reports", newest_day.isoformat()),
+        ("write_weekly_reports", newest_week.isoformat()),
+    }
+    skipped = after_a_run_materializing(dg.AssetKey(["marts", "kpi_shop_daily"]))
+    assert isinstance(skipped, dg.SkipReason)
