@@ -1011,10 +1011,21 @@ def _new_buyer(rng: random.Random, region: str) -> Buyer:
     )
 
 
+_POOL_SIZE = 150
+# Of a shop's returning buyers, the first ones are the market's: the same people (same user
+# id) buy in every shop of the seller in that market, so per-shop and per-market buyer counts
+# differ (sandbox choice; the reference does not say whether user ids are shop-scoped).
+_MARKET_BUYERS = 60
+
+
 def _buyer_pool(seed: int, shop: Shop) -> tuple[Buyer, ...]:
-    """Returning buyers of a shop: fixed per (seed, shop), so any day can draw from it."""
+    """Returning buyers of a shop: fixed per (seed, shop), so any day can draw from it; the
+    pool's size is fixed too, so which draws repeat a buyer never depends on who is in it."""
+    market = random.Random(f"{seed}:{shop.region}:market-buyers")
     rng = random.Random(f"{seed}:{shop.shop_id}:buyers")
-    return tuple(_new_buyer(rng, shop.region) for _ in range(150))
+    shared = [_new_buyer(market, shop.region) for _ in range(_MARKET_BUYERS)]
+    own = [_new_buyer(rng, shop.region) for _ in range(_POOL_SIZE - _MARKET_BUYERS)]
+    return tuple(shared + own)
 
 
 _PAYMENT_METHODS = {

@@ -119,6 +119,7 @@ _LONG_FILES_FIRST = (
     "tests/integration/test_cli.py",
     "tests/e2e/test_reruns_and_late_changes.py",
     "tests/e2e/test_replay_from_raw.py",
+    "tests/e2e/test_daylight_saving_days_match_ground_truth.py",
 )
 
 

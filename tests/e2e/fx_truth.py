@@ -31,25 +31,37 @@ class PublishedRates:
         self._supplementary: dict[str, dict[date, Decimal]] = {}
         with open(DBT_PROJECT_DIR / "seeds" / "fx_supplementary_rates.csv", newline="") as seed:
             for row in csv.DictReader(seed):
-                self._supplementary.setdefault(row["currency"].upper(), {})[
-                    date.fromisoformat(row["rate_date"])
-                ] = Decimal(row["units_per_eur"])
+                day = date.fromisoformat(row["rate_date"])
+                if day <= AS_OF.date():  # a row dated after the pipeline's today is not known yet
+                    self._supplementary.setdefault(row["currency"].upper(), {})[day] = Decimal(
+                        row["units_per_eur"]
+                    )
+
+    def _published(self, currency: str) -> dict[date, Decimal]:
+        """Every rate of `currency` known by the pipeline's today; the ECB wins where both
+        publish."""
+        published = {d: r[currency] for d, r in self._ecb.items() if currency in r}
+        return published or self._supplementary.get(currency, {})
+
+    def published_on(self, day: date, currency: str) -> date | None:
+        """The day the rate in force on `day` was published (None: no rate yet)."""
+        days = [d for d in self._published(currency) if d <= day]
+        return max(days) if days else None
 
     def units_per_eur(self, day: date, currency: str) -> Decimal | None:
         if currency == "EUR":
             return Decimal(1) if any(d <= day for d in self._ecb) else None
-        published = {d: r[currency] for d, r in self._ecb.items() if currency in r}
-        if not published:  # the ECB wins where both publish
-            published = self._supplementary.get(currency, {})
-        days = [d for d in published if d <= day]
-        return published[max(days)] if days else None
+        published_on = self.published_on(day, currency)
+        return None if published_on is None else self._published(currency)[published_on]
 
     def first_day(self, currency: str) -> date | None:
         """The first day a rate of `currency` is known (None: never yet)."""
-        days = [d for d in self._ecb if currency == "EUR" or currency in self._ecb[d]]
-        if not days and currency != "EUR":
-            days = list(self._supplementary.get(currency, {}))
+        days = list(self._ecb) if currency == "EUR" else list(self._published(currency))
         return min(days) if days else None
+
+    def from_the_ecb(self, currency: str) -> bool:
+        """Whether the ECB quotes `currency` (else its rates come from the supplementary seed)."""
+        return currency == "EUR" or any(currency in r for r in self._ecb.values())
 
     def converted(self, amount, day: date, source: str, target: str) -> Decimal | None:
         """The amount in `target` that day, to the cent; None before a rate it needs."""

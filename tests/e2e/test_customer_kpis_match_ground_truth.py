@@ -110,8 +110,17 @@ def truth_and_rows(loaded_warehouse):
     return cohort_truth(sandbox), rows
 
 
-def test_every_cohort_segment_has_a_row_with_its_buyers_and_repeat_counts(truth_and_rows):
+def test_every_cohort_segment_has_a_row_with_its_buyers_and_repeat_counts(
+    loaded_warehouse, truth_and_rows
+):
+    """Cohorts are per shop (kpi_customers, KPI new_buyers): a person who buys in both shops of
+    a market is a new buyer of each, and their orders in one shop never make them a repeat
+    buyer of the other — the generator's market buyers buy in both shops of US, GB and ID."""
     (cohorts, _), rows = truth_and_rows
+    shops_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for order in loaded_warehouse[1].dataset.orders:
+        shops_of[(order.shop.region, order.buyer.user_id)].add(order.shop.shop_id)
+    assert any(len(shops) > 1 for shops in shops_of.values())
     with_buyers = {
         (r["shop_id"], r["cohort_month"], r["level"], r["segment"]): r
         for r in rows

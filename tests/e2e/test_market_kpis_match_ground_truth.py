@@ -8,7 +8,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from sandbox.ground_truth import shop_daily_truth
+from sandbox.generator import CANCELLED
+from sandbox.ground_truth import local_date, shop_daily_truth
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +53,34 @@ def test_every_market_and_the_whole_seller_add_up_their_shops(loaded_warehouse):
                 differences.append((key, field, got, value))
     assert not differences, sorted(differences, key=str)[:10]
     assert all("gmv_paid" not in values for (m, _), values in actual.items() if m == "ALL")
+
+
+def test_a_buyer_paying_in_two_shops_of_a_market_is_one_buyer_of_the_market(loaded_warehouse):
+    """buyers_paid per market and day is the number of distinct people (user ids) with an order
+    paid that day and not cancelled by the data clock, across the market's shops ('ALL': every
+    shop) — the generator's market buyers buy in both shops of US, GB and ID, so the sum of the
+    shops' counts would be too high."""
+    home, sandbox, *_ = loaded_warehouse
+    as_of = sandbox.as_of()
+    buyers: dict[tuple[str, object], set[str]] = defaultdict(set)
+    shops_of: dict[tuple[str, object, str], set[str]] = defaultdict(set)
+    for order in sandbox.dataset.orders:
+        state = order.state_at(as_of)
+        if state is None or "paid_time" not in state.times or state.status == CANCELLED:
+            continue
+        day = local_date(order.shop, state.times["paid_time"])
+        for market in (order.shop.region, "ALL"):
+            buyers[(market, day)].add(order.buyer.user_id)
+        shops_of[(order.shop.region, day, order.buyer.user_id)].add(order.shop.shop_id)
+    connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
+    try:
+        rows = connection.execute(
+            "select market, local_date, buyers_paid from marts.kpi_market_daily"
+        ).fetchall()
+    finally:
+        connection.close()
+    actual = {(market, day): count for market, day, count in rows if count}
+    assert actual == {key: len(people) for key, people in buyers.items()}
+    assert any(len(shops) > 1 for shops in shops_of.values()), (
+        "some buyer must pay in two shops of a market on one day, or this test proves nothing"
+    )

@@ -154,6 +154,34 @@ def test_reporting_amounts_equal_the_truth_converted_exactly_in_every_currency(l
             converted[currency] += expected is not None
     assert not wrong, wrong[:10]
     assert {"IDR", "VND", "GBP", "USD"} <= {c for c, n in converted.items() if n}
+    vnd_rates = {
+        rates.units_per_eur(day, "VND") for _, day, currency, *_ in rows if currency == "VND"
+    }
+    assert len(vnd_rates - {None}) >= 3, "VND's rate must change inside the window"
+
+
+def test_every_shop_has_one_fx_freshness_row_dated_by_its_currencys_newest_rate(loaded_warehouse):
+    """VND too, which the ECB does not quote: its row (source fx_supplementary) is dated by the
+    newest row of the supplementary seed in force at the pipeline's today, an ECB currency's
+    (source fx) by its newest published ECB day."""
+    home, sandbox, *_ = loaded_warehouse
+    rates = PublishedRates(sandbox)
+    rows = serving_rows(
+        home,
+        "select shop_id, source, cast(newest_event_at_utc as date), status "
+        "from marts.data_freshness where source like 'fx%'",
+    )
+    expected = {
+        (
+            shop.shop_id,
+            "fx" if rates.from_the_ecb(shop.currency) else "fx_supplementary",
+            rates.published_on(AS_OF.date(), shop.currency),
+            "ok",
+        )
+        for shop in sandbox.dataset.shops
+    }
+    assert sorted(rows) == sorted(expected)
+    assert "fx_supplementary" in {source for _, source, *_ in expected}
 
 
 def test_every_shop_and_market_row_names_the_reporting_currency(loaded_warehouse):

@@ -5,7 +5,8 @@
     kept (`reporting_units_per_eur`, `units_per_eur`) because conversions divide last
     (macro in_reporting_currency); `reporting_per_unit`, that quotient rounded to 10 decimals,
     is for reading, not for converting. Days run from a currency's first rate to today (or the
-    newest rate, if later). -#}
+    newest rate, if later). A supplementary row dated after the pipeline's today is not known
+    yet (the seed may list the coming weeks' rates), so a run at an earlier clock ignores it. -#}
 
 with ecb as (
     select rate_date, currency, units_per_eur, 'ecb' as rate_source
@@ -16,6 +17,7 @@ supplementary as (
     select rate_date, upper(currency) as currency, units_per_eur, 'supplementary' as rate_source
     from {{ ref('fx_supplementary_rates') }}
     where upper(currency) not in (select distinct currency from ecb)
+        and rate_date <= cast({{ pipeline_now() }} as date)
 ),
 
 euro as (

@@ -2,7 +2,9 @@
     currency): the newest event it holds and the last time a page of it landed, judged against
     the `freshness_thresholds` seed at the pipeline's "now" (macro pipeline_now). Loads are
     judged on the landing time (a quiet shop may have no new order in a day and still be
-    current); FX on its newest publication day (the ECB files carry no landing time). A KPI
+    current); FX on its newest publication day (the ECB files carry no landing time), and a
+    currency the ECB does not quote (VND) on the newest row of the supplementary rates seed
+    that is in force (source fx_supplementary: kept by hand, so judged on its own cadence). A KPI
     row of a shop whose source is 'warn' or 'error' here rests on stale inputs. -#}
 
 with thresholds as (
@@ -56,14 +58,16 @@ erp as (
 ),
 
 fx as (
+    -- The newest rate in force for the shop's currency, from the ECB (source fx) or, for a
+    -- currency the ECB does not quote, from the supplementary seed (source fx_supplementary).
     select
-        'fx' as source,
+        case when rates.rate_source = 'ecb' then 'fx' else 'fx_supplementary' end as source,
         shops.shop_id,
-        cast(max(rates.rate_date) as timestamp) as newest_event_at_utc,
+        cast(max(rates.rate_published_on) as timestamp) as newest_event_at_utc,
         cast(null as timestamp) as last_success_at_utc
     from shops
-    inner join {{ ref('stg_fx__ecb_rates') }} as rates on shops.currency = rates.currency
-    group by shops.shop_id
+    inner join {{ ref('int_fx_rates_daily') }} as rates on shops.currency = rates.currency
+    group by rates.rate_source, shops.shop_id
 ),
 
 every_source as (

@@ -7,10 +7,29 @@
     reporting currency. A total is null when any of its shop days' parts is null (a rate not
     yet published), never a silent partial sum, and reporting_null_reason says why (every
     distinct reason of its shop days). A market's ratios come from its local sums (one
-    currency, so no rate is needed); only 'ALL' divides reporting-currency sums. -#}
+    currency, so no rate is needed); only 'ALL' divides reporting-currency sums. Buyers are
+    the one count that does not add up: one person (one buyer_key) paying in two shops of a
+    market on a day is one buyer of the market that day, so buyers_paid is counted distinct
+    from fct_orders per market (and for 'ALL') rather than summed over shops. -#}
 
 with shop_days as (
     select * from {{ ref('kpi_shop_daily') }}
+),
+
+paid_orders as (
+    select market, paid_local_date as local_date, buyer_key
+    from {{ ref('fct_orders') }}
+    where counts_as_paid
+),
+
+distinct_buyers as (
+    select market, local_date, count(distinct buyer_key) as buyers_paid
+    from paid_orders
+    group by market, local_date
+    union all
+    select 'ALL', local_date, count(distinct buyer_key)
+    from paid_orders
+    group by local_date
 ),
 
 per_market as (
@@ -24,7 +43,6 @@ per_market as (
         sum(orders_placed_later_cancelled) as orders_placed_later_cancelled,
         sum(orders_paid) as orders_paid,
         sum(units_paid) as units_paid,
-        sum(buyers_paid) as buyers_paid,
         sum(orders_delivered) as orders_delivered,
         sum(orders_completed) as orders_completed,
         sum(orders_with_return_request) as orders_with_return_request,
@@ -55,7 +73,6 @@ whole_seller as (
         sum(orders_placed_later_cancelled) as orders_placed_later_cancelled,
         sum(orders_paid) as orders_paid,
         sum(units_paid) as units_paid,
-        sum(buyers_paid) as buyers_paid,
         sum(orders_delivered) as orders_delivered,
         sum(orders_completed) as orders_completed,
         sum(orders_with_return_request) as orders_with_return_request,
@@ -94,12 +111,15 @@ reasons as (
 ),
 
 rolled_up as (
-    select both_levels.*, reasons.reporting_null_reason
+    select both_levels.*, coalesce(distinct_buyers.buyers_paid, 0) as buyers_paid, reasons.reporting_null_reason
     from (
         select * from per_market
         union all
         select * from whole_seller
     ) as both_levels
+    left join distinct_buyers
+        on both_levels.market = distinct_buyers.market
+        and both_levels.local_date = distinct_buyers.local_date
     left join reasons
         on both_levels.market = reasons.market
         and both_levels.local_date = reasons.local_date

@@ -167,6 +167,21 @@ def test_repeat_buyers_exist_within_a_shop(dataset):
     assert max(buyers.values()) > 1
 
 
+def test_some_buyers_buy_in_two_shops_of_a_market_and_none_across_markets(dataset):
+    """The same person (user id) in both shops of US, GB and ID, never in two markets: per-shop
+    and per-market buyer counts must differ for the marts' definitions to be tested."""
+    shops: dict[str, set[str]] = {}
+    markets: dict[str, set[str]] = {}
+    for order in dataset.orders:
+        shops.setdefault(order.buyer.user_id, set()).add(order.shop.shop_id)
+        markets.setdefault(order.buyer.user_id, set()).add(order.shop.region)
+    markets_shared = {
+        region for user, ids in shops.items() if len(ids) > 1 for region in markets[user]
+    }
+    assert markets_shared == {"US", "GB", "ID"}
+    assert all(len(regions) == 1 for regions in markets.values())
+
+
 def _share_on_another_local_date(orders: list[Order], time_zone: str) -> float:
     tz = ZoneInfo(time_zone)
     differs = sum(datetime.fromtimestamp(o.create_time, tz).date() != _utc_day(o) for o in orders)
