@@ -315,3 +315,49 @@ def test_each_region_folder_holds_exactly_what_its_lead_reads_in_postgres(publis
                 parquet = f"select * from read_parquet('{folder / mart}.parquet')"
                 from_file = sorted(files.execute(parquet).fetchall())
                 assert from_file == sorted(_rows(url, f"select * from marts.{mart}")), mart
+
+
+def _materialize_publish(monkeypatch, home: Path, url: str):
+    """The Dagster asset as a refresh runs it, with LINKSTAR_POSTGRES_URL set to `url`."""
+    import dagster as dg
+
+    from linkstar_pipeline.defs.serving.assets import published_marts
+
+    monkeypatch.setenv("LINKSTAR_HOME", str(home))
+    monkeypatch.setenv("LINKSTAR_POSTGRES_URL", url)
+    monkeypatch.delenv("LINKSTAR_KPI_CONFIG_DIR", raising=False)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize([published_marts], instance=instance, raise_on_error=False)
+        logged = [str(event) for event in result.all_events]
+        logged += [str(record) for record in instance.all_logs(result.run_id)]
+    return result, "\n".join(logged)
+
+
+def test_a_failed_postgres_publish_is_a_failed_check_and_never_stops_the_duckdb_publish(
+    postgres, monkeypatch, tmp_path
+):
+    home = tmp_path / "home"
+    home.mkdir()
+    _write_warehouse(LinkstarPaths(home=home), build=7)
+    secret = "s3cret-Passw0rd"
+    url = postgres.create_database("serving_asset")
+    down = f"postgresql://linkstar_publisher:{secret}@127.0.0.1:9/serving_asset"
+
+    result, logged = _materialize_publish(monkeypatch, home, down)
+
+    assert result.success  # the run, and so the DuckDB and Parquet publish, went through
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert "127.0.0.1:9/serving_asset" in check.description
+    assert "rolled back" in check.description
+    with duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True) as serving:
+        assert serving.execute("select distinct build from marts.dim_dates").fetchall() == [(7,)]
+    assert (home / "serving" / "regions" / "europe" / "kpi_shop_daily.parquet").exists()
+    assert secret not in logged
+
+    result, logged = _materialize_publish(monkeypatch, home, url.replace("@", f":{secret}@"))
+    (check,) = result.get_asset_check_evaluations()
+    assert check.passed, check.description
+    hq = postgres.url("wei_zhang", "serving_asset")
+    assert _rows(hq, "select distinct build from marts.kpi_shop_daily") == [(7,)]
+    assert secret not in logged
