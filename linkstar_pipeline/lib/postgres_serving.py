@@ -181,7 +181,7 @@ def _sync_membership(pg: psycopg.Connection, group: str, wanted: set[str]) -> li
 
 def _sync_roles(pg: psycopg.Connection, config: KpiConfig, day: date) -> tuple[dict, list[str]]:
     """Group roles, person roles and memberships as the organisation file says on `day`."""
-    regions = [region_role(r.region_id) for r in config.regions]
+    regions = [region_role(region) for region in sorted(region_keys(config))]
     for group in (HEADQUARTERS_ROLE, EXECUTIVE_ROLE, REGIONAL_LEAD_ROLE, *regions):
         _ensure_role(pg, group, login=False)
     readers = reader_roles(config, day)

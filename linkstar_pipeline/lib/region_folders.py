@@ -76,7 +76,7 @@ def publish_region_folders(serving_database: Path, config: KpiConfig) -> dict[st
         }
     finally:
         connection.close()
-    for folder in regions_dir.iterdir():
+    for folder in regions_dir.iterdir() if regions_dir.exists() else ():
         if folder.is_dir() and folder.name not in written:
             shutil.rmtree(folder)
     return written

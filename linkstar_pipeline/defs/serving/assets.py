@@ -67,9 +67,9 @@ POSTGRES_CHECK = "published_to_postgres"
 def published_marts(context: dg.AssetExecutionContext):
     paths = linkstar_paths()
     docs = mart_docs(dbt_project.manifest_path, MARTS_SCHEMA)
-    config = load_config(default_config_dir())
     with warehouse_lock(paths):
         publish = publish_marts(paths, docs)
+    config = load_config(default_config_dir())  # after: a broken file never holds DuckDB back
     regions = publish_region_folders(paths.serving_database, config)
     undocumented = {
         m.name: list(m.undocumented_columns) for m in publish.marts if m.undocumented_columns
