@@ -131,3 +131,27 @@ def test_the_executive_reads_only_roll_ups_scorecards_and_reference_data(publish
         readable.add(mart)
     assert readable == {"kpi_market_daily", "kpi_scorecards", "dim_dates", "fct_fx_rates_daily"}
     assert all("shop_id" not in columns[mart] for mart in readable)
+
+
+def test_the_region_folders_split_the_shop_marts_without_losing_or_sharing_a_row(
+    loaded_warehouse,
+):
+    """The refresh's publish wrote one folder per region: every shop row is in the folder of
+    its shop's region (from the YAML) and in no other."""
+    home, *_ = loaded_warehouse
+    regions = home / "serving" / "regions"
+    assert {folder.name for folder in regions.iterdir()} == {r["id"] for r in ORG["regions"]}
+    shop_region = {s["shop_id"]: t["region"] for t in ORG["teams"] for s in t["shops"]}
+    with duckdb.connect() as files:
+        for mart in ("kpi_shop_daily", "fct_orders"):
+            whole = files.execute(
+                "select shop_id, count(*) from read_parquet(?) group by all",
+                [str(home / "serving" / f"{mart}.parquet")],
+            ).fetchall()
+            for region in shop_region.values():
+                part = files.execute(
+                    "select shop_id, count(*) from read_parquet(?) group by all",
+                    [str(regions / region / f"{mart}.parquet")],
+                ).fetchall()
+                expected = {(s, n) for s, n in whole if shop_region.get(s) == region}
+                assert set(part) == expected and expected, (mart, region)
