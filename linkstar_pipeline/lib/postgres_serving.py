@@ -47,6 +47,7 @@ from linkstar_pipeline.lib.kpi_config.model import KpiConfig
 from linkstar_pipeline.lib.mart_docs import MartDoc
 
 POSTGRES_URL_ENV = "LINKSTAR_POSTGRES_URL"
+POSTGRES_CHECK = "published_to_postgres"  # the asset check on serving/published_marts
 SCHEMAS = ("marts", "meta", "access")
 KEYS_TABLE = "access.region_keys"
 # Serialises publishes from several processes (an arbitrary constant: "LinkStar" in hex).

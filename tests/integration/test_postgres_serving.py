@@ -334,8 +334,11 @@ def _materialize_publish(monkeypatch, home: Path, url: str):
 
 
 def test_a_failed_postgres_publish_is_a_failed_check_and_never_stops_the_duckdb_publish(
-    postgres, monkeypatch, tmp_path
+    postgres, monkeypatch, tmp_path, capsys
 ):
+    """... and `linkstar run` says so in one line (its helper, on the same run result)."""
+    from linkstar_pipeline.cli import _print_postgres_publish
+
     home = tmp_path / "home"
     home.mkdir()
     _write_warehouse(LinkstarPaths(home=home), build=7)
@@ -354,6 +357,9 @@ def test_a_failed_postgres_publish_is_a_failed_check_and_never_stops_the_duckdb_
         assert serving.execute("select distinct build from marts.dim_dates").fetchall() == [(7,)]
     assert (home / "serving" / "regions" / "europe" / "kpi_shop_daily.parquet").exists()
     assert secret not in logged
+    capsys.readouterr()
+    _print_postgres_publish(result)
+    assert capsys.readouterr().err.startswith("\nPostgreSQL: PostgreSQL publish to 127.0.0.1:9/")
 
     result, logged = _materialize_publish(monkeypatch, home, url.replace("@", f":{secret}@"))
     (check,) = result.get_asset_check_evaluations()
@@ -361,3 +367,7 @@ def test_a_failed_postgres_publish_is_a_failed_check_and_never_stops_the_duckdb_
     hq = postgres.url("wei_zhang", "serving_asset")
     assert _rows(hq, "select distinct build from marts.kpi_shop_daily") == [(7,)]
     assert secret not in logged
+    _print_postgres_publish(result)
+    assert f"PostgreSQL: published to 127.0.0.1:{postgres.port}/serving_asset" in (
+        capsys.readouterr().out
+    )

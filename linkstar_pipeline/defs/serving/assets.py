@@ -13,6 +13,7 @@ from linkstar_pipeline.lib.kpi_config.validate import default_config_dir
 from linkstar_pipeline.lib.mart_docs import mart_docs
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.postgres_serving import (
+    POSTGRES_CHECK,
     PostgresPublishError,
     postgres_url,
     publish_to_postgres,
@@ -25,7 +26,6 @@ MART_KEYS = [
     spec.key for spec in dbt_assets.linkstar_dbt_models.specs if spec.group_name == "marts"
 ]
 PUBLISHED_MARTS = dg.AssetKey(["serving", "published_marts"])
-POSTGRES_CHECK = "published_to_postgres"
 
 
 # A multi-asset only so the check may go unreported: without LINKSTAR_POSTGRES_URL nothing is
