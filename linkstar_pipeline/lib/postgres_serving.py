@@ -8,7 +8,8 @@ publish or the new one, never a mix; a failed publish rolls back to the previous
 marts are emptied and refilled (DELETE, then COPY) rather than swapped in as a new schema:
 renaming and dropping tables takes locks that readers queue behind (and can deadlock with,
 when a query reads two marts), while DELETE and COPY are invisible to a reader until commit.
-A table is dropped and created again only when its columns, comments or access rules change.
+A table is dropped and created again only when its columns or access rules change;
+descriptions are updated in place.
 
 Access (see bi_access): NOLOGIN group roles, one per region under `linkstar_regional_lead`,
 row-level security on every mart with a region key, and a LOGIN role per person holding only
@@ -118,8 +119,7 @@ class _Mart:
     def definition(self) -> str:
         """What, when changed, needs the table created again (not just refilled)."""
         access = (self.access.region_filter, self.access.executives, self.access.regional_leads)
-        docs = (self.doc.description, sorted(self.doc.columns.items()))
-        return json.dumps([self.columns, access, docs])
+        return json.dumps([self.columns, access])
 
 
 def _postgres_type(mart: str, column: str, duckdb_type: str) -> str:
@@ -231,17 +231,6 @@ def _create_mart(pg: psycopg.Connection, mart: _Mart) -> None:
         sql.SQL("{} {}").format(_ident(name), sql.SQL(pg_type)) for name, pg_type in mart.columns
     )
     pg.execute(sql.SQL("create table {} ({})").format(table, columns))
-    if mart.doc.description:
-        pg.execute(
-            sql.SQL("comment on table {} is {}").format(table, sql.Literal(mart.doc.description))
-        )
-    for name, _ in mart.columns:
-        if mart.doc.columns.get(name):
-            pg.execute(
-                sql.SQL("comment on column {} is {}").format(
-                    _ident("marts", mart.name, name), sql.Literal(mart.doc.columns[name])
-                )
-            )
     readers = [HEADQUARTERS_ROLE]
     readers += [REGIONAL_LEAD_ROLE] if mart.access.regional_leads else []
     readers += [EXECUTIVE_ROLE] if mart.access.executives else []
@@ -256,6 +245,29 @@ def _create_mart(pg: psycopg.Connection, mart: _Mart) -> None:
             sql.SQL("create policy {} on {} for select to {} using ({})").format(
                 _ident(role), table, _ident(role), sql.SQL(rows)
             )
+        )
+
+
+def _comment_mart(pg: psycopg.Connection, mart: _Mart) -> None:
+    """The yml descriptions as comments, changing only those that differ: COMMENT takes no
+    lock a reader waits for, so a description edit never recreates a table."""
+    oid = f'marts."{mart.name}"'
+    current = dict(
+        pg.execute(
+            "select coalesce(a.attname, ''), d.description from pg_description d "
+            "left join pg_attribute a on a.attrelid = d.objoid and a.attnum = d.objsubid "
+            "where d.objoid = %s::regclass and d.classoid = 'pg_class'::regclass",
+            [oid],
+        ).fetchall()
+    )
+    wanted = {"": mart.doc.description} | {c: mart.doc.columns.get(c, "") for c, _ in mart.columns}
+    for column, text in wanted.items():
+        if (current.get(column) or "") == text:
+            continue
+        target = _ident("marts", mart.name, *([column] if column else []))
+        kind = sql.SQL("column" if column else "table")
+        pg.execute(
+            sql.SQL("comment on {} {} is {}").format(kind, target, sql.Literal(text or None))
         )
 
 
@@ -287,6 +299,7 @@ def _publish_marts(
             _create_mart(pg, mart)
         else:
             pg.execute(sql.SQL("delete from {}").format(_ident("marts", mart.name)))
+        _comment_mart(pg, mart)
         try:
             rows[mart.name] = _fill_mart(pg, source, mart)
         except psycopg.Error as error:

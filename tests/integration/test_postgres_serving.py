@@ -51,8 +51,9 @@ def _region_of() -> dict[tuple[str, str], str]:
 REGION_OF = _region_of()
 
 
-def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10) -> None:
-    """Marts with the real marts' key columns; every row carries `build`."""
+def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10, extra: str = "") -> None:
+    """Marts with the real marts' key columns; every row carries `build`; `extra`: one more
+    column in kpi_shop_daily (a changed table definition)."""
     markets = sorted({m for r in ORG["regions"] for m in r["markets"]})
     scoped = sorted({key for key in REGION_OF} | {("company", "ALL")})
     person_team = {p["id"]: p["assignments"][0]["team"] for p in ORG["people"]}
@@ -62,7 +63,8 @@ def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10) -> None:
         warehouse.execute(
             "create or replace table marts.kpi_shop_daily as select shop_id, market, "
             "date '2026-11-01' + day::integer as local_date, "
-            f"((day + 1) * 1.25 + length(shop_id))::decimal(18, 2) as gmv_paid, {build} as build "
+            f"((day + 1) * 1.25 + length(shop_id))::decimal(18, 2) as gmv_paid, {build} as build"
+            f"{f', 1 as {extra}' if extra else ''} "
             f"from (values {', '.join(f'({s!r}, {m!r})' for s, m in SHOP_MARKET.items())}) "
             f"as s(shop_id, market), {days_sql}"
         )
@@ -281,8 +283,9 @@ def test_a_bi_query_loop_during_repeated_publishes_always_gets_one_publish(publi
     publishes = {}
     try:
         for build in range(2, 6):
-            _write_warehouse(paths, build)
-            # A changed description: the mart the readers read is created again under them.
+            # A new column: the mart the readers read is created again under them; and a
+            # changed description, updated in place.
+            _write_warehouse(paths, build, extra=f"column_{build}")
             docs = {"kpi_shop_daily": MartDoc(f"Sales, build {build}.")}
             publishes[_publish(paths, url, docs=docs).publish_id] = build
     finally:
@@ -370,4 +373,23 @@ def test_a_failed_postgres_publish_is_a_failed_check_and_never_stops_the_duckdb_
     _print_postgres_publish(result)
     assert f"PostgreSQL: published to 127.0.0.1:{postgres.port}/serving_asset" in (
         capsys.readouterr().out
+    )
+
+
+def test_an_edited_description_changes_the_comment_without_recreating_the_table(published):
+    paths, url, _ = published
+    query = (
+        "select 'marts.kpi_shop_daily'::regclass::oid, "
+        "obj_description('marts.kpi_shop_daily'::regclass), "
+        "col_description('marts.kpi_shop_daily'::regclass, 4)"
+    )
+    ((table, *_),) = _rows(url, query)
+    try:
+        _publish(paths, url, docs={"kpi_shop_daily": MartDoc("Sales, edited.")})
+        assert _rows(url, query) == [(table, "Sales, edited.", None)]
+    finally:
+        _publish(paths, url)
+    assert _rows(url, query)[0][1:] == (
+        DOCS["kpi_shop_daily"].description,
+        "Paid GMV, shop currency.",
     )
