@@ -11,10 +11,9 @@ when a query reads two marts), while DELETE and COPY are invisible to a reader u
 A table is dropped and created again only when its columns or access rules change;
 descriptions are updated in place.
 
-Access (see bi_access): NOLOGIN group roles, one per region under `linkstar_regional_lead`,
-row-level security on every mart with a region key, and a LOGIN role per person holding only
-their group. The region rule reads `access.region_keys`, whose own row-level security shows
-each region role its own keys. Passwords are the DBA's (`ALTER ROLE ... PASSWORD`).
+Access: the roles are brought in step first (postgres_roles); each mart is granted to the
+groups bi_access names, with row-level security on every mart with a region key, whose
+regional-lead policy is bi_access's region predicate over `access.region_keys`.
 """
 
 from __future__ import annotations
@@ -36,21 +35,17 @@ from psycopg.conninfo import conninfo_to_dict
 from linkstar_pipeline.lib.bi_access import (
     EXECUTIVE_ROLE,
     HEADQUARTERS_ROLE,
-    REGION_ROLE_PREFIX,
     REGIONAL_LEAD_ROLE,
     MartAccess,
     mart_access,
-    reader_roles,
-    region_keys,
-    region_role,
 )
 from linkstar_pipeline.lib.kpi_config.model import KpiConfig
 from linkstar_pipeline.lib.mart_docs import MartDoc
+from linkstar_pipeline.lib.postgres_roles import KEYS_TABLE, sync_roles, write_region_keys
 
 POSTGRES_URL_ENV = "LINKSTAR_POSTGRES_URL"
 POSTGRES_CHECK = "published_to_postgres"  # the asset check on serving/published_marts
 SCHEMAS = ("marts", "meta", "access")
-KEYS_TABLE = "access.region_keys"
 # Serialises publishes from several processes (an arbitrary constant: "LinkStar" in hex).
 PUBLISH_LOCK = 0x4C696E6B53746172
 # A reader holding a lock on a table whose definition changed must not stall a publish forever.
@@ -152,76 +147,6 @@ def _read_marts(source: duckdb.DuckDBPyConnection, docs: Mapping[str, MartDoc]) 
 
 def _ident(*names: str) -> sql.Identifier:
     return sql.Identifier(*names)
-
-
-def _ensure_role(pg: psycopg.Connection, role: str, login: bool) -> None:
-    if pg.execute("select 1 from pg_roles where rolname = %s", [role]).fetchone() is None:
-        kind = sql.SQL("login") if login else sql.SQL("nologin")
-        pg.execute(sql.SQL("create role {} {}").format(_ident(role), kind))
-
-
-def _members(pg: psycopg.Connection, group: str) -> set[str]:
-    rows = pg.execute(
-        "select m.rolname from pg_auth_members a join pg_roles g on g.oid = a.roleid "
-        "join pg_roles m on m.oid = a.member where g.rolname = %s",
-        [group],
-    ).fetchall()
-    return {name for (name,) in rows}
-
-
-def _sync_membership(pg: psycopg.Connection, group: str, wanted: set[str]) -> list[str]:
-    """Grant `group` to `wanted`, revoke it from every other member; the revocations."""
-    current = _members(pg, group)
-    for member in sorted(wanted - current):
-        pg.execute(sql.SQL("grant {} to {}").format(_ident(group), _ident(member)))
-    revoked = sorted(current - wanted)
-    for member in revoked:
-        pg.execute(sql.SQL("revoke {} from {}").format(_ident(group), _ident(member)))
-    return [f"{member} from {group}" for member in revoked]
-
-
-def _sync_roles(pg: psycopg.Connection, config: KpiConfig, day: date) -> tuple[dict, list[str]]:
-    """Group roles, person roles and memberships as the organisation file says on `day`."""
-    regions = [region_role(region) for region in sorted(region_keys(config))]
-    for group in (HEADQUARTERS_ROLE, EXECUTIVE_ROLE, REGIONAL_LEAD_ROLE, *regions):
-        _ensure_role(pg, group, login=False)
-    readers = reader_roles(config, day)
-    for person in readers:
-        _ensure_role(pg, person, login=True)
-    revoked = _sync_membership(pg, REGIONAL_LEAD_ROLE, set(regions))
-    stale_regions = pg.execute(
-        "select rolname from pg_roles where starts_with(rolname, %s)", [REGION_ROLE_PREFIX]
-    ).fetchall()
-    groups = {HEADQUARTERS_ROLE, EXECUTIVE_ROLE, *regions, *(name for (name,) in stale_regions)}
-    for group in sorted(groups):
-        wanted = {person for person, granted in readers.items() if group in granted}
-        revoked += _sync_membership(pg, group, wanted)
-    return {person: sorted(granted) for person, granted in readers.items()}, revoked
-
-
-def _write_region_keys(pg: psycopg.Connection, config: KpiConfig) -> None:
-    if pg.execute("select to_regclass(%s)", [KEYS_TABLE]).fetchone()[0] is None:
-        pg.execute(
-            f"create table {KEYS_TABLE} (region_role text not null, key_kind text not null, "
-            "key_value text not null)"
-        )
-        pg.execute(f"alter table {KEYS_TABLE} enable row level security")
-        pg.execute(
-            sql.SQL(
-                "create policy own_region on {} for select to {} "
-                "using (pg_has_role(region_role, 'MEMBER'))"
-            ).format(_ident(*KEYS_TABLE.split(".")), _ident(REGIONAL_LEAD_ROLE))
-        )
-        pg.execute(
-            sql.SQL("grant select on {} to {}").format(
-                _ident(*KEYS_TABLE.split(".")), _ident(REGIONAL_LEAD_ROLE)
-            )
-        )
-    pg.execute(f"delete from {KEYS_TABLE}")
-    with pg.cursor().copy(f"copy {KEYS_TABLE} (region_role, key_kind, key_value) from stdin") as c:
-        for region, keys in sorted(region_keys(config).items()):
-            for kind, key in sorted(keys):
-                c.write_row((region_role(region), kind, key))
 
 
 def _create_mart(pg: psycopg.Connection, mart: _Mart) -> None:
@@ -352,12 +277,12 @@ def publish_to_postgres(
             with psycopg.connect(url, connect_timeout=10) as pg, pg.transaction():
                 pg.execute("select pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
                 pg.execute(f"set local lock_timeout = '{LOCK_TIMEOUT}'")
-                readers, revoked = _sync_roles(pg, config, day)
+                readers, revoked = sync_roles(pg, config, day)
                 for schema in SCHEMAS:
                     pg.execute(sql.SQL("create schema if not exists {}").format(_ident(schema)))
                 _write_publish_record(pg, publish_id, published_at)
                 _grant_schemas(pg)
-                _write_region_keys(pg, config)
+                write_region_keys(pg, config)
                 rows = _publish_marts(pg, source, marts)
     except (psycopg.Error, duckdb.Error, ValueError) as error:
         raise PostgresPublishError(target, str(error).strip()) from error
