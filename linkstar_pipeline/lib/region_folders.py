@@ -53,8 +53,7 @@ def _write_region(
             continue
         where = f" where {access.region_filter}" if access.region_filter else ""
         query = f'select * from serving.marts."{mart}"{where}'
-        export_parquet(connection, query, folder / f"{mart}.parquet", publish_id)
-        (written[mart],) = connection.execute(f"select count(*) from ({query})").fetchone()
+        written[mart] = export_parquet(connection, query, folder / f"{mart}.parquet", publish_id)
     for stale in folder.glob("*.parquet"):
         if stale.stem not in written:
             stale.unlink()

@@ -64,14 +64,15 @@ def _mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 def export_parquet(
     connection: duckdb.DuckDBPyConnection, query: str, target: Path, publish_id: str
-) -> None:
-    """`query`'s rows to `target` under a temporary name, then one rename."""
+) -> int:
+    """`query`'s rows to `target` under a temporary name, then one rename; how many rows."""
     temporary = target.with_name(f".{target.name}.tmp")
-    connection.execute(
+    (rows,) = connection.execute(
         f"copy ({query}) to {quote_literal(str(temporary))} "
         f"(format parquet, compression zstd, kv_metadata {{publish_id: {quote_literal(publish_id)}}})"
-    )
+    ).fetchone()
     os.replace(temporary, target)
+    return int(rows)
 
 
 def _copy_mart(connection: duckdb.DuckDBPyConnection, table: str, doc: MartDoc) -> tuple[str, ...]:
