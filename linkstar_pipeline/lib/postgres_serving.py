@@ -267,6 +267,10 @@ def publish_to_postgres(
     """Copy every mart of serving.duckdb to PostgreSQL and bring the roles in step with
     `config` as of `day`, in one transaction; raises PostgresPublishError (rolled back)."""
     target = describe_target(url)
+    try:
+        password = conninfo_to_dict(url).get("password")
+    except psycopg.ProgrammingError:  # libpq's message quotes the URL: not passed on
+        raise PostgresPublishError(target, f"{POSTGRES_URL_ENV} is not a PostgreSQL URL") from None
     log.info("Publishing the marts to PostgreSQL at %s", target)
     try:
         with duckdb.connect(str(serving_database), read_only=True) as source:
@@ -285,5 +289,8 @@ def publish_to_postgres(
                 write_region_keys(pg, config)
                 rows = _publish_marts(pg, source, marts)
     except (psycopg.Error, duckdb.Error, ValueError) as error:
-        raise PostgresPublishError(target, str(error).strip()) from error
+        reason = str(error).strip()
+        raise PostgresPublishError(
+            target, reason.replace(password, "***") if password else reason
+        ) from None  # the chained error could show the URL in a traceback
     return PostgresPublish(publish_id, target, rows, readers, revoked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import traceback
 from pathlib import Path
 
 import duckdb
@@ -393,3 +394,18 @@ def test_an_edited_description_changes_the_comment_without_recreating_the_table(
         DOCS["kpi_shop_daily"].description,
         "Paid GMV, shop currency.",
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://publisher:s3cret-Passw0rd%zz@127.0.0.1/linkstar",  # libpq quotes it back
+        "postgresql://publisher:s3cret-Passw0rd@[127.0.0.1/linkstar",  # ... the whole URL
+    ],
+)
+def test_a_failed_publish_never_shows_the_password(published, url):
+    paths, *_ = published
+    with pytest.raises(PostgresPublishError) as failure:
+        publish_to_postgres(url, paths.serving_database, DOCS, load_config(CONFIG_DIR), None)
+    logged = "".join(traceback.format_exception(failure.value))  # as a log shows it
+    assert "s3cret-Passw0rd" not in logged
