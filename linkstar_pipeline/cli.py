@@ -212,6 +212,7 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
         return outcome.exit_code
     print("\n" + run_summary(paths), flush=True)
     print("\n" + trust_line(paths), flush=True)
+    _print_postgres_publish(outcome.build)
     print(_newest_daily_report(paths), flush=True)
     if outcome.failed_sources:
         names = ", ".join(s.source for s in outcome.failed_sources)
@@ -221,6 +222,21 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
             file=sys.stderr,
         )
     return outcome.exit_code
+
+
+def _print_postgres_publish(build) -> None:
+    """One line on the PostgreSQL publish, when LINKSTAR_POSTGRES_URL made one (a failure is
+    a failed check, not a failed build: the DuckDB and Parquet publish went through)."""
+    from linkstar_pipeline.lib.postgres_serving import POSTGRES_CHECK
+
+    for check in build.get_asset_check_evaluations():
+        if check.check_name != POSTGRES_CHECK:
+            continue
+        target = check.metadata["target"].value
+        if check.passed:
+            print(f"\nPostgreSQL: published to {target} with the organisation's roles.")
+        else:
+            print(f"\nPostgreSQL: {check.description}", file=sys.stderr)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:

@@ -166,3 +166,12 @@ def webhook_receiver():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for this worker's session (tests/postgres_server.py)."""
+    from tests.postgres_server import postgres_server
+
+    with postgres_server() as server:
+        yield server

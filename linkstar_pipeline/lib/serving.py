@@ -31,6 +31,7 @@ import duckdb
 from linkstar_pipeline.lib.clock import pipeline_now
 from linkstar_pipeline.lib.mart_docs import MartDoc
 from linkstar_pipeline.lib.paths import LinkstarPaths
+from linkstar_pipeline.lib.sql_text import quote_identifier, quote_literal
 
 MARTS_SCHEMA = "marts"
 # The oldest storage format this DuckDB writes that DuckDB 1.0 through today reads.
@@ -52,14 +53,6 @@ class Publish:
     marts: list[PublishedMart]
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
     rows = connection.execute(
         "select table_name from information_schema.tables where table_catalog = 'warehouse' "
@@ -69,25 +62,27 @@ def _mart_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _export_parquet(
-    connection: duckdb.DuckDBPyConnection, table: str, target: Path, publish_id: str
-) -> None:
+def export_parquet(
+    connection: duckdb.DuckDBPyConnection, query: str, target: Path, publish_id: str
+) -> int:
+    """`query`'s rows to `target` under a temporary name, then one rename; how many rows."""
     temporary = target.with_name(f".{target.name}.tmp")
-    connection.execute(
-        f"copy warehouse.{MARTS_SCHEMA}.{_quote(table)} to {_literal(str(temporary))} "
-        f"(format parquet, compression zstd, kv_metadata {{publish_id: {_literal(publish_id)}}})"
-    )
+    (rows,) = connection.execute(
+        f"copy ({query}) to {quote_literal(str(temporary))} "
+        f"(format parquet, compression zstd, kv_metadata {{publish_id: {quote_literal(publish_id)}}})"
+    ).fetchone()
     os.replace(temporary, target)
+    return int(rows)
 
 
 def _copy_mart(connection: duckdb.DuckDBPyConnection, table: str, doc: MartDoc) -> tuple[str, ...]:
     """Copy one mart into the new serving file with its comments; the columns with none."""
-    target = f"serving.{MARTS_SCHEMA}.{_quote(table)}"
+    target = f"serving.{MARTS_SCHEMA}.{quote_identifier(table)}"
     connection.execute(
-        f"create table {target} as select * from warehouse.{MARTS_SCHEMA}.{_quote(table)}"
+        f"create table {target} as select * from warehouse.{MARTS_SCHEMA}.{quote_identifier(table)}"
     )
     if doc.description:
-        connection.execute(f"comment on table {target} is {_literal(doc.description)}")
+        connection.execute(f"comment on table {target} is {quote_literal(doc.description)}")
     columns = [
         column[0] for column in connection.execute(f"select * from {target} limit 0").description
     ]
@@ -98,7 +93,7 @@ def _copy_mart(connection: duckdb.DuckDBPyConnection, table: str, doc: MartDoc) 
             undocumented.append(column)
             continue
         connection.execute(
-            f"comment on column {target}.{_quote(column)} is {_literal(description)}"
+            f"comment on column {target}.{quote_identifier(column)} is {quote_literal(description)}"
         )
     return tuple(undocumented)
 
@@ -138,14 +133,14 @@ def _write_serving_file(
 ) -> list[tuple[str, int, tuple[str, ...]]]:
     """The whole serving database under a temporary name: (mart, rows, undocumented columns)."""
     connection.execute(
-        f"attach {_literal(str(temporary))} as serving (storage_version '{STORAGE_VERSION}')"
+        f"attach {quote_literal(str(temporary))} as serving (storage_version '{STORAGE_VERSION}')"
     )
     connection.execute(f"create schema serving.{MARTS_SCHEMA}")
     copied = []
     for table in _mart_tables(connection):
         undocumented = _copy_mart(connection, table, docs.get(table, MartDoc("")))
         (rows,) = connection.execute(
-            f"select count(*) from serving.{MARTS_SCHEMA}.{_quote(table)}"
+            f"select count(*) from serving.{MARTS_SCHEMA}.{quote_identifier(table)}"
         ).fetchone()
         copied.append((table, int(rows), undocumented))
     _write_publish_record(connection, publish_id)
@@ -165,7 +160,7 @@ def publish_marts(paths: LinkstarPaths, docs: Mapping[str, MartDoc]) -> Publish:
     temporary = target.with_name(f".{target.name}.{publish_id}.tmp")
     connection = duckdb.connect()  # in memory: the warehouse and the new file are attached to it
     try:
-        connection.execute(f"attach {_literal(str(paths.warehouse))} as warehouse (read_only)")
+        connection.execute(f"attach {quote_literal(str(paths.warehouse))} as warehouse (read_only)")
         copied = _write_serving_file(connection, temporary, publish_id, docs)
         _fsync(temporary)
         os.replace(temporary, target)  # the moment new connections start seeing this publish
@@ -173,7 +168,8 @@ def publish_marts(paths: LinkstarPaths, docs: Mapping[str, MartDoc]) -> Publish:
         marts = []
         for table, rows, undocumented in copied:
             parquet = paths.serving_dir / f"{table}.parquet"
-            _export_parquet(connection, table, parquet, publish_id)
+            query = f"select * from warehouse.{MARTS_SCHEMA}.{quote_identifier(table)}"
+            export_parquet(connection, query, parquet, publish_id)
             marts.append(PublishedMart(table, rows, parquet, undocumented))
     finally:
         connection.close()

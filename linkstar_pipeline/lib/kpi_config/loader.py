@@ -23,6 +23,7 @@ from linkstar_pipeline.lib.kpi_config.model import (
     UNIT_KINDS,
     Assignment,
     At,
+    Executive,
     Identity,
     IncentiveTier,
     KpiConfig,
@@ -230,7 +231,9 @@ def _root(config_dir: Path, name: str, problems: list[str]) -> Node | None:
 
 def _build(config_dir: Path, roots: dict[str, Node], problems: list[str]) -> KpiConfig:
     org, sets, targets, incentives = (roots[name] for name in FILES)
-    org.unknown_keys(("settings", "maturity_tiers", "regions", "markets", "teams", "people"))
+    org.unknown_keys(
+        ("settings", "maturity_tiers", "regions", "markets", "teams", "people", "executives")
+    )
     sets.unknown_keys(("kpi_sets",))
     targets.unknown_keys(("targets", "transitions", "promotions", "overrides"))
     incentives.unknown_keys(("currency", "tiers"))
@@ -250,6 +253,7 @@ def _build(config_dir: Path, roots: dict[str, Node], problems: list[str]) -> Kpi
         overrides=tuple(_override(n) for n in targets.items("overrides", required=False)),
         incentive_currency=incentives.text("currency") or "",
         incentive_tiers=_incentive_tiers(incentives),
+        executives=tuple(_executive(n) for n in org.items("executives", required=False)),
     )
 
 
@@ -338,6 +342,11 @@ def _person(node: Node) -> Person:
         tuple(identities),
         node.at(),
     )
+
+
+def _executive(node: Node) -> Executive:
+    node.unknown_keys(("id", "name"))
+    return Executive(node.text("id") or "", node.text("name") or "", node.at())
 
 
 def _subject(node: Node, name: str = "applies_to") -> Subject | None:

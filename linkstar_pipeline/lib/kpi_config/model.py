@@ -112,6 +112,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Executive:
+    """Reads the market and company roll-ups and the scorecards in BI; not scored itself."""
+
+    person_id: str
+    name: str
+    at: At
+
+
+@dataclass(frozen=True)
 class Subject:
     """Who a KPI set or weight override applies to: a role, or a kind of unit (`*` = all)."""
 
@@ -215,6 +224,7 @@ class KpiConfig:
     overrides: tuple[Override, ...]
     incentive_currency: str
     incentive_tiers: tuple[IncentiveTier, ...]
+    executives: tuple[Executive, ...] = ()
 
 
 class KpiConfigError(ValueError):

@@ -97,7 +97,11 @@ def _org_rules(config: KpiConfig, org: _Org, refs: References) -> list[str]:
     ) + _duplicates([(r.region_id, r.at) for r in config.regions], "region id")
     problems += _duplicates([(m.market, m.at) for m in config.markets], "market")
     problems += _duplicates([(t.team_id, t.at) for t in config.teams], "team id")
-    problems += _duplicates([(p.person_id, p.at) for p in config.people], "person id")
+    problems += _duplicates(
+        [(p.person_id, p.at) for p in config.people]
+        + [(e.person_id, e.at) for e in config.executives],
+        "person id",
+    )
     problems += _duplicates(
         [(s.shop_id, s.at) for t in config.teams for s in t.shops], "shop (in two teams)"
     )

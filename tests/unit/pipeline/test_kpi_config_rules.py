@@ -272,3 +272,21 @@ def test_a_change_to_a_quarter_not_yet_started_is_accepted(tmp_path):
          "{kpi: live_avg_watch_seconds, weight: 35, scope: person}\n      - {kpi: live_gmv, weight: 45,")  # fmt: skip
     validate_config_dir(config, raw, before_q4)
     assert any("changed" in p for p in problems(config, raw, TODAY))
+
+
+def test_an_executive_with_the_id_of_a_person_is_rejected(tmp_path):
+    """One id, one PostgreSQL login: an executive may not reuse a person's id."""
+    config = example_copy(tmp_path)
+    edit(config, "organisation.yml", "{id: grace_lim, name:", "{id: wei_zhang, name:")
+    line = line_of(config, "organisation.yml", "{id: wei_zhang, name:")
+    one_problem_with(
+        problems(config, tmp_path / "raw"),
+        f"organisation.yml:{line} (executives[0])",
+        "duplicate person id 'wei_zhang'",
+    )
+
+
+def test_an_executive_entry_with_an_unknown_key_is_rejected(tmp_path):
+    config = example_copy(tmp_path)
+    edit(config, "organisation.yml", "{id: grace_lim, name: Grace Lim}", "{id: grace_lim, role: x}")
+    one_problem_with(problems(config, tmp_path / "raw"), "(executives[0]", "role")
