@@ -37,7 +37,11 @@ KEY_COLUMNS = {
     "person_id": "person",
 }
 # A key whose kind is in the row itself: (kind column, key column).
-KIND_COLUMNS = (("scope", "scope_id"), ("subject_kind", "subject_id"))
+KIND_COLUMNS = (
+    ("scope", "scope_id"),
+    ("subject_kind", "subject_id"),
+    ("scope_type", "scope_id"),  # kpi_drivers_*: shop, market, region (seller: the whole)
+)
 # The roll-ups and scorecards an executive reads (whole: they hold no shop rows).
 EXECUTIVE_MARTS = frozenset({"kpi_market_daily", "kpi_scorecards"})
 # No region in them and nothing a region must not see: every reader reads them whole.
