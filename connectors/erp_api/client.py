@@ -24,7 +24,7 @@ import requests
 
 from connectors.envelope import looks_truncated, read_json_body
 from connectors.erp_api import lingxing
-from connectors.paging import PageWalk
+from connectors.paging import PageWalk, records_problem
 from connectors.rate_limit import RateLimiter, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
@@ -222,6 +222,14 @@ def _codes(raw: str) -> tuple[int, ...]:
         raise ErpApiConfigError(
             f"{ENV_PLATFORM_CODES}={raw!r} must be comma-separated integers"
         ) from None
+
+
+def _page_problem(listed: tuple[int, list[Any]] | None) -> str:
+    """What is wrong with a list answer's (total, rows) ("" if nothing)."""
+    if listed is None:
+        return "a success answer without a total and a list of rows"
+    problem = records_problem(listed[1], "list")
+    return f"a success answer whose {problem}" if problem else ""
 
 
 # ----------------------------------------------------------------------------- response
@@ -441,19 +449,20 @@ class ErpApiClient(SessionOwner):
             raise self._maybe_retryable(error, status, code, problem)
         listed = self.adapter.total_and_rows(envelope)
         request_id = self.adapter.request_id_of(envelope)
-        if listed is None:
+        problem = _page_problem(listed)
+        if problem:
             # Like a body cut short: worth another try, then an error naming the page.
             error = ErpApiCallError(
                 self.settings.vendor,
                 f"POST {path}",
                 code,
-                f"the page at offset {offset} is a success answer without a total and a list "
-                f"of rows, refused rather than taken as empty; check {ENV_VENDOR} matches the "
-                f"ERP at {ENV_BASE_URL}",
+                f"the page at offset {offset} is {problem}, refused rather than taken as empty; "
+                f"check {ENV_VENDOR} matches the ERP at {ENV_BASE_URL}",
                 request_id,
                 status,
             )
             raise RetryableError(f"page without its list, request_id {request_id}", error)
+        assert listed is not None
         total, rows = listed
         logger.debug(
             "ERP API %s offset=%d -> %d/%d rows request_id=%s attempt=%d",
