@@ -445,7 +445,9 @@ class ErpApiClient(SessionOwner):
         code = None if envelope is None else self.adapter.parse_code(envelope.get("code"))
         status = http.status_code
         if envelope is None or code is None or not self.adapter.is_success(code):
-            error = self._error(ErpApiCallError, path, status, envelope, code, text, problem)
+            error = self._error(
+                ErpApiCallError, path, status, envelope, code, text, problem, offset
+            )
             raise self._maybe_retryable(error, status, code, problem)
         listed = self.adapter.total_and_rows(envelope)
         request_id = self.adapter.request_id_of(envelope)
@@ -510,10 +512,14 @@ class ErpApiClient(SessionOwner):
         code: int | None,
         text: str,
         problem: str,
+        offset: int | None = None,
     ) -> ErpApiCallError:
+        """`offset` names the page of a list call: a body that is not an envelope carries no
+        request id, so the page is what locates it."""
         if envelope is None:
             snippet = self._redact(text)[:_SNIPPET_CHARS]
-            message = f"answered with {problem}; body starts {snippet!r}"
+            page = "" if offset is None else f"the page at offset {offset} "
+            message = f"{page}answered with {problem}; body starts {snippet!r}"
             return kind(self.settings.vendor, f"POST {path}", None, message, "", status)
         message = self._redact(self.adapter.message_of(envelope))
         hint = self.adapter.next_step(code) if code is not None else ""

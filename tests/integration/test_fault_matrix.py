@@ -190,19 +190,29 @@ class ApiCase:
 
 API_CASES = {
     # -- TikTok Shop ---------------------------------------------------------------------
-    "shop_truncated_json": ApiCase(
-        {SHOP_SEARCH: (TRUNCATED_SHOP_PAGE,)},
+    "shop_truncated_json_on_page_2": ApiCase(
+        {
+            SHOP_SEARCH: (
+                _shop_page(_orders("1", "2"), token="t2", request_id="s-1"),
+                TRUNCATED_SHOP_PAGE,
+            )
+        },
         shop_orders,
         TikTokShopResponseError,
-        (f"POST {SHOP_SEARCH}", "HTTP 200", "not JSON"),
+        (f"POST {SHOP_SEARCH} page 2 (page_token 't2')", "HTTP 200", "not JSON"),
         SHOP_SEARCH,
-        ATTEMPTS,
+        1 + ATTEMPTS,
     ),
     "shop_html_with_200": ApiCase(
         {SHOP_SEARCH: (HTML_PAGE,)},
         shop_orders,
         TikTokShopResponseError,
-        (f"POST {SHOP_SEARCH}", "HTTP 200", "not JSON", "Welcome to nginx"),
+        (
+            f"POST {SHOP_SEARCH} page 1 (page_token 'none')",
+            "HTTP 200",
+            "not JSON",
+            "Welcome to nginx",
+        ),
         SHOP_SEARCH,
         ATTEMPTS,
     ),
@@ -210,7 +220,7 @@ API_CASES = {
         {SHOP_SEARCH: (EMPTY,)},
         shop_orders,
         TikTokShopResponseError,
-        (f"POST {SHOP_SEARCH}", "HTTP 200", "an empty body"),
+        (f"POST {SHOP_SEARCH} page 1", "HTTP 200", "an empty body"),
         SHOP_SEARCH,
         ATTEMPTS,
     ),
@@ -218,7 +228,7 @@ API_CASES = {
         {SHOP_SEARCH: (NOT_UTF8,)},
         shop_orders,
         TikTokShopResponseError,
-        (f"POST {SHOP_SEARCH}", "not UTF-8"),
+        (f"POST {SHOP_SEARCH} page 1", "not UTF-8"),
         SHOP_SEARCH,
         1,
     ),
@@ -345,19 +355,29 @@ API_CASES = {
         2,
     ),
     # -- TikTok Ads ----------------------------------------------------------------------
-    "ads_truncated_json": ApiCase(
-        {ADS_CAMPAIGNS: (Answer(200, b'{"code":0,"message":"OK","data":{"list":[{"cam'),)},
+    "ads_truncated_json_on_page_2": ApiCase(
+        {
+            ADS_CAMPAIGNS: (
+                _ads_page(_campaigns("1", "2"), request_id="ads-1"),
+                Answer(200, b'{"code":0,"message":"OK","data":{"list":[{"cam'),
+            )
+        },
         ads_campaigns,
         TikTokAdsResponseError,
-        (f"GET {ADS_CAMPAIGNS}", "HTTP 200", "not JSON"),
+        (f"GET {ADS_CAMPAIGNS} (page 2, advertiser {ADVERTISER})", "HTTP 200", "not JSON"),
         ADS_CAMPAIGNS,
-        ATTEMPTS,
+        1 + ATTEMPTS,
     ),
     "ads_html_404": ApiCase(
         {ADS_CAMPAIGNS: (Answer(404, b"<html>Not Found</html>", "text/html"),)},
         ads_campaigns,
         TikTokAdsResponseError,
-        (f"GET {ADS_CAMPAIGNS}", "HTTP 404", "not JSON", "trailing slash"),
+        (
+            f"GET {ADS_CAMPAIGNS} (page 1, advertiser {ADVERTISER})",
+            "HTTP 404",
+            "not JSON",
+            "trailing slash",
+        ),
         ADS_CAMPAIGNS,
         1,
     ),
@@ -411,7 +431,12 @@ API_CASES = {
         {ADS_CAMPAIGNS: (envelope(request_id="ads-no-data"),)},
         ads_campaigns,
         TikTokAdsResponseError,
-        (f"GET {ADS_CAMPAIGNS}", "request_id ads-no-data", "total_page"),
+        (
+            f"GET {ADS_CAMPAIGNS} page 1",
+            f"advertiser {ADVERTISER}",
+            "request_id ads-no-data",
+            "total_page",
+        ),
         ADS_CAMPAIGNS,
         1,
     ),
@@ -460,13 +485,22 @@ API_CASES = {
         2,
     ),
     # -- Lingxing ERP --------------------------------------------------------------------
-    "erp_truncated_json": ApiCase(
-        {ERP_TOKEN: (ERP_TOKEN_ANSWER,), ERP_ORDERS: (Answer(200, b'{"code":0,"data":{"to'),)},
+    "erp_truncated_json_on_page_2": ApiCase(
+        {
+            ERP_TOKEN: (ERP_TOKEN_ANSWER,),
+            ERP_ORDERS: (
+                _erp(
+                    {"total": 4, "list": [{"global_order_no": "1"}, {"global_order_no": "2"}]},
+                    request_id="e-1",
+                ),
+                Answer(200, b'{"code":0,"data":{"to'),
+            ),
+        },
         erp_orders,
         ErpApiCallError,
-        (f"ERP API (lingxing) POST {ERP_ORDERS}", "HTTP 200", "not JSON"),
+        (f"ERP API (lingxing) POST {ERP_ORDERS}", "the page at offset 2", "HTTP 200", "not JSON"),
         ERP_ORDERS,
-        ATTEMPTS,
+        1 + ATTEMPTS,
     ),
     "erp_503_every_attempt": ApiCase(
         {ERP_TOKEN: (ERP_TOKEN_ANSWER,), ERP_ORDERS: (Answer(503, b"busy", "text/plain"),)},
