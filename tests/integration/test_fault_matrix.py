@@ -5,8 +5,9 @@ Three families, one parametrized test each:
 - API answers: the real TikTok Shop, TikTok Ads, Lingxing ERP and ECB clients over real HTTP
   on 127.0.0.1, against `tests/canned_http.py` serving exactly the crafted answer (a body cut
   short, HTML with 200, a top-level array, 503/429 on every attempt, envelope error codes,
-  pages without their list or repeating their records), or against the sandbox where one of
-  its fault knobs already produces the case. Each must raise the client's typed error naming
+  pages without their list or repeating their records); and against the sandbox where one
+  of its fault knobs already produces the case (every answer a 5xx, every body cut short with
+  the connection dropped). Each must raise the client's typed error naming
   the endpoint (and page, request id, advertiser or URL where the answer carries one), after
   exactly the attempts its kind deserves; the walk returns nothing, so no landing asset can
   write a smaller file (how a refused walk keeps the previous raw file byte for byte:
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -37,12 +39,14 @@ from connectors.erp_api.client import (
     ErpApiAuthError,
     ErpApiCallError,
     ErpApiClient,
+    ErpApiError,
     ErpApiPagingError,
     ErpApiSettings,
 )
 from connectors.erp_files import ErpFileRejected, load_mappings, read_erp_file
 from connectors.rate_limit import RateLimiter
 from connectors.retry import RetryPolicy
+from connectors.sandbox_defaults import LINGXING_SANDBOX_PATH
 from connectors.tiktok_ads import (
     TikTokAdsApiError,
     TikTokAdsClient,
@@ -52,12 +56,14 @@ from connectors.tiktok_ads import (
 from connectors.tiktok_shop import (
     TikTokShopApiError,
     TikTokShopClient,
+    TikTokShopError,
     TikTokShopResponseError,
     TikTokShopSettings,
 )
 from sandbox.erp_exports import BROKEN_CASES, BrokenErpFile, write_broken_erp_files
 from sandbox.generator import DatasetConfig, generate_dataset
 from tests.canned_http import Answer, canned_api, envelope, json_answer
+from tests.conftest import sandbox_running
 
 ATTEMPTS = 3
 FAST = RetryPolicy(max_attempts=ATTEMPTS, base_delay=0.001, max_delay=0.005)
@@ -902,3 +908,75 @@ def test_a_broken_erp_export_is_rejected_whole_naming_file_row_and_column(
     assert "nothing was loaded" in report
     if expected.row is not None:
         assert f"row {expected.row}, column {expected.column}" in report
+
+
+# The same clients against the sandbox, where one of its fault knobs already produces the
+# case over real HTTP: every answer a 5xx (HTML 502 or a 500 envelope; the ads emulator's
+# system codes), and every body cut short mid-answer with the connection dropped (which the
+# canned server, sending whole bodies, cannot do). A small dataset keeps each start short.
+SANDBOX_KNOBS = {
+    "every_answer_a_server_fault": {"fault_rate": 1.0},
+    "every_body_cut_short_in_transit": {"truncate_rate": 1.0},
+}
+
+
+def _shop_log(sandbox) -> list:
+    return sandbox.request_log
+
+
+def _ads_log(sandbox) -> list:
+    return sandbox.ads_request_log
+
+
+def _erp_log(sandbox) -> list:
+    return sandbox.lingxing_api.request_log
+
+
+# case -> (knob, client call, error, what the message names, the emulator's request log, path)
+KNOB_CASES = {
+    "shop_server_faults": (
+        "every_answer_a_server_fault", shop_orders, TikTokShopError,
+        (f"POST {SHOP_SEARCH}", "HTTP 50"), _shop_log, SHOP_SEARCH,
+    ),
+    "ads_server_faults": (
+        "every_answer_a_server_fault", ads_campaigns, TikTokAdsApiError,
+        (ADS_CAMPAIGNS, f"advertiser {ADVERTISER}", "request_id 2"), _ads_log, ADS_CAMPAIGNS,
+    ),
+    "erp_server_faults": (
+        "every_answer_a_server_fault", erp_orders, ErpApiError,
+        (f"POST {ERP_TOKEN}", "HTTP 502"), _erp_log, ERP_TOKEN,
+    ),
+    "shop_bodies_cut_short": (
+        "every_body_cut_short_in_transit", shop_orders, TikTokShopError,
+        (f"POST {SHOP_SEARCH} page 1", "dropped the connection mid-answer"), _shop_log, SHOP_SEARCH,
+    ),
+    "erp_bodies_cut_short": (
+        "every_body_cut_short_in_transit", erp_orders, ErpApiError,
+        (f"POST {ERP_TOKEN}", "dropped the connection mid-answer"), _erp_log, ERP_TOKEN,
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def knob_sandboxes():
+    with ExitStack() as stack:
+        yield {
+            name: stack.enter_context(
+                sandbox_running(start_date=date(2026, 11, 19), orders_per_shop_day=2, **knobs)
+            )
+            for name, knobs in SANDBOX_KNOBS.items()
+        }
+
+
+@pytest.mark.parametrize("case", KNOB_CASES)
+def test_an_api_failing_on_every_attempt_through_a_sandbox_knob_is_an_error_naming_it(
+    knob_sandboxes, case
+):
+    knob, call, error, names, request_log, path = KNOB_CASES[case]
+    sandbox = knob_sandboxes[knob]
+    with pytest.raises(error) as caught:
+        call(sandbox.base_url + (LINGXING_SANDBOX_PATH if call is erp_orders else ""))
+    message = str(caught.value)
+    missing = [part for part in names if part not in message]
+    assert not missing, f"{missing} not in: {message}"
+    assert sum(1 for _, sent, *_ in request_log(sandbox) if sent.endswith(path)) == ATTEMPTS
