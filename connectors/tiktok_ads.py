@@ -32,7 +32,7 @@ from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -492,7 +492,7 @@ class _Request:
 
     @property
     def where(self) -> str:
-        """ " (page 2, advertiser 7000...)": what locates an answer that carries no request id."""
+        """What locates an answer that carries no request id: " (page 2, advertiser 7000...)"."""
         parts = [f"page {self.params['page']}"] if "page" in self.params else []
         parts += [f"advertiser {self.advertiser_id}"] if self.advertiser_id else []
         return f" ({', '.join(parts)})" if parts else ""
@@ -1111,8 +1111,12 @@ class TikTokAdsClient(SessionOwner):
         base_url = self.settings.base_url
         error = TikTokAdsUnreachableError(
             f"The TikTok Ads API at {base_url} {what} (GET {request.path}, "
-            f"{self.retry.max_attempts} attempt(s), last: {reason}). Start the local sandbox with "
-            f"`linkstar sandbox`, or set {ENV_BASE_URL} to the real API ({PRODUCTION_BASE_URL}).",
+            f"{self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(
+                what,
+                f"Start the local sandbox with `linkstar sandbox`, or set {ENV_BASE_URL} to the "
+                f"real API ({PRODUCTION_BASE_URL}).",
+            ),
             base_url,
             request.path,
         )

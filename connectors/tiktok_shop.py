@@ -33,7 +33,7 @@ from connectors.tiktok_shop_token import (
     PRODUCTION_AUTH_BASE_URL,
     refresh_access_token,
 )
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -767,8 +767,12 @@ class TikTokShopClient(SessionOwner):
         base_url = self.settings.base_url
         error = TikTokShopUnreachableError(
             f"The TikTok Shop API at {base_url} {what} ({request.endpoint}, "
-            f"{self.retry.max_attempts} attempt(s), last: {reason}). Start the local sandbox with "
-            f"`linkstar sandbox`, or set {ENV_BASE_URL} to the real API ({PRODUCTION_BASE_URL}).",
+            f"{self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(
+                what,
+                f"Start the local sandbox with `linkstar sandbox`, or set {ENV_BASE_URL} to the "
+                f"real API ({PRODUCTION_BASE_URL}).",
+            ),
             base_url,
             request.method,
             request.path,

@@ -28,7 +28,7 @@ from connectors.paging import PageWalk, records_problem
 from connectors.rate_limit import RateLimiter, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -544,8 +544,8 @@ class ErpApiClient(SessionOwner):
     def _no_answer(self, path: str, reason: str, what: str) -> RetryableError:
         error = ErpApiUnreachableError(
             f"The ERP API ({self.settings.vendor}) at {self.settings.base_url} {what} "
-            f"(POST {path}, {self.retry.max_attempts} attempt(s), last: {reason}). Check "
-            f"{ENV_BASE_URL}, or unset it to run without the ERP API."
+            f"(POST {path}, {self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(what, f"Check {ENV_BASE_URL}, or unset it to run without the ERP API.")
         )
         return RetryableError(reason, error)
 

@@ -948,11 +948,13 @@ KNOB_CASES = {
     ),
     "shop_bodies_cut_short": (
         "every_body_cut_short_in_transit", shop_orders, TikTokShopError,
-        (f"POST {SHOP_SEARCH} page 1", "dropped the connection mid-answer"), _shop_log, SHOP_SEARCH,
+        (f"POST {SHOP_SEARCH} page 1", "dropped the connection mid-answer", "did not arrive whole"),
+        _shop_log, SHOP_SEARCH,
     ),
     "erp_bodies_cut_short": (
         "every_body_cut_short_in_transit", erp_orders, ErpApiError,
-        (f"POST {ERP_TOKEN}", "dropped the connection mid-answer"), _erp_log, ERP_TOKEN,
+        (f"POST {ERP_TOKEN}", "dropped the connection mid-answer", "did not arrive whole"),
+        _erp_log, ERP_TOKEN,
     ),
 }  # fmt: skip
 

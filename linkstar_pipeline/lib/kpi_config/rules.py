@@ -334,8 +334,8 @@ def _target_rules(config: KpiConfig, org: _Org, refs: References) -> list[str]:
 
 
 def _overlapping_targets(config: KpiConfig) -> list[str]:
-    """Two targets for the same unit and KPI in the same month: which one scores is not
-    defined (both would land and the daily target would count twice)."""
+    """Two targets for the same unit and KPI in the same month: which one the month is scored
+    on is not defined (both would land as target lines of that unit, KPI and month)."""
     lines: dict[tuple[str, str, str], list] = defaultdict(list)
     for target in config.targets:
         lines[(target.scope, target.scope_id, target.kpi)].append(target)
