@@ -10,7 +10,9 @@ Three families, one parametrized test each:
   the connection dropped). Each must raise the client's typed error naming
   the endpoint (and page, request id, advertiser or URL where the answer carries one), after
   exactly the attempts its kind deserves; the walk returns nothing, so no landing asset can
-  write a smaller file (how a refused walk keeps the previous raw file byte for byte:
+  write a smaller file. Five of the cases also run through the real TikTok Shop orders asset
+  (seven in-process Dagster runs, one home): it fails naming the page and the partition's
+  previous raw file stays byte for byte (the other clients' assets:
   tests/integration/test_refused_pages_keep_raw_files.py).
 - KPI configuration: copies of kpi_config/ with one edit, checked by `linkstar kpi-config
   check` itself: exit 1, "nothing would be loaded", and a problem naming file:line and the
@@ -123,7 +125,12 @@ def ecb_history(base_url: str) -> list:
 
 
 def _orders(*ids: str) -> list[dict]:
-    return [{"id": order_id, "status": "AWAITING_SHIPMENT"} for order_id in ids]
+    """Orders with the fields the landing checks, updated on the day the walks ask for."""
+    return [
+        {"id": order_id, "status": "AWAITING_SHIPMENT", "create_time": DAY_START,
+         "update_time": DAY_START + int(order_id)}
+        for order_id in ids
+    ]  # fmt: skip
 
 
 def _campaigns(*ids: str) -> list[dict]:
@@ -982,3 +989,69 @@ def test_an_api_failing_on_every_attempt_through_a_sandbox_knob_is_an_error_nami
     missing = [part for part in names if part not in message]
     assert not missing, f"{missing} not in: {message}"
     assert sum(1 for _, sent, *_ in request_log(sandbox) if sent.endswith(path)) == ATTEMPTS
+
+
+# A refused walk inside the real landing asset: the orders asset fails naming the page, and
+# the partition's raw file landed before stays byte for byte (not a smaller file). One home
+# and one good landing serve every case; each case is one more run of the asset.
+LANDING_CASES = (
+    "shop_truncated_json_on_page_2",
+    "shop_data_missing",
+    "shop_records_not_objects",
+    "shop_page_token_changes_while_records_repeat",
+    "shop_missing_scope",
+)
+SHOP_ID = "7494000000000000001"
+
+
+def _good_orders_pages() -> tuple[Answer, ...]:
+    return (
+        _shop_page(_orders("1", "2"), token="t2", total=3, request_id="good-1"),
+        _shop_page(_orders("3"), total=3, request_id="good-2"),
+    )
+
+
+def test_a_refused_answer_fails_the_landing_and_keeps_the_raw_file_byte_for_byte(
+    linkstar_home, monkeypatch
+):
+    import dagster as dg
+
+    from connectors.sandbox_defaults import sandbox_environment
+    from linkstar_pipeline.defs.tiktok_shop.assets import orders, shops
+    from linkstar_pipeline.defs.tiktok_shop.resources import TikTokShopApiResource
+    from linkstar_pipeline.lib.raw_landing import raw_file_path, read_raw_pages
+
+    day = "2026-11-18"
+    resources = {
+        "tiktok_shop": TikTokShopApiResource(
+            max_attempts=ATTEMPTS, backoff_base_seconds=0.001, backoff_max_seconds=0.005
+        )
+    }
+    with canned_api() as api:
+        for name, value in sandbox_environment(api.base_url).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND", "0")
+        api.serve("/authorization/202309/shops", envelope(
+            {"shops": [{"id": SHOP_ID, "region": "GB", "cipher": "shop-cipher", "name": "s"}]},
+            request_id="shops",
+        ))  # fmt: skip
+        api.serve(SHOP_SEARCH, *_good_orders_pages())
+        assert dg.materialize([shops], resources=resources).success
+        assert dg.materialize([shops, orders], selection=[orders], partition_key=day,
+                              resources=resources).success  # fmt: skip
+        path = raw_file_path(linkstar_home / "raw", "tiktok_shop", "orders", day)
+        good = path.read_bytes()
+        assert [page.request_id for page in read_raw_pages(path)] == ["good-1", "good-2"]
+
+        for case in LANDING_CASES:
+            spec = API_CASES[case]
+            api.serve(SHOP_SEARCH, *spec.answers[SHOP_SEARCH])
+            result = dg.materialize([shops, orders], selection=[orders], partition_key=day,
+                                    resources=resources, raise_on_error=False)  # fmt: skip
+            assert not result.success, case
+            [failure] = result.get_step_failure_events()
+            error = failure.step_failure_data.error
+            message = error.cause.message if error.cause else error.message
+            missing = [part for part in spec.names if part not in message]
+            assert not missing, f"{case}: {missing} not in {message}"
+            assert path.read_bytes() == good, case
