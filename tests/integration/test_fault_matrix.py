@@ -1,17 +1,18 @@
 """The fault matrix: malformed input of every kind, each refused with a message that names
 where it came from, and nothing of it kept (issue 16). Cheap cases only, run every time.
 
-Three families, one parametrized test each:
+Three families (a parametrized test each; API answers have two more, named below):
 - API answers: the real TikTok Shop, TikTok Ads, Lingxing ERP and ECB clients over real HTTP
   on 127.0.0.1, against `tests/canned_http.py` serving exactly the crafted answer (a body cut
   short, HTML with 200, a top-level array, 503/429 on every attempt, envelope error codes,
   pages without their list or repeating their records); and against the sandbox where one
   of its fault knobs already produces the case (every answer a 5xx, every body cut short with
-  the connection dropped). Each must raise the client's typed error naming
-  the endpoint (and page, request id, advertiser or URL where the answer carries one), after
-  exactly the attempts its kind deserves; the walk returns nothing, so no landing asset can
-  write a smaller file. Five of the cases also run through the real TikTok Shop orders asset
-  (seven in-process Dagster runs, one home): it fails naming the page and the partition's
+  the connection dropped: `test_an_api_failing_on_every_attempt_through_a_sandbox_knob...`).
+  Each must raise the client's typed error naming the endpoint (and page, request id,
+  advertiser or URL where the answer carries one), after exactly the attempts its kind
+  deserves; the walk returns nothing, so no landing asset can write a smaller file. Five of the cases also run through the real TikTok Shop orders asset
+  (`test_a_refused_answer_fails_the_landing...`: seven in-process Dagster runs, one home, the
+  one part of this file that is not instant): it fails naming the page and the partition's
   previous raw file stays byte for byte (the other clients' assets:
   tests/integration/test_refused_pages_keep_raw_files.py).
 - KPI configuration: copies of kpi_config/ with one edit, checked by `linkstar kpi-config
