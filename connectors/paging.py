@@ -2,11 +2,13 @@
 (page numbers) and ERP (offsets) clients.
 
 1. A page must carry its list. A page whose envelope promises records (`total_count: 175`,
-   or a next page) but holds no list, or something other than a list, is refused: taken as
-   an empty page it would land fewer records and replace a good raw file with a smaller one.
-   The references describe the list on every list answer; a page may still leave it out (or
-   send null) where nothing is owed: the last page, once the reported total (if any) has
-   arrived, as an empty result (total 0) is.
+   or a next page) but holds no list, or something other than a list, or a list whose
+   records are not objects, is refused: taken as an empty page it would land fewer records
+   and replace a good raw file with a smaller one. The references describe the list on every
+   list answer; a page may still leave it out (or send null) where nothing is owed: the last
+   page, once the reported total (if any) has arrived, as an empty result (total 0) is. A
+   first page with no `data` at all owes nothing by these rules yet says nothing either
+   (not even a total of 0): it is refused too.
 2. A walk must make progress. A page that brings no record not already seen, or more pages
    than the largest reported total allows (plus a margin, as records updated mid-walk may
    come round again), means the server is looping: a page token that changes on every page
@@ -71,9 +73,14 @@ class PageWalk:
         whether the page points to a next one. Call it before `take`; a problem here may be
         worth another try of the same page, like a body cut short in transit.
         """
+        if not data and self.pages == 0:
+            return (
+                f"no `data` (no `{list_key}` list, no total, no next page) on the first page: "
+                "an empty result still says so"
+            )
         value = data.get(list_key)
         if isinstance(value, list):
-            return ""
+            return records_problem(value, list_key)
         if value is not None:
             return f"`{list_key}` is a JSON {_json_type(value)}, not a list"
         owed = self._owed(total, more)
@@ -118,6 +125,15 @@ class PageWalk:
         if total is not None and self.records < total:
             return f"the reported total is {total} and {self.records} arrived before this page"
         return ""
+
+
+def records_problem(records: Sequence[Any], list_key: str) -> str:
+    """What is wrong with a page's records ("" if nothing): each must be a JSON object; a
+    list of ids or of rows as arrays is not what the endpoint is described to send."""
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            return f"`{list_key}`[{index}] is a JSON {_json_type(record)}, not an object"
+    return ""
 
 
 def _digest(record: Any) -> bytes:

@@ -32,7 +32,7 @@ from connectors.paging import PageWalk, reported_total
 from connectors.rate_limit import RateLimiter, rate_from_env, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -489,6 +489,13 @@ class _Request:
     advertiser_id: str | None
     method: str = "GET"
     body: Mapping[str, Any] | None = None  # JSON body of POST calls
+
+    @property
+    def where(self) -> str:
+        """What locates an answer that carries no request id: " (page 2, advertiser 7000...)"."""
+        parts = [f"page {self.params['page']}"] if "page" in self.params else []
+        parts += [f"advertiser {self.advertiser_id}"] if self.advertiser_id else []
+        return f" ({', '.join(parts)})" if parts else ""
 
 
 class _RateLimitFloor:
@@ -1104,8 +1111,12 @@ class TikTokAdsClient(SessionOwner):
         base_url = self.settings.base_url
         error = TikTokAdsUnreachableError(
             f"The TikTok Ads API at {base_url} {what} (GET {request.path}, "
-            f"{self.retry.max_attempts} attempt(s), last: {reason}). Start the local sandbox with "
-            f"`linkstar sandbox`, or set {ENV_BASE_URL} to the real API ({PRODUCTION_BASE_URL}).",
+            f"{self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(
+                what,
+                f"Start the local sandbox with `linkstar sandbox`, or set {ENV_BASE_URL} to the "
+                f"real API ({PRODUCTION_BASE_URL}).",
+            ),
             base_url,
             request.path,
         )
@@ -1121,7 +1132,8 @@ class TikTokAdsClient(SessionOwner):
             else ""
         )
         return TikTokAdsResponseError(
-            f"TikTok Ads GET {request.path} answered HTTP {status} with {problem}, not the "
+            f"TikTok Ads {request.method} {request.path}{request.where} answered HTTP {status} "
+            f"with {problem}, not the "
             f"expected JSON envelope; body starts {snippet!r}. Check {ENV_BASE_URL} points at "
             f"the TikTok API for Business host.{hint}",
             request.path,
@@ -1138,8 +1150,9 @@ class TikTokAdsClient(SessionOwner):
             return {}
         if not isinstance(data, dict):
             raise TikTokAdsResponseError(
-                f"TikTok Ads GET {request.path} (HTTP {status}, request_id {request_id or 'none'}) "
-                f"returned `data` as {type(data).__name__}, expected a JSON object.",
+                f"TikTok Ads {request.method} {request.path}{request.where} (HTTP {status}, "
+                f"request_id {request_id or 'none'}) returned `data` as {type(data).__name__}, "
+                "expected a JSON object.",
                 request.path,
                 status,
                 request_id,
@@ -1233,8 +1246,10 @@ def _total_pages(response: AdsResponse) -> int:
     total = response.page_info.get("total_page")
     if isinstance(total, bool) or not isinstance(total, int) or total < 0:
         raise TikTokAdsResponseError(
-            f"TikTok Ads GET {response.endpoint} (request_id {response.request_id or 'none'}) "
-            f"returned page_info.total_page {total!r}, expected a whole number.",
+            f"TikTok Ads GET {response.endpoint} page {response.params.get('page', '-')} "
+            f"(advertiser {response.advertiser_id or '-'}, request_id "
+            f"{response.request_id or 'none'}) returned page_info.total_page {total!r}, expected "
+            "a whole number: the page says nothing of how many pages there are.",
             response.endpoint,
             response.http_status,
             response.request_id,

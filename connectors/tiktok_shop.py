@@ -33,7 +33,7 @@ from connectors.tiktok_shop_token import (
     PRODUCTION_AUTH_BASE_URL,
     refresh_access_token,
 )
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -304,10 +304,13 @@ class _Request:
     # The path as documented when it carries an id (`.../statements/{statement_id}/...`):
     # limits are per endpoint, so one bucket serves every statement.
     path_template: str | None = None
+    # Which page of a walk this is ("page 2 (page_token 'x')"), named in its errors: an answer
+    # that is not an envelope carries no request id, so the page is what locates it.
+    page: str = ""
 
     @property
     def endpoint(self) -> str:
-        return f"{self.method} {self.path}"
+        return f"{self.method} {self.path}" + (f" {self.page}" if self.page else "")
 
     @property
     def rate_limit_key(self) -> str:
@@ -542,7 +545,10 @@ class TikTokShopClient(SessionOwner):
             params_now = {**(params or {}), "page_size": str(page_size)}
             if token:
                 params_now["page_token"] = token
-            request = _Request(method, path, params_now, body_bytes, shop_cipher, path_template)
+            page = f"page {walk.pages + 1} (page_token {token[:80] or 'none'!r})"
+            request = _Request(
+                method, path, params_now, body_bytes, shop_cipher, path_template, page
+            )
             response, records = self._page(request, walk, list_key, token)
             yield response
             next_token = _next_page_token(response)
@@ -761,8 +767,12 @@ class TikTokShopClient(SessionOwner):
         base_url = self.settings.base_url
         error = TikTokShopUnreachableError(
             f"The TikTok Shop API at {base_url} {what} ({request.endpoint}, "
-            f"{self.retry.max_attempts} attempt(s), last: {reason}). Start the local sandbox with "
-            f"`linkstar sandbox`, or set {ENV_BASE_URL} to the real API ({PRODUCTION_BASE_URL}).",
+            f"{self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(
+                what,
+                f"Start the local sandbox with `linkstar sandbox`, or set {ENV_BASE_URL} to the "
+                f"real API ({PRODUCTION_BASE_URL}).",
+            ),
             base_url,
             request.method,
             request.path,

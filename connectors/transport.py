@@ -17,6 +17,18 @@ from connectors.retry import RetryableError
 
 # (reason for the retry log, what happened in words) -> the client's retryable error
 NoAnswer = Callable[[str, str], RetryableError]
+UNREACHABLE = "could not be reached"
+# What to do when the API WAS reached but its answer never arrived whole (a read timeout, a
+# connection dropped mid-answer): checking the URL or starting a sandbox would not help.
+CUT_OFF_HINT = (
+    "It was reached, but its answer did not arrive whole: try again later; if it persists, "
+    "report it with the time of the run."
+)
+
+
+def no_answer_hint(what: str, unreachable_hint: str) -> str:
+    """The client's own hint (check the URL, start the sandbox) only when nothing answered."""
+    return unreachable_hint if what == UNREACHABLE else CUT_OFF_HINT
 
 
 def send(
@@ -31,10 +43,10 @@ def send(
     try:
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.exceptions.ConnectTimeout:
-        raise no_answer("connect timeout", "could not be reached") from None
+        raise no_answer("connect timeout", UNREACHABLE) from None
     except requests.exceptions.Timeout:
         raise no_answer("read timeout", f"gave no answer within {timeout:g}s") from None
     except requests.exceptions.ChunkedEncodingError:
         raise no_answer("connection dropped", "dropped the connection mid-answer") from None
     except requests.exceptions.ConnectionError as err:
-        raise no_answer(type(err).__name__, "could not be reached") from None
+        raise no_answer(type(err).__name__, UNREACHABLE) from None

@@ -24,11 +24,11 @@ import requests
 
 from connectors.envelope import looks_truncated, read_json_body
 from connectors.erp_api import lingxing
-from connectors.paging import PageWalk
+from connectors.paging import PageWalk, records_problem
 from connectors.rate_limit import RateLimiter, shared_limiter
 from connectors.retry import RetryableError, RetryPolicy, run_with_retries
 from connectors.session import SessionOwner
-from connectors.transport import send
+from connectors.transport import no_answer_hint, send
 
 logger = logging.getLogger(__name__)
 
@@ -222,6 +222,14 @@ def _codes(raw: str) -> tuple[int, ...]:
         raise ErpApiConfigError(
             f"{ENV_PLATFORM_CODES}={raw!r} must be comma-separated integers"
         ) from None
+
+
+def _page_problem(listed: tuple[int, list[Any]] | None) -> str:
+    """What is wrong with a list answer's (total, rows) ("" if nothing)."""
+    if listed is None:
+        return "a success answer without a total and a list of rows"
+    problem = records_problem(listed[1], "list")
+    return f"a success answer whose {problem}" if problem else ""
 
 
 # ----------------------------------------------------------------------------- response
@@ -437,23 +445,26 @@ class ErpApiClient(SessionOwner):
         code = None if envelope is None else self.adapter.parse_code(envelope.get("code"))
         status = http.status_code
         if envelope is None or code is None or not self.adapter.is_success(code):
-            error = self._error(ErpApiCallError, path, status, envelope, code, text, problem)
+            error = self._error(
+                ErpApiCallError, path, status, envelope, code, text, problem, offset
+            )
             raise self._maybe_retryable(error, status, code, problem)
         listed = self.adapter.total_and_rows(envelope)
         request_id = self.adapter.request_id_of(envelope)
-        if listed is None:
+        problem = _page_problem(listed)
+        if problem:
             # Like a body cut short: worth another try, then an error naming the page.
             error = ErpApiCallError(
                 self.settings.vendor,
                 f"POST {path}",
                 code,
-                f"the page at offset {offset} is a success answer without a total and a list "
-                f"of rows, refused rather than taken as empty; check {ENV_VENDOR} matches the "
-                f"ERP at {ENV_BASE_URL}",
+                f"the page at offset {offset} is {problem}, refused rather than taken as empty; "
+                f"check {ENV_VENDOR} matches the ERP at {ENV_BASE_URL}",
                 request_id,
                 status,
             )
             raise RetryableError(f"page without its list, request_id {request_id}", error)
+        assert listed is not None
         total, rows = listed
         logger.debug(
             "ERP API %s offset=%d -> %d/%d rows request_id=%s attempt=%d",
@@ -501,10 +512,14 @@ class ErpApiClient(SessionOwner):
         code: int | None,
         text: str,
         problem: str,
+        offset: int | None = None,
     ) -> ErpApiCallError:
+        """`offset` names the page of a list call: a body that is not an envelope carries no
+        request id, so the page is what locates it."""
         if envelope is None:
             snippet = self._redact(text)[:_SNIPPET_CHARS]
-            message = f"answered with {problem}; body starts {snippet!r}"
+            page = "" if offset is None else f"the page at offset {offset} "
+            message = f"{page}answered with {problem}; body starts {snippet!r}"
             return kind(self.settings.vendor, f"POST {path}", None, message, "", status)
         message = self._redact(self.adapter.message_of(envelope))
         hint = self.adapter.next_step(code) if code is not None else ""
@@ -529,8 +544,8 @@ class ErpApiClient(SessionOwner):
     def _no_answer(self, path: str, reason: str, what: str) -> RetryableError:
         error = ErpApiUnreachableError(
             f"The ERP API ({self.settings.vendor}) at {self.settings.base_url} {what} "
-            f"(POST {path}, {self.retry.max_attempts} attempt(s), last: {reason}). Check "
-            f"{ENV_BASE_URL}, or unset it to run without the ERP API."
+            f"(POST {path}, {self.retry.max_attempts} attempt(s), last: {reason}). "
+            + no_answer_hint(what, f"Check {ENV_BASE_URL}, or unset it to run without the ERP API.")
         )
         return RetryableError(reason, error)
 

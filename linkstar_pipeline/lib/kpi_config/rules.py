@@ -312,6 +312,7 @@ def _target_rules(config: KpiConfig, org: _Org, refs: References) -> list[str]:
             )
         if target.month_to and target.month_to < target.month_from:
             problems.append(f"{target.at}: `to` {target.month_to} is before `from`")
+    problems += _overlapping_targets(config)
     for transition in config.transitions:
         if transition.scope_id not in org.ids(transition.scope):
             problems.append(
@@ -333,6 +334,28 @@ def _target_rules(config: KpiConfig, org: _Org, refs: References) -> list[str]:
         problems.append(
             f"incentives.yml:1 (currency): currency '{config.incentive_currency}' has no FX rates"
         )
+    return problems
+
+
+def _overlapping_targets(config: KpiConfig) -> list[str]:
+    """Two targets for the same unit and KPI in the same month: which one the month is scored
+    on is not defined (both would land as target lines of that unit, KPI and month)."""
+    lines: dict[tuple[str, str, str], list] = defaultdict(list)
+    for target in config.targets:
+        lines[(target.scope, target.scope_id, target.kpi)].append(target)
+    problems = []
+    for (scope, scope_id, kpi), targets in lines.items():
+        ordered = sorted(targets, key=lambda t: t.month_from)
+        for earlier, later in pairwise(ordered):
+            if _overlaps(earlier.month_from, earlier.month_to, later.month_from, later.month_to):
+                month_before = (later.month_from - timedelta(days=1)).strftime("%Y-%m")
+                problems.append(
+                    f"{later.at}: overlapping targets for {scope} '{scope_id}' and KPI '{kpi}': "
+                    f"'{earlier.target_id}' from {earlier.month_from:%Y-%m} (to "
+                    f"{f'{earlier.month_to:%Y-%m}' if earlier.month_to else 'open'}) and "
+                    f"'{later.target_id}' from {later.month_from:%Y-%m}; set `to: "
+                    f"{month_before}` on the earlier one"
+                )
     return problems
 
 

@@ -62,7 +62,9 @@ def client(session: ScriptedSession, clock=lambda: 1_800_000_000.0) -> ErpApiCli
     )
 
 
-def page(total: int, rows: list) -> Answer:
+def page(total: int, numbers: list[int]) -> Answer:
+    """A list page whose rows are objects numbered `numbers` (rows are JSON objects)."""
+    rows = [{"n": number} for number in numbers]
     return Answer(
         200,
         {
@@ -96,7 +98,7 @@ def test_paging_sends_offset_and_length_and_stops_at_total():
     pages = list(client(session).pages("/pb/mp/order/v2/list", {"date_type": "update_time"}))
     bodies = [json.loads(call["data"]) for call in session.calls]
     assert [(b["offset"], b["length"]) for b in bodies] == [(0, 2), (2, 2)]
-    assert [p.rows for p in pages] == [[1, 2], [3]]
+    assert [[row["n"] for row in p.rows] for p in pages] == [[1, 2], [3]]
     assert all(
         "sign" in call["params"] and "access_token" in call["params"] for call in session.calls
     )
@@ -105,7 +107,7 @@ def test_paging_sends_offset_and_length_and_stops_at_total():
 def test_a_body_cut_short_is_retried():
     session = ScriptedSession([Answer(200, b'{"code": 0, "da'), page(1, [1])])
     pages = list(client(session).pages("/pb/mp/order/v2/list", {}))
-    assert pages[0].attempts == 2 and pages[0].rows == [1]
+    assert pages[0].attempts == 2 and pages[0].rows == [{"n": 1}]
 
 
 def test_errors_name_vendor_endpoint_code_and_request_id_but_never_the_secret():

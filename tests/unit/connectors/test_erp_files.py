@@ -1,4 +1,5 @@
-"""The ERP file reader on the sandbox's sample exports, on broken files and on tricky headers.
+"""The ERP file reader on the sandbox's sample exports, on broken files and on tricky headers
+(the sandbox's set of broken exports is in tests/integration/test_fault_matrix.py).
 
 Every expected row comes from the export writer's ground truth (`sandbox.erp_exports`),
 computed in plain Python from the generated orders, never from the reader under test.
@@ -24,7 +25,6 @@ from connectors.erp_files import (
     read_erp_file,
 )
 from sandbox.erp_exports import (
-    BROKEN_CASES,
     CSV_GB18030,
     CSV_UTF8_BOM,
     FILE_FORMATS,
@@ -32,7 +32,6 @@ from sandbox.erp_exports import (
     VENDORS,
     XLSX,
     erp_export_truth,
-    write_broken_erp_files,
     write_erp_exports,
 )
 from sandbox.generator import DatasetConfig, generate_dataset
@@ -62,12 +61,6 @@ def exports(dataset, tmp_path_factory):
         write_erp_exports(dataset, folder, AS_OF, formats=formats)
         written[file_format] = (folder, erp_export_truth(dataset, AS_OF, formats=formats))
     return written
-
-
-@pytest.fixture(scope="module")
-def broken(dataset, tmp_path_factory):
-    files = write_broken_erp_files(dataset, tmp_path_factory.mktemp("broken"), AS_OF)
-    return {b.case: b for b in files}
 
 
 def _csv(tmp_path: Path, text: str, name: str = "orders.csv") -> Path:
@@ -163,27 +156,8 @@ def test_inventory_without_a_date_anywhere_is_rejected(mappings, tmp_path):
 
 
 # ------------------------------------------------------------------- broken files
-
-
-def test_every_broken_case_is_written(broken):
-    assert set(broken) == set(BROKEN_CASES)
-
-
-@pytest.mark.parametrize("case", BROKEN_CASES)
-def test_a_broken_file_is_rejected_with_a_problem_naming_file_row_and_column(
-    broken, mappings, case
-):
-    expected = broken[case]
-    rejection = _rejection(expected.path, mappings)
-    assert rejection.file == str(expected.path)
-    places = [(p.file, p.row, p.column) for p in rejection.problems]
-    assert (str(expected.path), expected.row, expected.column) in places
-    problem = rejection.problems[places.index((str(expected.path), expected.row, expected.column))]
-    assert expected.message_part in problem.message
-    report = str(rejection)
-    assert str(expected.path) in report and expected.message_part in report
-    if expected.row is not None:
-        assert f"row {expected.row}, column {expected.column}" in report
+# The sandbox's broken exports (`BROKEN_CASES`) are in the fault matrix:
+# tests/integration/test_fault_matrix.py::test_a_broken_erp_export_is_rejected_whole_naming_file_row_and_column
 
 
 def test_a_legacy_xls_renamed_xlsx_says_so(mappings, tmp_path):
@@ -232,8 +206,9 @@ def test_an_id_excel_rounded_to_a_float_is_rejected_in_a_workbook(mappings, tmp_
     assert "rounded to 15 digits" in rejection.problems[0].message
 
 
-def test_rejections_survive_pickling_for_multiprocess_runs(broken, mappings):
-    rejection = _rejection(broken["bad_money"].path, mappings)
+def test_rejections_survive_pickling_for_multiprocess_runs(mappings, tmp_path):
+    text = f"{ORDERS_HEADER}\r\n5700000000000000001,XM1,A-1,1,2026-11-05 10:00:00,约15元\r\n"
+    rejection = _rejection(_csv(tmp_path, text), mappings)
     again = pickle.loads(pickle.dumps(rejection))
     assert again.problems == rejection.problems and str(again) == str(rejection)
 

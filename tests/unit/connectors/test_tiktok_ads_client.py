@@ -234,9 +234,10 @@ def envelope(code: int = 0, data: dict | None = None, message: str = "OK") -> re
     return http(200, {"code": code, "message": message, "request_id": f"rid-{code}", "data": data})
 
 
-def page(rows: list, number: int, total_page: int) -> requests.Response:
+def page(numbers: list[int], number: int, total_page: int) -> requests.Response:
+    """Page `number` whose rows are objects numbered `numbers` (rows are JSON objects)."""
     info = {"page": number, "page_size": 2, "total_number": 99, "total_page": total_page}
-    return envelope(0, {"list": rows, "page_info": info})
+    return envelope(0, {"list": [{"n": n} for n in numbers], "page_info": info})
 
 
 class ScriptedSession:
@@ -270,7 +271,7 @@ def scripted(answers: list, **kwargs) -> tuple[TikTokAdsClient, ScriptedSession,
 def test_pages_follow_page_info_and_send_the_token_header_without_redirects():
     client, session, _ = scripted([page([1, 2], 1, 3), page([3, 4], 2, 3), page([5], 3, 3)])
     pages = list(client.iter_ads(ADVERTISER))
-    assert [row for p in pages for row in p.rows] == [1, 2, 3, 4, 5]
+    assert [row["n"] for p in pages for row in p.rows] == [1, 2, 3, 4, 5]
     assert [s.params["page"] for s in session.sent] == ["1", "2", "3"]
     assert session.sent[0].url == "https://ads.test/open_api/v1.3/ad/get/"
     assert all(s.headers == {"Access-Token": TOKEN} for s in session.sent)
