@@ -25,7 +25,7 @@ def test_every_day_matches_the_iso_calendar_and_the_configured_promotions(loaded
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         types = dict(
             warehouse.execute(
-                "select column_name, data_type from (describe marts.dim_dates)"
+                "select column_name, column_type from (describe marts.dim_dates)"
             ).fetchall()
         )
     assert {types[c] for c in ("date_day", "week_start", "month_start", "quarter_start")} == {
