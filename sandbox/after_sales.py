@@ -12,6 +12,10 @@ Life cycles (the 202309 `return_status` values):
   buyer gives up after approval (CANCEL).
 Cancellations: one per order cancelled after payment (the money goes back to the buyer);
 orders cancelled before payment never reach this endpoint (nothing to refund).
+
+Late refunds: a few delivered orders without a return get a refund-only request for one line
+4–38 days after the order, often past the return window, refunded within about two days: a
+change far beyond any ingestion look-back, for an order the pipeline loaded weeks before.
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ _RETURN_REASONS = {
         "Color or pattern not as expected",
     ),
 }
+# Share of delivered orders without a return request that get a late refund (see the module
+# docstring), the window it is requested in (days after the order) and its reasons.
+_LATE_REFUND_RATE = 0.02
+_LATE_REFUND_DAYS = (4, 38)
+_LATE_REFUND_REASONS = ("Item stopped working", "Parts missing after use")
 # Reasons for which the seller also refunds the shipping fee the buyer paid.
 _SHIPPING_REFUNDED_REASONS = frozenset(
     {"Package wasn't received", "Item damaged in transit", "Defective item"}
@@ -278,7 +287,7 @@ def build_after_sales(dataset: Dataset) -> AfterSales:
     cancellations = []
     for order in dataset.orders:
         if order.delivery_time is not None:
-            request = _maybe_return(seed, order)
+            request = _maybe_return(seed, order) or _maybe_late_refund(seed, order)
             if request is not None:
                 returns.append(request)
         elif order.cancel_time is not None and order.paid_time is not None:
@@ -339,6 +348,29 @@ def _maybe_return(seed: int, order: Order) -> ReturnRequest | None:
         return_reason=reason,
         steps=steps,
         refund_shipping_fee=shipping,
+    )
+
+
+def _maybe_late_refund(seed: int, order: Order) -> ReturnRequest | None:
+    """A refund-only request for one line, weeks after the order (its own random stream)."""
+    rng = random.Random(f"{seed}:{order.order_id}:late-refund")
+    if rng.random() >= _LATE_REFUND_RATE:
+        return None
+    assert order.delivery_time is not None
+    sellable = [li for li in order.line_items if not li.is_gift]
+    if not sellable:
+        return None
+    first, last = (order.create_time + days * DAY for days in _LATE_REFUND_DAYS)
+    created = rng.randint(max(first, order.delivery_time + 2 * HOUR), last)
+    approved = created + rng.randint(4 * HOUR, 30 * HOUR)
+    refunded = approved + rng.randint(HOUR, 24 * HOUR)
+    return ReturnRequest(
+        return_id=f"47{order.order_id[2:]}",
+        order=order,
+        return_type=REFUND_ONLY,
+        line_items=(rng.choice(sellable),),
+        return_reason=rng.choice(_LATE_REFUND_REASONS),
+        steps=((created, RETURN_PENDING), (approved, RETURN_APPROVED), (refunded, RETURN_COMPLETE)),
     )
 
 
