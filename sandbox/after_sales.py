@@ -12,6 +12,12 @@ Life cycles (the 202309 `return_status` values):
   buyer gives up after approval (CANCEL).
 Cancellations: one per order cancelled after payment (the money goes back to the buyer);
 orders cancelled before payment never reach this endpoint (nothing to refund).
+
+Late refunds: a few delivered orders get a refund-only request for PART of one line's price
+4–38 days after the order, often past the return window, refunded within about two days: a
+change far beyond any ingestion look-back, for an order the pipeline loaded weeks before. Of
+the orders that already had a return, many more get such a request for another line 1–8 days
+after the first: several requests on one order.
 """
 
 from __future__ import annotations
@@ -67,6 +73,16 @@ _RETURN_REASONS = {
         "Color or pattern not as expected",
     ),
 }
+# Share of delivered orders that get a late refund (see the module docstring) — higher where
+# the order already had a return, whose buyer comes back 1–8 days after that request — the
+# window it is requested in (days after the order), the share of the line's price it pays
+# (percent) and its reasons.
+_LATE_REFUND_RATE = 0.03
+_SECOND_REQUEST_RATE = 0.3
+_LATE_REFUND_DAYS = (4, 38)
+_SECOND_REQUEST_DAYS = (1, 8)
+_LATE_REFUND_SHARE = (20, 60)
+_LATE_REFUND_REASONS = ("Item stopped working", "Parts missing after use")
 # Reasons for which the seller also refunds the shipping fee the buyer paid.
 _SHIPPING_REFUNDED_REASONS = frozenset(
     {"Package wasn't received", "Item damaged in transit", "Defective item"}
@@ -84,6 +100,8 @@ class ReturnRequest:
     return_reason: str
     steps: tuple[tuple[int, str], ...]
     refund_shipping_fee: Decimal = ZERO
+    # A refund of part of one line's price (a goodwill or damage refund); None: full lines.
+    partial_refund: Decimal | None = None
 
     def __post_init__(self) -> None:
         times = [t for t, _ in self.steps]
@@ -91,6 +109,8 @@ class ReturnRequest:
             raise ValueError(f"return {self.return_id}: steps must start PENDING, in time order")
         if not self.line_items:
             raise ValueError(f"return {self.return_id}: a return names at least one line item")
+        if self.partial_refund is not None and len(self.line_items) != 1:
+            raise ValueError(f"return {self.return_id}: a partial refund is for one line")
 
     @property
     def create_time(self) -> int:
@@ -102,7 +122,10 @@ class ReturnRequest:
 
     @property
     def refund_subtotal(self) -> Decimal:
-        return sum((li.sale_price for li in self.line_items), ZERO)
+        return sum((self._line_refund(li) for li in self.line_items), ZERO)
+
+    def _line_refund(self, li: LineItem) -> Decimal:
+        return li.sale_price if self.partial_refund is None else self.partial_refund
 
     @property
     def refund_tax(self) -> Decimal:
@@ -160,7 +183,7 @@ class ReturnRequest:
         tax = ZERO
         if self.refund_subtotal:
             tax = quantize_money(
-                self.refund_tax * li.sale_price / self.refund_subtotal, self.currency
+                self.refund_tax * self._line_refund(li) / self.refund_subtotal, self.currency
             )
         return {
             "return_line_item_id": f"{self.return_id}{k:02d}",
@@ -168,7 +191,7 @@ class ReturnRequest:
             "sku_id": li.sku_id,
             "seller_sku": li.seller_sku,
             "product_name": li.product_name,
-            "refund_amount": self._refund_view(li.sale_price, ZERO, tax),
+            "refund_amount": self._refund_view(self._line_refund(li), ZERO, tax),
         }
 
     def _refund_view(self, subtotal: Decimal, shipping: Decimal, tax: Decimal) -> dict:
@@ -279,8 +302,8 @@ def build_after_sales(dataset: Dataset) -> AfterSales:
     for order in dataset.orders:
         if order.delivery_time is not None:
             request = _maybe_return(seed, order)
-            if request is not None:
-                returns.append(request)
+            late = _maybe_late_refund(seed, order, request)
+            returns.extend(r for r in (request, late) if r is not None)
         elif order.cancel_time is not None and order.paid_time is not None:
             cancellations.append(_cancellation(seed, order))
     returns.sort(key=lambda r: (r.create_time, r.return_id))
@@ -288,9 +311,15 @@ def build_after_sales(dataset: Dataset) -> AfterSales:
     return AfterSales(tuple(returns), tuple(cancellations))
 
 
+def _drawn(seed: int, order: Order, stream: str, rate: float) -> random.Random | None:
+    """The order's own random stream for `stream`, if its first draw falls within `rate`."""
+    rng = random.Random(f"{seed}:{order.order_id}:{stream}")
+    return rng if rng.random() < rate else None
+
+
 def _maybe_return(seed: int, order: Order) -> ReturnRequest | None:
-    rng = random.Random(f"{seed}:{order.order_id}:return")
-    if rng.random() >= _RETURN_RATE:
+    rng = _drawn(seed, order, "return", _RETURN_RATE)
+    if rng is None:
         return None
     assert order.delivery_time is not None
     sellable = [li for li in order.line_items if not li.is_gift]
@@ -339,6 +368,41 @@ def _maybe_return(seed: int, order: Order) -> ReturnRequest | None:
         return_reason=reason,
         steps=steps,
         refund_shipping_fee=shipping,
+    )
+
+
+def _maybe_late_refund(
+    seed: int, order: Order, earlier: ReturnRequest | None
+) -> ReturnRequest | None:
+    """A refund-only request for part of one line not returned `earlier`, weeks after the
+    order (its own random stream)."""
+    rate = _LATE_REFUND_RATE if earlier is None else _SECOND_REQUEST_RATE
+    rng = _drawn(seed, order, "late-refund", rate)
+    if rng is None:
+        return None
+    assert order.delivery_time is not None
+    returned = {li.id for li in earlier.line_items} if earlier else set()
+    sellable = [li for li in order.line_items if not li.is_gift and li.id not in returned]
+    if not sellable:
+        return None
+    if earlier is None:
+        first, last = (order.create_time + days * DAY for days in _LATE_REFUND_DAYS)
+        first = max(first, order.delivery_time + 2 * HOUR)
+    else:
+        first, last = (earlier.create_time + days * DAY for days in _SECOND_REQUEST_DAYS)
+    created = rng.randint(first, last)
+    approved = created + rng.randint(4 * HOUR, 30 * HOUR)
+    refunded = approved + rng.randint(HOUR, 24 * HOUR)
+    line = rng.choice(sellable)
+    share = Decimal(rng.randint(*_LATE_REFUND_SHARE)) / 100
+    return ReturnRequest(
+        return_id=f"47{order.order_id[2:]}",
+        order=order,
+        return_type=REFUND_ONLY,
+        line_items=(line,),
+        return_reason=rng.choice(_LATE_REFUND_REASONS),
+        steps=((created, RETURN_PENDING), (approved, RETURN_APPROVED), (refunded, RETURN_COMPLETE)),
+        partial_refund=quantize_money(line.sale_price * share, order.currency),
     )
 
 

@@ -32,6 +32,7 @@ from sandbox.finance import Finance, build_finance
 from sandbox.generator import Dataset, DatasetConfig, generate_dataset
 from sandbox.lingxing_api import PATH_PREFIX as LINGXING_PATH_PREFIX
 from sandbox.lingxing_api import LingxingApi, LingxingApiSettings
+from sandbox.reserved_orders import RESERVED_ORDER_RATE
 from sandbox.tiktok_ads_api import PATH_PREFIX as ADS_PATH_PREFIX
 from sandbox.tiktok_ads_api import AdsApiSettings, TikTokAdsApi
 from sandbox.tiktok_shop_api import ApiRequest, ApiSettings, TikTokShopApi
@@ -73,6 +74,9 @@ class SandboxSettings:
     # "-" as the ads shopping value of rows without a payment, and an ad account that sells
     # for no shop (its ad groups have no store_id).
     unknown_status_rate: float = 0.0
+    # On by default: a share of orders served twice while paging, once in the version before
+    # its latest change (sandbox/reserved_orders.py); 0 serves every order once.
+    reserved_order_rate: float = RESERVED_ORDER_RATE
     ads_dash_unpaid_value: bool = False
     ads_brand_account: bool = False
     # A share of ads deleted: missing from ad-level reports, counted in the account's totals.

@@ -38,6 +38,13 @@ from sandbox.after_sales import (
 from sandbox.generator import ORDER_STATUSES, Dataset, Order, Shop
 from sandbox.journal import RequestJournal
 from sandbox.products import PRODUCT_STATUS, Product, build_products
+from sandbox.reserved_orders import (
+    RESERVED_ORDER_RATE,
+    StaleCopy,
+    cut_before_second_copy,
+    reserved_side,
+    with_stale_copy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +111,10 @@ class ApiSettings:
     # Record knob: this share of orders (picked by a hash of seed and id) is shown in a status
     # the API might add one day, UNKNOWN_ORDER_STATUS, in search results and details alike.
     unknown_status_rate: float = 0.0
+    # Record knob, on by default: this share of orders is served twice in a walk, the version
+    # before its latest change on the page before or after the current one (at most one
+    # order per walk; sandbox/reserved_orders.py); clients keep the newest update_time.
+    reserved_order_rate: float = RESERVED_ORDER_RATE
 
 
 # A status name the 202309 list does not have: what a newly added status looks like.
@@ -384,7 +395,24 @@ class TikTokShopApi:
     def _search_orders(self, request: ApiRequest, shop: Shop | None) -> dict:
         assert shop is not None
         orders = self.dataset.orders_for_shop(shop.shop_id)
-        return self._search(request, shop, _ORDER_SEARCH, "orders", orders, _order_row)
+        return self._search(
+            request, shop, _ORDER_SEARCH, "orders", orders, _order_row, self._stale_copy
+        )
+
+    def _stale_copy(self, order: Order, as_of: int) -> StaleCopy | None:
+        """The version before the order's latest change, if the order is one re-served."""
+        side = reserved_side(self.settings.seed, self.settings.reserved_order_rate, order.order_id)
+        state = order.state_at(as_of)
+        if side is None or state is None or state.update_time == order.create_time:
+            return None
+        before = state.update_time - 1
+        row = _order_row(order, before)
+        assert row is not None  # it existed then: its latest change came after its creation
+        return StaleCopy(row, lambda: self._view(order, before), side)
+
+    def reserved_order_side(self, order_id: str) -> int | None:
+        """Whether (and on which side) searches serve a stale copy of this order (truth)."""
+        return reserved_side(self.settings.seed, self.settings.reserved_order_rate, order_id)
 
     def _search_returns(self, request: ApiRequest, shop: Shop | None) -> dict:
         assert shop is not None
@@ -411,16 +439,23 @@ class TikTokShopApi:
         list_field: str,
         records: Iterable[Any],
         row_at: Callable[[Any, int], _Searchable | None],
+        stale_at: Callable[[Any, int], StaleCopy | None] | None = None,
     ) -> dict:
-        """Parse the query, keep each record visible at the data clock, serve one page."""
+        """Parse the query, keep each record visible at the data clock, serve one page;
+        `stale_at` names the records also served in an older version (orders only)."""
         query = _SearchQuery.parse(request, shop, spec)
         as_of = self._data_clock()
         found = []
+        copies: dict[str, StaleCopy] = {}
         for record in records:
             row = row_at(record, as_of)
-            if row is not None:
-                found.append((row, lambda r=record: self._view(r, as_of)))
-        return _keyset_page(query, found, list_field)
+            if row is None:
+                continue
+            found.append((row, lambda r=record: self._view(r, as_of)))
+            copy = stale_at(record, as_of) if stale_at else None
+            if copy is not None and query.matches(copy.row):
+                copies[row.id] = copy
+        return _keyset_page(query, found, list_field, copies)
 
     def _view(self, record: Any, as_of: int) -> dict:
         """A record as the API shows it, with the unknown-status knob applied to orders."""
@@ -528,27 +563,31 @@ def _product_row(product: Product, as_of: int) -> _Searchable | None:
     return _Searchable(product.product_id, product.create_time, update_time, PRODUCT_STATUS)
 
 
-def _keyset_page(query: _SearchQuery, found: list, list_field: str) -> dict:
-    """One page of a search; `found` holds (_Searchable, view factory) pairs.
+def _keyset_page(
+    query: _SearchQuery, found: list, list_field: str, copies: dict[str, StaleCopy] | None = None
+) -> dict:
+    """One page of a search; `found` holds (_Searchable, view factory) pairs, `copies` the
+    stale versions served too (sandbox/reserved_orders.py).
 
-    Keyset paging: the token holds the last (sort value, id) served, not an offset. The data
-    clock may move between pages; with a cursor nothing already passed is served twice
-    because of inserts, and a record updated mid-walk reappears further on under update_time
-    sorting (clients dedupe by id, as the reference says they must).
+    Keyset paging: the token holds the last (sort value, id, copy) served, not an offset. The data clock may move between pages; with a cursor nothing already passed is
+    served twice because of inserts, and a record updated mid-walk reappears further on under
+    update_time sorting (clients dedupe by id, as the reference says they must).
     """
-    rows = []
-    for row, view in found:
-        if query.matches(row):
-            key = row.create_time if query.sort_field == "create_time" else row.update_time
-            rows.append((key, row.id, view))
-    rows.sort(reverse=query.descending, key=lambda r: (r[0], r[1]))
-    remaining = [r for r in rows if query.is_after_cursor(r[0], r[1])]
-    page = remaining[: query.page_size]
+
+    def sort_key(row: _Searchable) -> int:
+        return row.create_time if query.sort_field == "create_time" else row.update_time
+
+    rows = [(sort_key(row), row.id, 0, view) for row, view in found if query.matches(row)]
+    rows.sort(reverse=query.descending, key=lambda r: r[:3])
+    total = len(rows)
+    rows = with_stale_copy(rows, copies or {}, sort_key, query.descending)
+    remaining = [r for r in rows if query.is_after_cursor(r[:3])]
+    page = cut_before_second_copy(remaining[: query.page_size])
     more = len(remaining) > len(page)
     return {
-        list_field: [view() for _, _, view in page],
-        "next_page_token": query.token_after(page[-1][0], page[-1][1]) if more else "",
-        "total_count": len(rows),
+        list_field: [r[3]() for r in page],
+        "next_page_token": query.token_after(page[-1][:3]) if more else "",
+        "total_count": total,
     }
 
 
@@ -616,11 +655,11 @@ class _SearchQuery:
             return False
         return self.statuses is None or row.status in self.statuses
 
-    def is_after_cursor(self, key: int, record_id: str) -> bool:
+    def is_after_cursor(self, position: tuple) -> bool:
         if self.after is None:
             return True
-        cursor = (self.after[0], self.after[1])
-        return (key, record_id) < cursor if self.descending else (key, record_id) > cursor
+        cursor = tuple(self.after)
+        return position < cursor if self.descending else position > cursor
 
     def _fingerprint(self) -> str:
         parts = [
@@ -632,23 +671,27 @@ class _SearchQuery:
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
-    def token_after(self, key: int, record_id: str) -> str:
-        payload = json.dumps({"q": self._fingerprint(), "k": [key, record_id]}).encode()
+    def token_after(self, position: tuple) -> str:
+        payload = json.dumps({"q": self._fingerprint(), "k": list(position)}).encode()
         return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
     def _with_token(self, token: str) -> _SearchQuery:
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             payload = json.loads(raw)
-            key, record_id = payload["k"]
-            valid = payload["q"] == self._fingerprint() and isinstance(key, int)
+            key, record_id, copy = payload["k"]
+            valid = (
+                payload["q"] == self._fingerprint()
+                and isinstance(key, int)
+                and isinstance(copy, int)
+            )
         except (binascii.Error, ValueError, KeyError, TypeError):
             valid = False
         if not valid:
             raise ApiError(
                 400, CODE_INVALID_PARAM, "page_token is invalid or belongs to a different query"
             )
-        return replace(self, after=[key, str(record_id)])
+        return replace(self, after=[key, str(record_id), copy])
 
 
 def _statuses(body: dict, spec: _SearchSpec) -> tuple[str, ...] | None:

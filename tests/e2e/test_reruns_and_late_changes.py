@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import pytest
 
+from linkstar_pipeline.defs.refresh.jobs import default_refresh_range
+from linkstar_pipeline.lib.paths import linkstar_paths
+from linkstar_pipeline.lib.settings import PipelineSettings
 from sandbox.ground_truth import shop_daily_truth
 from tests.conftest import AS_OF, point_connectors_at, refresh, sandbox_running
 from tests.e2e.test_refresh_matches_ground_truth import (
@@ -23,10 +26,12 @@ KPI_CONFIG = ("kpi_config",)
 def test_rerunning_partitions_never_duplicates_and_late_changes_land(
     tmp_path, monkeypatch, linkstar_home
 ):
-    """Land six days, move the sandbox clock three days on (orders ship, deliver, cancel), land
-    the look-back window twice (the second time with the one dbt build), and compare with the
-    ground truth at the new clock. Four shops (US, GB, ID, TH: four currencies and clocks) and a
-    six-day history keep it quick; the shared e2e refresh covers the long history."""
+    """Land six days, move the sandbox clock three days on (orders ship, deliver, cancel, are
+    refunded), land the nightly's own range (its look-back, LINKSTAR_LOOKBACK_DAYS) twice (the
+    second time with the one dbt build), and compare with the ground truth at the new clock: a
+    look-back shorter than the time since the last run misses the changes made after it.
+    Four shops (US, GB, ID, TH: four currencies and clocks) and a six-day history keep it
+    quick; the shared e2e refresh covers the long history."""
     start = AS_OF.date() - timedelta(days=5)
     with sandbox_running(shop_count=4, start_date=start) as sandbox:
         point_connectors_at(monkeypatch, sandbox)
@@ -37,9 +42,12 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
 
         later = AS_OF + timedelta(days=3)
         sandbox.set_as_of(later)
+        nightly = default_refresh_range(
+            later.date(), linkstar_paths().raw_dir, PipelineSettings.from_env()
+        )
         # The same partitions landed twice; dbt then builds from both landings once.
-        refresh(AS_OF.date(), later.date(), ingestion_only=True, may_fail=KPI_CONFIG)
-        refresh(AS_OF.date(), later.date(), may_fail=KPI_CONFIG)
+        refresh(*nightly, ingestion_only=True, may_fail=KPI_CONFIG)
+        refresh(*nightly, may_fail=KPI_CONFIG)
 
         assert_marts_match_truth(
             linkstar_home, sandbox.dataset, sandbox.as_of(), sandbox.api.after_sales

@@ -12,7 +12,7 @@ from linkstar_pipeline.defs.tiktok_shop.feeds import SEARCH_FEEDS, SearchFeed
 from linkstar_pipeline.defs.tiktok_shop.landing import (
     landed_feed_files,
     landed_feed_pages_by_partition,
-    records_in_page,
+    record_ids_in_page,
 )
 from linkstar_pipeline.lib.paths import linkstar_paths
 
@@ -54,24 +54,26 @@ def _count_check(feed: SearchFeed, asset: dg.AssetsDefinition) -> dg.AssetChecks
         asset=asset,
         name=f"{feed.entity}_landed_match_api_total_count",
         description=(
-            f"For every landed partition and shop, the {feed.entity} landed equal the API's own "
-            "total_count: a mismatch means pages were lost or the API's paging changed under us."
+            f"For every landed partition and shop, the distinct {feed.entity} landed equal the "
+            "API's own total_count: a mismatch means pages were lost or the API's paging changed "
+            "under us. Distinct ids, as a record changed mid-walk may be served twice."
         ),
     )
     def _check() -> dg.AssetCheckResult:
         raw_dir = linkstar_paths().raw_dir
         mismatches = []
         for partition_key, pages in landed_feed_pages_by_partition(raw_dir, feed.entity).items():
-            landed_by_shop: dict[str, int] = {}
+            landed_by_shop: dict[str, set[str]] = {}
             total_by_shop: dict[str, int] = {}
             for page in pages:
                 shop = page.shop_id or "?"
-                count = records_in_page(page, feed.list_key)
-                landed_by_shop[shop] = landed_by_shop.get(shop, 0) + count
+                ids = record_ids_in_page(page, feed.list_key, feed.id_field)
+                landed_by_shop.setdefault(shop, set()).update(ids)
                 if page.page_number == 1:
                     data = json.loads(page.body)["data"]
                     total_by_shop[shop] = int(data.get("total_count") or 0)
-            for shop, landed in landed_by_shop.items():
+            for shop, ids in landed_by_shop.items():
+                landed = len(ids)
                 if landed != total_by_shop.get(shop, landed):
                     mismatches.append(
                         {

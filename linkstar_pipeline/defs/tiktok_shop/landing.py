@@ -204,5 +204,7 @@ def landed_feed_pages_by_partition(raw_dir: Path, entity: str) -> dict[str, list
     }
 
 
-def records_in_page(page: RawPage, list_key: str) -> int:
-    return len(json.loads(page.body).get("data", {}).get(list_key) or [])
+def record_ids_in_page(page: RawPage, list_key: str, id_field: str) -> set[str]:
+    """The distinct ids a landed page holds (an API may serve a record twice in one walk)."""
+    records = json.loads(page.body).get("data", {}).get(list_key) or []
+    return {str(record[id_field]) for record in records}

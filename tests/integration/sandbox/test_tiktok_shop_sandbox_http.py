@@ -23,6 +23,7 @@ from connectors.sandbox_defaults import (
 from connectors.sandbox_defaults import (
     TIKTOK_SHOP_SANDBOX_EXPIRED_ACCESS_TOKEN as EXPIRED_TOKEN,
 )
+from sandbox.reserved_orders import BEFORE
 from sandbox.server import SandboxSettings, running_sandbox
 
 SHOPS = "/authorization/202309/shops"
@@ -84,17 +85,21 @@ def search(sb, shop, page_size="10", body=None, **params) -> requests.Response:
     return call(sb.base_url, "POST", SEARCH, query, body if body is not None else {})
 
 
-def walk(sb, shop, body, **params) -> list[dict]:
-    orders, token = [], ""
+def walk_pages(sb, shop, body, **params) -> list[list[dict]]:
+    pages, token = [], ""
     for _ in range(1000):
         extra = {"page_token": token} if token else {}
         page = search(sb, shop, body=body, **params, **extra).json()
         assert page["code"] == 0, page
-        orders += page["data"]["orders"]
+        pages.append(page["data"]["orders"])
         token = page["data"]["next_page_token"]
         if not token:
-            return orders
+            return pages
     raise AssertionError("paging never ended")
+
+
+def walk(sb, shop, body, **params) -> list[dict]:
+    return [order for page in walk_pages(sb, shop, body, **params) for order in page]
 
 
 def test_signing_helper_matches_the_reference_worked_example():
@@ -172,17 +177,29 @@ def test_page_size_outside_1_to_100_is_rejected(sandbox, shop, page_size):
     assert (resp.status_code, resp.json()["code"]) == (400, 40006)
 
 
-def test_paging_walks_every_order_exactly_once(sandbox, shop):
+def test_paging_walks_every_order_and_one_changed_order_twice_on_two_pages(sandbox, shop):
+    """Every order once in its current version, and one order the sandbox re-serves (as if
+    it changed mid-walk) also in its version before its latest change, on the page before or
+    after, as `reserved_order_side` says: clients must keep the newest update_time."""
     clock = sandbox.as_of()
     expected = {o.order_id for o in sandbox.dataset.orders_for_shop(shop.shop_id)}
     first = search(sandbox, shop, page_size="7").json()["data"]
-    orders = walk(sandbox, shop, {}, page_size="7")
-    ids = [o["id"] for o in orders]
-    assert len(ids) == len(set(ids)) == first["total_count"] == len(expected)
-    assert set(ids) == expected
-    create_times = [o["create_time"] for o in orders]
+    pages = walk_pages(sandbox, shop, {}, page_size="7")
+    served = [(number, o) for number, page in enumerate(pages) for o in page]
+    ids = [o["id"] for _, o in served]
+    assert set(ids) == expected and first["total_count"] == len(expected)
+    (twice,) = [order_id for order_id in expected if ids.count(order_id) == 2]
+    assert len(ids) == len(expected) + 1
+    order = sandbox.dataset.order_by_id(twice)
+    current = order.api_view(clock)
+    stale = order.api_view(current["update_time"] - 1)
+    (page_a, copy_a), (page_b, copy_b) = [(n, o) for n, o in served if o["id"] == twice]
+    assert page_a != page_b and stale["update_time"] < current["update_time"]
+    side = sandbox.api.reserved_order_side(twice)
+    assert (copy_a, copy_b) == ((stale, current) if side == BEFORE else (current, stale))
+    create_times = [o["create_time"] for _, o in served]
     assert create_times == sorted(create_times, reverse=True)  # default: newest first
-    assert orders[0] == sandbox.dataset.order_by_id(ids[0]).api_view(clock)
+    assert served[0][1] == sandbox.dataset.order_by_id(ids[0]).api_view(clock)
 
 
 def test_update_time_window_is_half_open_and_sorts_ascending(sandbox, shop):

@@ -63,7 +63,11 @@ def test_refund_is_visible_only_from_the_complete_step(after_sales):
 def test_refund_total_is_products_plus_shipping_plus_tax_as_strings(after_sales):
     for request in after_sales.returns[:200]:
         view = request.api_view(FAR_FUTURE)["refund_amount"]
-        assert request.refund_subtotal == sum(li.sale_price for li in request.line_items)
+        full_lines = sum(li.sale_price for li in request.line_items)
+        if request.partial_refund is None:
+            assert request.refund_subtotal == full_lines
+        else:
+            assert request.refund_subtotal == request.partial_refund < full_lines
         assert request.refund_total == (
             request.refund_subtotal + request.refund_shipping_fee + request.refund_tax
         )
@@ -80,4 +84,32 @@ def test_cancellations_are_exactly_the_orders_cancelled_after_payment(dataset, a
     for cancellation in after_sales.cancellations:
         assert (
             cancellation.create_time <= cancellation.complete_time == cancellation.order.cancel_time
+        )
+
+
+def test_late_refunds_pay_part_of_one_line_weeks_later_and_some_orders_get_two_requests(
+    after_sales,
+):
+    """Late refunds (id prefix 47): part of one line's price, 4-38 days after the order, or
+    1-8 days after an earlier request on the same order, never for a line already returned."""
+    late = [r for r in after_sales.returns if r.return_id.startswith("47")]
+    assert late and all(r.partial_refund is not None for r in late)
+    by_order: dict[str, list] = {}
+    for request in after_sales.returns:
+        by_order.setdefault(request.order.order_id, []).append(request)
+    twice = [requests for requests in by_order.values() if len(requests) == 2]
+    assert twice and max(len(requests) for requests in by_order.values()) == 2
+    for first, second in (sorted(rs, key=lambda r: r.create_time) for rs in twice):
+        assert second.return_id.startswith("47") and second.create_time > first.create_time
+        assert not {li.id for li in first.line_items} & {li.id for li in second.line_items}
+    alone = [r for r in late if len(by_order[r.order.order_id]) == 1]
+    days_after_order = [(r.create_time - r.order.create_time) / 86400 for r in alone]
+    assert alone and 4 <= min(days_after_order) and max(days_after_order) <= 38
+    for request in late:
+        (line,) = request.line_items
+        assert 0 < request.partial_refund < line.sale_price
+        view = request.api_view(FAR_FUTURE)
+        assert (
+            view["return_line_items"][0]["refund_amount"]["refund_subtotal"]
+            == (view["refund_amount"]["refund_subtotal"])
         )
