@@ -107,11 +107,11 @@ def refresh(
     return outcome
 
 
-# The longest files, started first so pytest-xdist's two workers begin on them and the short
+# The longest files, started first so pytest-xdist's workers begin on them and the short
 # files fill in around them. Files are handed out in collection order (`--no-loadscope-reorder`
 # in pyproject.toml: by default xdist starts with the files holding the MOST tests, which put
 # these one-test files last and left one worker running them alone at the end): one each,
-# then more as a worker's queue runs low. The shared e2e refresh starts at once on the second
+# then more as a worker's queue runs low. The shared e2e refresh starts at once on another
 # worker, so no e2e file waits for it while the first worker is on the stand-alone runs.
 _LONG_FILES_FIRST = (
     "tests/integration/test_one_writer.py",
