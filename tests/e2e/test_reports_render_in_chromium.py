@@ -20,12 +20,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.reports import ReportRequest, Scope, week_start, write_report
+from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.e2e
 
@@ -236,12 +238,19 @@ def test_a_publish_requests_the_newest_published_day_and_whole_week(report_home,
     from linkstar_pipeline.defs.serving.assets import PUBLISHED_MARTS
 
     monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
-    ((newest_day,),) = _marts(
+    ((published_day,),) = _marts(
         report_home,
         "select max(local_date) from (select local_date from marts.kpi_shop_daily "
         "group by local_date having count(visitors) = count(*))",
         [],
     )
+    # ... and that has ended in every shop's time zone at the pipeline's (pinned) clock.
+    zones = [
+        ZoneInfo(zone)
+        for (zone,) in _marts(report_home, "select time_zone from marts.dim_shops", [])
+    ]
+    finished_day = min(AS_OF.astimezone(zone).date() for zone in zones) - timedelta(days=1)
+    newest_day = min(published_day, finished_day)
     newest_week = newest_day - timedelta(
         days=newest_day.weekday() + (0 if newest_day.weekday() == 6 else 7)
     )

@@ -107,11 +107,22 @@ def newest_period(serving: Path, kind: str) -> date | None:
         connection.close()
 
 
+# The newest day that has ended in every shop's time zone at the pipeline's clock: the day
+# anomalies_daily judges no shop on as `day_under_way` (one definition of a finished day).
+_NEWEST_FINISHED_DAY = """
+    select max(local_date) from (
+        select local_date from marts.anomalies_daily group by local_date
+        having sum(case when status = 'day_under_way' then 1 else 0 end) = 0)"""
+
+
 def _newest_period(connection: duckdb.DuckDBPyConnection, kind: str, scope: Scope) -> date | None:
+    """The newest published day that has ended everywhere (a daily report of a day still under
+    way in some shop would compare a few hours with a whole day), or newest whole week."""
     whole_week = " and days_in_period = 7" if kind == "weekly" else ""
+    finished = f" and period_start <= ({_NEWEST_FINISHED_DAY})" if kind == "daily" else ""
     return connection.execute(
         f"select max(period_start) from marts.kpi_drivers_{kind} where scope_type = ? "
-        f"and scope_id = ? and split_status != 'not_published'{whole_week}",
+        f"and scope_id = ? and split_status != 'not_published'{whole_week}{finished}",
         [scope.kind, scope.id],
     ).fetchone()[0]
 
