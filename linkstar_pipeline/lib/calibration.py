@@ -24,13 +24,11 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import duckdb
-
 from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.raw_landing import read_raw_pages
-from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
+from linkstar_pipeline.lib.trust import SEEDS_DIR
+from linkstar_pipeline.lib.warehouse_lock import read_only_warehouse
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 SAMPLE_SHOP_DAYS = 30
 EXAMPLES_SHOWN = 10
 
@@ -109,7 +107,7 @@ def paid_days_from_raw(raw_dir: Path) -> dict[tuple[str, date], PaidDay]:
 def _mart_days(
     paths: LinkstarPaths, keys: list[tuple[str, date]]
 ) -> dict[tuple[str, date], PaidDay]:
-    with warehouse_lock(paths), duckdb.connect(str(paths.warehouse), read_only=True) as warehouse:
+    with read_only_warehouse(paths) as warehouse:
         warehouse.execute("create temp table wanted (shop_id varchar, local_date date)")
         warehouse.executemany("insert into wanted values (?, ?)", keys)
         rows = warehouse.execute(

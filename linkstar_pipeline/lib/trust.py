@@ -8,16 +8,12 @@ warehouse lock, read-only.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from linkstar_pipeline.lib.alerts import Alert
 from linkstar_pipeline.lib.paths import LinkstarPaths
-from linkstar_pipeline.lib.warehouse_lock import warehouse_lock
+from linkstar_pipeline.lib.warehouse_lock import read_only_warehouse
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 RECON_CHECKS_SEED = SEEDS_DIR / "recon_checks.csv"
@@ -60,12 +56,6 @@ def recon_checks(seed: Path = RECON_CHECKS_SEED) -> list[ReconCheck]:
         ]
 
 
-@contextmanager
-def _warehouse(paths: LinkstarPaths) -> Iterator[duckdb.DuckDBPyConnection]:
-    with warehouse_lock(paths), duckdb.connect(str(paths.warehouse), read_only=True) as connection:
-        yield connection
-
-
 @dataclass(frozen=True)
 class Verdict:
     """A check's verdict over its rows: how many are off, and the first of them."""
@@ -106,13 +96,13 @@ _ANOMALY_ROWS = f"""
 
 def anomaly_verdict(paths: LinkstarPaths) -> Verdict:
     """Shop KPIs beyond their robust z-score band (every row returned is off)."""
-    with _warehouse(paths) as connection:
+    with read_only_warehouse(paths) as connection:
         return _verdict(connection, _ANOMALY_ROWS, [])
 
 
 def recon_verdicts(paths: LinkstarPaths, check_names: list[str]) -> dict[str, Verdict]:
     """Each named check's verdict, read on one connection under one hold of the lock."""
-    with _warehouse(paths) as connection:
+    with read_only_warehouse(paths) as connection:
         return _recon_verdicts(connection, check_names)
 
 
@@ -121,14 +111,14 @@ def _recon_verdicts(connection, check_names: list[str]) -> dict[str, Verdict]:
 
 
 def freshness_verdict(paths: LinkstarPaths) -> Verdict:
-    with _warehouse(paths) as connection:
+    with read_only_warehouse(paths) as connection:
         return _verdict(connection, _FRESHNESS_ROWS, [])
 
 
 def trust_line(paths: LinkstarPaths) -> str:
     """One line: how many reconciliation checks and source freshness rows are off, and how
     many shop KPI values lie outside their usual range."""
-    with _warehouse(paths) as connection:
+    with read_only_warehouse(paths) as connection:
         recon = connection.execute(
             """select check_name, count(*) filter (where status <> 'ok')
                from marts.recon_daily group by check_name order by check_name"""
@@ -161,7 +151,7 @@ def trust_line(paths: LinkstarPaths) -> str:
 def trust_alerts(paths: LinkstarPaths, run_id: str | None = None) -> list[Alert]:
     """The digest of every check after a build, and a check_failed alert when a row is at
     severity error (reconciliation) or a source is error-stale (freshness)."""
-    with _warehouse(paths) as connection:
+    with read_only_warehouse(paths) as connection:
         recon = list(_recon_verdicts(connection, [c.name for c in recon_checks()]).items())
         freshness = _verdict(connection, _FRESHNESS_ROWS, [])
         unusual = _verdict(connection, _ANOMALY_ROWS, [])

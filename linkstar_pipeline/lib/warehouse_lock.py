@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 from filelock import FileLock, Timeout
 
 from linkstar_pipeline.lib.paths import LinkstarPaths
@@ -32,6 +33,13 @@ def warehouse_lock(
     )
     with process_lock(paths.warehouse_lock, wait_seconds, busy):
         yield
+
+
+@contextmanager
+def read_only_warehouse(paths: LinkstarPaths) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse, held under its lock (no build writes meanwhile)."""
+    with warehouse_lock(paths), duckdb.connect(str(paths.warehouse), read_only=True) as connection:
+        yield connection
 
 
 @contextmanager
