@@ -26,6 +26,21 @@ def _values(values: Any) -> str:
     return ", ".join(str(v) for v in values) if isinstance(values, list | tuple) else str(values)
 
 
+def _column_rules(subject: str, kwargs: Mapping[str, Any]) -> str:
+    """column_rules folds a model's per-column tests into one query; say each rule it holds."""
+    rules = []
+    if kwargs.get("not_null"):
+        rules.append(f"{_values(kwargs['not_null'])} never null")
+    if kwargs.get("unique"):
+        rules.append(f"{_values(kwargs['unique'])} unique (no value twice)")
+    for column, values in (kwargs.get("accepted_values") or {}).items():
+        rules.append(f"{column} one of: {_values(values)}")
+    for reference in kwargs.get("references") or []:
+        target = relation_name(str(reference.get("to", "")))
+        rules.append(f"every {reference.get('column')} exists in {target}.{reference.get('field')}")
+    return f"{subject}: " + "; ".join(rules)
+
+
 _GENERIC: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
     "not_null": lambda subject, kw: f"{subject} is never null",
     "unique": lambda subject, kw: f"{subject} is unique: no value appears twice",
@@ -33,9 +48,7 @@ _GENERIC: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
     "relationships": lambda subject, kw: (
         f"Every {subject} exists in {relation_name(kw.get('to', ''))}.{kw.get('field')}"
     ),
-    "not_null_columns": lambda subject, kw: (
-        f"{subject}: {_values(kw.get('column_names'))} are never null"
-    ),
+    "column_rules": _column_rules,
     "unique_combination_of_columns": lambda subject, kw: (
         f"{subject} has one row per ({_values(kw.get('combination_of_columns'))})"
     ),

@@ -141,7 +141,7 @@ def test_dbt_sources_are_the_ingestion_assets_and_dbt_tests_are_checks():
         check.name for check in graph.asset_check_keys if check.asset_key == KPI_SHOP_DAILY
     }
     assert any(name.startswith("unique_combination_of_columns") for name in check_names)
-    assert any(name.startswith("relationships_kpi_shop_daily_shop_id") for name in check_names)
+    assert any(name.startswith("column_rules_kpi_shop_daily") for name in check_names)
 
     orders_checks = {
         c.name
@@ -300,15 +300,6 @@ def test_a_mart_materialized_on_its_own_is_published_for_bi_after_its_run():
         assert isinstance(skipped, dg.SkipReason), keys
 
 
-# Staging models nothing reads yet (issue 19 follow-up): each must be used or removed; the
-# set may only shrink, so using one forces taking it off this list.
-STAGING_NOT_YET_USED = {
-    "staging/stg_tiktok_shop__cancellations",
-    "staging/stg_tiktok_shop__return_line_items",
-    "staging/stg_erp__sku_landed_costs",
-}
-
-
 def test_lineage_is_complete_from_landed_source_to_mart():
     """Every dbt source is the asset that lands it (no auto-created stub in group `default`),
     every landed asset feeds a model, and every staging model feeds something."""
@@ -324,7 +315,7 @@ def test_lineage_is_complete_from_landed_source_to_mart():
         if graph.get(key).group_name in landing_groups | {"staging"}
         and not graph.get(key).child_keys
     }
-    assert dead_ends == STAGING_NOT_YET_USED
+    assert dead_ends == set()
 
 
 def test_every_asset_check_says_what_it_checks():
@@ -334,12 +325,12 @@ def test_every_asset_check_says_what_it_checks():
     by_name = {(spec.asset_key.to_user_string(), spec.name): spec.description for spec in specs}
     # Generic tests are described from their name, model, columns and arguments.
     orders = {n: d for (a, n), d in by_name.items() if a == "staging/stg_tiktok_shop__orders"}
-    assert orders["unique_stg_tiktok_shop__orders_order_id"].startswith(
-        "stg_tiktok_shop__orders.order_id is unique"
-    )
-    (not_null,) = [d for n, d in orders.items() if n.startswith("not_null_columns_")]
-    assert not_null.startswith("stg_tiktok_shop__orders: order_id, shop_id")
-    assert not_null.endswith("are never null")
+    (rules,) = [d for n, d in orders.items() if n.startswith("column_rules_") and "never null" in d]
+    assert rules.startswith("stg_tiktok_shop__orders: order_id, shop_id")
+    assert "order_id unique (no value twice)" in rules
+    # An unknown status is kept and shown, never a stop: its rule is in a warn-level test.
+    (warned,) = [d for n, d in orders.items() if n.startswith("column_rules_") and "warns" in d]
+    assert "every order_status exists in order_status_mapping.order_status" in warned
     # Singular tests that read several models are checks on the asset they protect, described
     # by the comment that opens their SQL.
     for asset, test in [

@@ -1,7 +1,8 @@
 {#- Every return or refund request classified once: whether the refund has been paid (from
-    the `after_sales_status_mapping` seed), when, and on which shop-local days — the request's,
-    the refund's and its order's payment day — so refunds can be dated either by refund date
-    or by order date without any other model deciding what "refunded" means. -#}
+    the `after_sales_status_mapping` seed, by macro after_sales_state_columns, shared with
+    fct_cancellations), when, and on which shop-local days — the request's, the refund's and
+    its order's payment day — so refunds can be dated either by refund date or by order date
+    without any other model deciding what "refunded" means. -#}
 
 with returns as (
     select * from {{ ref('stg_tiktok_shop__returns') }}
@@ -30,19 +31,10 @@ classified as (
         returns.shop_id,
         returns.return_type,
         returns.return_status,
-        status_mapping.after_sales_stage,
-        coalesce(status_mapping.is_refunded, false) as is_refunded,
-        coalesce(status_mapping.is_closed, false) as is_closed,
         returns.requested_by,
         returns.return_reason,
-        returns.requested_at_utc,
         returns.updated_at_utc,
-        case when status_mapping.is_refunded then returns.updated_at_utc end as refunded_at_utc,
-        {{ utc_to_local_date('returns.requested_at_utc', 'shops.time_zone') }} as requested_local_date,
-        case
-            when status_mapping.is_refunded
-                then {{ utc_to_local_date('returns.updated_at_utc', 'shops.time_zone') }}
-        end as refunded_local_date,
+        {{ after_sales_state_columns('returns', 'status_mapping', 'shops.time_zone') }},
         orders.created_local_date as order_created_local_date,
         orders.paid_local_date as order_paid_local_date,
         returns.currency,

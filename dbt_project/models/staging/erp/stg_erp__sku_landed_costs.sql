@@ -1,5 +1,7 @@
-{#- One row per seller SKU and effective date: purchase cost and first-leg freight per unit,
-    newest export wins. A SKU without an effective date applies from the start of time. -#}
+{#- One row per ERP vendor, seller SKU and effective date: purchase cost and first-leg freight
+    per unit, newest export wins. Keyed by vendor too: a seller whose markets run on different
+    ERPs buys the same SKU code at different costs, and one vendor's export must not replace
+    another's. A SKU without an effective date applies from the start of time. -#}
 
 with landed as (
     select * from {{ source('erp', 'sku_landed_cost') }}
@@ -14,7 +16,7 @@ keyed as (
 
 latest as (
     {{ latest_row_per_key(
-        'keyed', ['seller_sku', 'effective_from'], erp_load_order(),
+        'keyed', ['vendor', 'seller_sku', 'effective_from'], erp_load_order(),
         ['seller_sku', 'effective_from', 'purchase_cost', 'first_leg_freight', 'currency',
          'vendor', 'file_name', 'source_row', 'loaded_at']) }}
 ),
