@@ -3,10 +3,11 @@
 Each currency follows a mean-reverting random walk in log space around a realistic level,
 stepped once per calendar day from the ECB's first day (1999-01-04) with its own seeded
 stream, so a day's rate is the same whatever window is generated. Rates exist on TARGET
-working days only, and BRL has a few `N/A` days so clients meet missing rates. MYR misses
-one working week in four (`GAP_CURRENCY`, `fx_gap_days`): the previous Friday's rate is
-carried forward for 3 to 9 days, past the fx_rate_age check's tolerance — the known "missing
-FX day" the trust test expects flagged for the shop that sells in MYR.
+working days only, and BRL has a few `N/A` days so clients meet missing rates. MYR has no
+rate from Wednesday to Friday of one week in four (`GAP_CURRENCY`, `is_fx_gap_day`): the
+Tuesday's rate is carried forward until Monday, 5 days old on the Sunday, past the
+fx_rate_age check's 4 — the known "missing FX day" the trust test expects flagged for the shop
+that sells in MYR. Short enough that the FX freshness of that shop only warns (under 168 h).
 `EcbFxApi` serves the files the way `TikTokShopApi` serves orders: no HTTP server here.
 """
 
@@ -60,10 +61,11 @@ _REVERSION = 0.02
 # BRL has no rate on the working days whose ordinal is a multiple of this (sandbox choice).
 NA_CURRENCY = "BRL"
 _NA_EVERY = 9
-# MYR has no rate on the working days of every fourth week (Monday-aligned, counted from
+# MYR has no rate from Wednesday to Friday of every fourth week (Monday-aligned, counted from
 # 0001-01-01, so the same days in any window): a sandbox choice, a known discrepancy.
 GAP_CURRENCY = "MYR"
 _GAP_EVERY_WEEKS = 4
+_GAP_WEEKDAYS = (2, 3, 4)  # Wednesday to Friday
 
 _XML_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -151,8 +153,9 @@ def ecb_rates(config: DatasetConfig) -> dict[date, dict[str, Decimal]]:
 
 
 def is_fx_gap_day(day: date) -> bool:
-    """Whether GAP_CURRENCY has no rate on `day` (a working day of a gap week)."""
-    return (day.toordinal() - 1) // 7 % _GAP_EVERY_WEEKS == 0 and is_target_working_day(day)
+    """Whether GAP_CURRENCY has no rate on `day` (a gap weekday that is a working day)."""
+    in_gap_week = (day.toordinal() - 1) // 7 % _GAP_EVERY_WEEKS == 0
+    return in_gap_week and day.weekday() in _GAP_WEEKDAYS and is_target_working_day(day)
 
 
 def rate_in_force(rates: Rates, currency: str, day: date) -> date | None:

@@ -2,7 +2,7 @@
 sources disagree (issue #14): the ERP exports leave ~3% of shipped orders out and record ~20%
 of sign-fors up to two days after TikTok's delivery time (`erp_export_truth`); the Lingxing
 API leaves out its own ~3% (`lingxing_api_truth`); one statement carries a penalty of no order
-(`unexplained_adjustment_truth`); MYR has no ECB rate for a week (`missing_fx_truth`). Every
+(`unexplained_adjustment_truth`); MYR has no ECB rate for three working days (`missing_fx_truth`). Every
 such discrepancy must be flagged by the right check, shop and day, and nothing else."""
 
 from __future__ import annotations
@@ -222,8 +222,8 @@ def test_creators_commission_in_affiliate_orders_equals_what_statements_charge(l
     assert all(left == right and status == "ok" for _, _, left, right, status in rows)
 
 
-def test_a_week_without_an_fx_rate_is_flagged_for_the_shop_selling_in_it(loaded_warehouse):
-    """MYR has no ECB rate for a working week: the MYR shop's days whose carried-forward rate
+def test_days_without_an_fx_rate_are_flagged_for_the_shop_selling_in_it(loaded_warehouse):
+    """MYR has no ECB rate from Wednesday to Friday: the MYR shop's days whose carried-forward rate
     is older than the tolerance are flagged, with the rate's age; no shop in another ECB
     currency has a rate that old, and no row anywhere is at severity error."""
     home, sandbox, _, _ = loaded_warehouse
