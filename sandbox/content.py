@@ -376,6 +376,14 @@ class ContentWorld:
         """Sessions are reported once they are over."""
         return [s for s in self.lives.get(shop_id, ()) if s.end_time <= as_of]
 
+    def affiliate_commissions(self) -> dict[str, Decimal]:
+        """Order id -> the creator's commission, for every order a creator sold."""
+        return {
+            a.order_id: a.commission_amount
+            for a in self.attributions.values()
+            if a.channel == AFFILIATE and a.commission_amount is not None
+        }
+
     def attributions_at(self, shop_id: str, as_of: int) -> list[tuple[Order, Attribution]]:
         return [
             (o, self.attributions[o.order_id])

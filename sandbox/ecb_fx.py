@@ -3,7 +3,11 @@
 Each currency follows a mean-reverting random walk in log space around a realistic level,
 stepped once per calendar day from the ECB's first day (1999-01-04) with its own seeded
 stream, so a day's rate is the same whatever window is generated. Rates exist on TARGET
-working days only, and BRL has a few `N/A` days so clients meet missing rates.
+working days only, and BRL has a few `N/A` days so clients meet missing rates. MYR has no
+rate from Wednesday to Friday of one week in four (`GAP_CURRENCY`, `is_fx_gap_day`): the
+Tuesday's rate is carried forward until Monday, 5 days old on the Sunday, past the
+fx_rate_age check's 4 — the known "missing FX day" the trust test expects flagged for the shop
+that sells in MYR. Short enough that the FX freshness of that shop only warns (under 168 h).
 `EcbFxApi` serves the files the way `TikTokShopApi` serves orders: no HTTP server here.
 """
 
@@ -57,6 +61,11 @@ _REVERSION = 0.02
 # BRL has no rate on the working days whose ordinal is a multiple of this (sandbox choice).
 NA_CURRENCY = "BRL"
 _NA_EVERY = 9
+# MYR has no rate from Wednesday to Friday of every fourth week (Monday-aligned, counted from
+# 0001-01-01, so the same days in any window): a sandbox choice, a known discrepancy.
+GAP_CURRENCY = "MYR"
+_GAP_EVERY_WEEKS = 4
+_GAP_WEEKDAYS = (2, 3, 4)  # Wednesday to Friday
 
 _XML_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -137,8 +146,22 @@ def ecb_rates(config: DatasetConfig) -> dict[date, dict[str, Decimal]]:
         quoted = {currency: walks[currency][day] for currency in LEVELS}
         if day.toordinal() % _NA_EVERY == 0:
             del quoted[NA_CURRENCY]
+        if is_fx_gap_day(day):
+            del quoted[GAP_CURRENCY]
         rates[day] = quoted
     return rates
+
+
+def is_fx_gap_day(day: date) -> bool:
+    """Whether GAP_CURRENCY has no rate on `day` (a gap weekday that is a working day)."""
+    in_gap_week = (day.toordinal() - 1) // 7 % _GAP_EVERY_WEEKS == 0
+    return in_gap_week and day.weekday() in _GAP_WEEKDAYS and is_target_working_day(day)
+
+
+def rate_in_force(rates: Rates, currency: str, day: date) -> date | None:
+    """The newest day on or before `day` that published a rate of `currency` (None: none yet):
+    the rate a day without one carries forward."""
+    return max((d for d, quoted in rates.items() if d <= day and currency in quoted), default=None)
 
 
 @lru_cache(maxsize=256)  # every sandbox in a test run rebuilds the same windows

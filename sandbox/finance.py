@@ -16,6 +16,13 @@ amounts is the sandbox's own model (the reference does not give TikTok's fee sch
 - ADJUSTMENT transaction: a late correction 2-30 days after the order settled (logistics
   reimbursement, shipping-fee correction, platform compensation), on ~4% of settled orders;
   these are the "late finance adjustments" the ground truth lists.
+- Affiliate commission: an order a creator sold pays the creator's commission (the affiliate
+  order's estimated commission) out of its ORDER transaction's fee, shown apart as
+  `affiliate_commission_amount` (a field of TikTok's statement transactions, 202309); the
+  sandbox charges it once and gives none back on refunds.
+- One unexplained adjustment (a known discrepancy for the settlement reconciliation, issue
+  #14): a shop-level PLATFORM_PENALTY with no order, two thirds into the window, that no
+  order, fee or refund explains (`unexplained_adjustment_truth`).
 
 A transaction belongs to the statement cut at the first 00:00 UTC after it settles; the
 statement is visible from its cut. Each statement is paid out by one payment, PROCESSING
@@ -28,12 +35,15 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 
 from sandbox.after_sales import AfterSales
 from sandbox.generator import DAY, HOUR, ZERO, Dataset, Order, Shop, quantize_money
+from sandbox.ground_truth import local_date
 
 ORDER_TRANSACTION = "ORDER"
 REFUND_TRANSACTION = "REFUND"
@@ -58,6 +68,8 @@ _ADJUSTMENT_REASONS = (
     ("SHIPPING_FEE_CORRECTION", -1),
     ("PLATFORM_COMPENSATION", 1),
 )
+UNEXPLAINED_REASON = "PLATFORM_PENALTY"
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def statement_cut_after(moment: int) -> int:
@@ -71,17 +83,21 @@ def commission_rate(shop: Shop) -> Decimal:
 
 @dataclass(frozen=True)
 class Transaction:
-    """One line of a statement; amounts are signed, in the shop's settlement currency."""
+    """One line of a statement; amounts are signed, in the shop's settlement currency.
+    `order` is None only for a shop-level adjustment (a penalty) that settles no order;
+    `affiliate_commission` is the creator's part of `fee`, not an amount of its own."""
 
     transaction_id: str
     type: str
-    order: Order
+    shop: Shop
+    order: Order | None
     settle_time: int
     revenue: Decimal
     fee: Decimal
     shipping_cost: Decimal
     adjustment: Decimal = ZERO
     adjustment_reason: str = ""
+    affiliate_commission: Decimal = ZERO
 
     @property
     def settlement(self) -> Decimal:
@@ -90,6 +106,11 @@ class Transaction:
     @property
     def statement_time(self) -> int:
         return statement_cut_after(self.settle_time)
+
+    @property
+    def sort_time(self) -> int:
+        """The API lists a statement's transactions by their order's creation time."""
+        return self.settle_time if self.order is None else self.order.create_time
 
 
 @dataclass(frozen=True)
@@ -150,10 +171,17 @@ class Finance:
         return [s.payment for s in self.statements_for_shop(shop_id)]
 
     def late_adjustments(self) -> list[Transaction]:
-        """The known discrepancy: corrections that reach a statement days or weeks after the order settled."""
+        """Corrections that reach a statement days or weeks after their order settled."""
         return [
-            t for s in self.statements for t in s.transactions if t.type == ADJUSTMENT_TRANSACTION
+            t
+            for s in self.statements
+            for t in s.transactions
+            if t.type == ADJUSTMENT_TRANSACTION and t.order is not None
         ]
+
+    def unexplained_adjustments(self) -> list[Transaction]:
+        """The known discrepancy: adjustments of no order (no order, fee or refund explains them)."""
+        return [t for s in self.statements for t in s.transactions if t.order is None]
 
     def unsettled_orders(self, dataset: Dataset, shop_id: str, as_of: int) -> list[Order]:
         """Paid, not cancelled orders whose settlement is not yet in a visible statement."""
@@ -169,8 +197,14 @@ class Finance:
         return found
 
 
-def build_finance(dataset: Dataset, after_sales: AfterSales) -> Finance:
-    """Settle every delivered order, refund and late adjustment into daily statements."""
+def build_finance(
+    dataset: Dataset,
+    after_sales: AfterSales,
+    affiliate_commissions: Mapping[str, Decimal] | None = None,
+) -> Finance:
+    """Settle every delivered order, refund and late adjustment into daily statements;
+    `affiliate_commissions` (order id -> the creator's commission) come out of the orders' fees."""
+    commissions = affiliate_commissions or {}
     seed = dataset.config.seed if dataset.config else 7
     refunds_by_order: dict[str, list] = defaultdict(list)
     for request in after_sales.returns:
@@ -186,11 +220,15 @@ def build_finance(dataset: Dataset, after_sales: AfterSales) -> Finance:
             order.delivery_time + rng.randint(*_SETTLE_DAYS) * DAY + rng.randint(0, 8) * HOUR
         )
         settle_times[order.order_id] = settle_time
-        transactions.append(_order_transaction(order, settle_time))
+        commission = commissions.get(order.order_id, ZERO)
+        transactions.append(_order_transaction(order, settle_time, commission))
         for request in refunds_by_order.get(order.order_id, []):
             transactions.append(_refund_transaction(request, max(settle_time, request.refund_time)))
         if rng.random() < _ADJUSTMENT_RATE:
             transactions.append(_adjustment(order, settle_time, rng))
+    penalty = _unexplained_adjustment(dataset, seed)
+    if penalty is not None:
+        transactions.append(penalty)
     return Finance(_statements(transactions, seed), settle_times)
 
 
@@ -204,16 +242,18 @@ def order_amounts(order: Order) -> tuple[Decimal, Decimal, Decimal]:
     return revenue, fee, -carrier
 
 
-def _order_transaction(order: Order, settle_time: int) -> Transaction:
+def _order_transaction(order: Order, settle_time: int, commission: Decimal) -> Transaction:
     revenue, fee, shipping_cost = order_amounts(order)
     return Transaction(
         transaction_id=_digits("txn", order.order_id, ORDER_TRANSACTION),
         type=ORDER_TRANSACTION,
+        shop=order.shop,
         order=order,
         settle_time=settle_time,
         revenue=revenue,
-        fee=fee,
+        fee=fee - commission,
         shipping_cost=shipping_cost,
+        affiliate_commission=-commission,
     )
 
 
@@ -224,6 +264,7 @@ def _refund_transaction(request, settle_time: int) -> Transaction:
     return Transaction(
         transaction_id=_digits("txn", request.return_id, REFUND_TRANSACTION),
         type=REFUND_TRANSACTION,
+        shop=order.shop,
         order=order,
         settle_time=settle_time,
         revenue=-refunded,
@@ -240,6 +281,7 @@ def _adjustment(order: Order, settle_time: int, rng: random.Random) -> Transacti
     return Transaction(
         transaction_id=_digits("txn", order.order_id, ADJUSTMENT_TRANSACTION),
         type=ADJUSTMENT_TRANSACTION,
+        shop=order.shop,
         order=order,
         settle_time=settle_time + delay,
         revenue=ZERO,
@@ -250,11 +292,38 @@ def _adjustment(order: Order, settle_time: int, rng: random.Random) -> Transacti
     )
 
 
+def _unexplained_adjustment(dataset: Dataset, seed: int) -> Transaction | None:
+    """A PLATFORM_PENALTY of no order on one shop, settled two thirds into the window: about
+    half an order's subtotal taken off a statement that its orders, fees and refunds do not
+    account for."""
+    config = dataset.config
+    if config is None or not dataset.orders:
+        return None
+    rng = random.Random(f"{seed}:finance:unexplained")
+    shop = rng.choice(dataset.shops)
+    orders = dataset.orders_for_shop(shop.shop_id) or list(dataset.orders)
+    day = config.start_date + timedelta(days=(config.end_date - config.start_date).days * 2 // 3)
+    settle_time = (day.toordinal() - _EPOCH_ORDINAL) * DAY + rng.randint(6, 18) * HOUR
+    amount = quantize_money(orders[0].sub_total * Decimal("0.6"), shop.currency)
+    return Transaction(
+        transaction_id=_digits("txn", shop.shop_id, str(settle_time), UNEXPLAINED_REASON),
+        type=ADJUSTMENT_TRANSACTION,
+        shop=shop,
+        order=None,
+        settle_time=settle_time,
+        revenue=ZERO,
+        fee=ZERO,
+        shipping_cost=ZERO,
+        adjustment=-amount,
+        adjustment_reason=UNEXPLAINED_REASON,
+    )
+
+
 def _statements(transactions: list[Transaction], seed: int) -> tuple[Statement, ...]:
     grouped: dict[tuple[str, int], list[Transaction]] = defaultdict(list)
     shops: dict[str, Shop] = {}
     for transaction in transactions:
-        shop = transaction.order.shop
+        shop = transaction.shop
         shops[shop.shop_id] = shop
         grouped[(shop.shop_id, transaction.statement_time)].append(transaction)
     statements = []
@@ -263,7 +332,7 @@ def _statements(transactions: list[Transaction], seed: int) -> tuple[Statement, 
         statement_id = _digits("stmt", shop_id, str(cut))
         rng = random.Random(f"{seed}:payout:{statement_id}")
         create_time = cut + rng.randint(4, 10) * HOUR
-        members.sort(key=lambda t: (t.order.create_time, t.transaction_id))
+        members.sort(key=lambda t: (t.sort_time, t.transaction_id))
         amount = sum((t.settlement for t in members), ZERO)
         payment = Payment(
             payment_id=_digits("pay", statement_id),
@@ -291,7 +360,7 @@ class SettlementTruth:
     statement_id: str
     shop_id: str
     transaction_type: str
-    order_id: str
+    order_id: str | None
     settlement_amount: Decimal
     adjustment_amount: Decimal
 
@@ -303,7 +372,7 @@ def settlement_truth(finance: Finance, as_of: int) -> dict[str, SettlementTruth]
             statement.statement_id,
             statement.shop.shop_id,
             t.type,
-            t.order.order_id,
+            None if t.order is None else t.order.order_id,
             t.settlement,
             t.adjustment,
         )
@@ -320,3 +389,31 @@ def payment_truth(finance: Finance, as_of: int) -> dict[str, tuple[str, Decimal]
         for s in finance.statements
         if s.payment.create_time <= as_of
     }
+
+
+@dataclass(frozen=True)
+class UnexplainedAdjustment:
+    """An adjustment of no order, where the settlement reconciliation must flag it."""
+
+    transaction_id: str
+    shop_id: str
+    statement_id: str
+    statement_local_date: date  # the statement cut's day in the shop's time zone
+    amount: Decimal
+
+
+def unexplained_adjustment_truth(finance: Finance, as_of: int) -> list[UnexplainedAdjustment]:
+    """The unexplained adjustments in statements cut by `as_of`, with their shop and day."""
+    return [
+        UnexplainedAdjustment(
+            t.transaction_id,
+            statement.shop.shop_id,
+            statement.statement_id,
+            local_date(statement.shop, statement.statement_time),
+            t.adjustment,
+        )
+        for statement in finance.statements
+        if statement.statement_time <= as_of
+        for t in statement.transactions
+        if t.order is None
+    ]

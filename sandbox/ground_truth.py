@@ -25,6 +25,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sandbox.after_sales import AfterSales
+from sandbox.ecb_fx import GAP_CURRENCY, Rates, is_fx_gap_day, rate_in_force
 from sandbox.generator import CANCELLED, DAY, Dataset, Order, Shop
 
 # The return window the warehouse's default (dbt var `return_window_days`) also uses.
@@ -192,3 +193,40 @@ def stock_truth(ds: Dataset, as_of: int) -> dict[tuple[str, str], StockTruth]:
             *pool, level.on_hand, level.in_transit, pool in viral, tuple(outs.get(pool, ()))
         )
     return truth
+
+
+@dataclass(frozen=True)
+class MissingFxDay:
+    """A day a shop's currency had no rate of its own because of the injected gap: amounts
+    convert at the rate published on `rate_published_on`, carried forward."""
+
+    shop_id: str
+    currency: str
+    local_date: date
+    rate_published_on: date
+
+    @property
+    def age_days(self) -> int:
+        return (self.local_date - self.rate_published_on).days
+
+
+def missing_fx_truth(ds: Dataset, rates: Rates, published_through: date) -> list[MissingFxDay]:
+    """Every day of the window on which a shop selling in GAP_CURRENCY converts at a rate
+    carried forward across one of its gap days (rates published by `published_through`)."""
+    if ds.config is None:
+        return []
+    known = {day: quoted for day, quoted in rates.items() if day <= published_through}
+    found = []
+    for day in ds.config.days():
+        published_on = rate_in_force(known, GAP_CURRENCY, day)
+        if published_on is None or not any(
+            is_fx_gap_day(date.fromordinal(n))
+            for n in range(published_on.toordinal() + 1, day.toordinal() + 1)
+        ):
+            continue
+        found += [
+            MissingFxDay(shop.shop_id, GAP_CURRENCY, day, published_on)
+            for shop in ds.shops
+            if shop.currency == GAP_CURRENCY
+        ]
+    return found

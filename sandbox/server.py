@@ -247,11 +247,14 @@ class Sandbox:
         self.dataset = dataset or generate_dataset(settings.dataset_config())
         self._clock = DataClock(settings.as_of)
         self.api = TikTokShopApi(self.dataset, settings.api_settings(), self._clock.now)
-        # Settlement of the same orders, served by the shop API's gateway.
-        self.finance: Finance = build_finance(self.dataset, self.api.after_sales)
-        register_finance_routes(self.api, self.finance, self.dataset)
         self.content = ContentWorld(self.dataset)  # videos, LIVEs, creators, analytics
         register_content_routes(self.api, self.content)
+        # Settlement of the same orders (creators' commissions out of their fees), served by
+        # the shop API's gateway.
+        self.finance: Finance = build_finance(
+            self.dataset, self.api.after_sales, self.content.affiliate_commissions()
+        )
+        register_finance_routes(self.api, self.finance, self.dataset)
         self.service = register_service_routes(self.api)  # CS conversations, reviews
         # ECB rates for the dataset's window, served beside the shop API (no auth).
         self.fx_rates = ecb_rates(self.dataset.config or settings.dataset_config())

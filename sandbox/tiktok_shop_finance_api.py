@@ -74,7 +74,7 @@ class _FinanceRoutes:
         ):
             raise ApiError(404, CODE_NOT_FOUND_STATEMENT, f"Statement {statement_id} not found")
         query = _ListQuery.parse(request, shop, None, ("order_create_time",), required_sort=True)
-        rows = [(t.order.create_time, t.transaction_id, t) for t in statement.transactions]
+        rows = [(t.sort_time, t.transaction_id, t) for t in statement.transactions]
         data = query.page(rows, "statement_transactions", _transaction_view)
         return {**_statement_view(statement, as_of, with_id_key="statement_id"), **data}
 
@@ -202,24 +202,25 @@ def _statement_view(statement: Statement, as_of: int, with_id_key: str = "id") -
 
 
 def _transaction_view(transaction: Transaction) -> dict:
-    currency = transaction.order.currency
-    view = {
-        "id": transaction.transaction_id,
-        "type": transaction.type,
-        "order_id": transaction.order.order_id,
-        "order_create_time": transaction.order.create_time,
-        "currency": currency,
+    currency = transaction.shop.currency
+    view: dict[str, Any] = {"id": transaction.transaction_id, "type": transaction.type}
+    if transaction.order is not None:  # a shop-level adjustment has no order
+        view["order_id"] = transaction.order.order_id
+        view["order_create_time"] = transaction.order.create_time
+    view.update(
+        currency=currency,
         **_amounts(
             currency,
             {
                 "revenue_amount": transaction.revenue,
                 "fee_amount": transaction.fee,
+                "affiliate_commission_amount": transaction.affiliate_commission,
                 "shipping_cost_amount": transaction.shipping_cost,
                 "adjustment_amount": transaction.adjustment,
                 "settlement_amount": transaction.settlement,
             },
         ),
-    }
+    )
     if transaction.type == ADJUSTMENT_TRANSACTION:
         view["adjustment_id"] = transaction.transaction_id
         view["adjustment_reason"] = transaction.adjustment_reason

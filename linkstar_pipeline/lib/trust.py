@@ -18,6 +18,7 @@ from linkstar_pipeline.lib.warehouse_lock import read_only_warehouse
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 RECON_CHECKS_SEED = SEEDS_DIR / "recon_checks.csv"
 OFF_ROWS_SHOWN = 20
+_UNIT_WORDS = {"amount": "in the shop's currency"}
 UNUSUAL_ROWS_SHOWN = 5
 
 
@@ -33,8 +34,9 @@ class ReconCheck:
     what_to_do: str
 
     def description(self) -> str:
+        unit = _UNIT_WORDS.get(self.unit, self.unit)
         return (
-            f"Compares {self.compares}; ok within {self.tolerance} {self.unit}, else "
+            f"Compares {self.compares}; ok within {self.tolerance} {unit}, else "
             f"{self.severity} (never blocks the publish). {self.what_to_do} "
             "Rows: marts.recon_daily where check_name = "
             f"'{self.name}'. Tolerance: dbt_project/seeds/recon_checks.csv."

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from sandbox.ecb_fx import published_through
+from sandbox.ecb_fx import published_through, rate_in_force
 from sandbox.finance import statement_cut_after
 from sandbox.ground_truth import order_gmv
 from sandbox.service import AGENT, first_response_truth, reviews_truth
@@ -176,14 +176,15 @@ def test_fct_cs_daily_counts_add_up_to_the_shop_level_kpis(loaded_warehouse):
 
 
 def reporting_rate_truth(sandbox, currency: str, day: date) -> Decimal | None:
-    """USD per unit of `currency` on `day`: the newest ECB quote on or before it that was
-    already published at the data clock (today's rates come out in the afternoon, CET)."""
+    """USD per unit of `currency` on `day`: each currency's newest ECB quote on or before it
+    that was already published at the data clock (today's rates come out in the afternoon,
+    CET) — each its own, since a currency may miss days the others have (MYR's gap week)."""
     newest = min(day, published_through(datetime.fromtimestamp(sandbox.as_of(), UTC)))
-    for published in sorted((d for d in sandbox.fx_rates if d <= newest), reverse=True):
-        quotes = {**sandbox.fx_rates[published], "EUR": Decimal(1)}
-        if currency in quotes and "USD" in quotes:
-            return quotes["USD"] / quotes[currency]
-    return None
+    published = {d: {**q, "EUR": Decimal(1)} for d, q in sandbox.fx_rates.items() if d <= newest}
+    usd, local = (rate_in_force(published, c, newest) for c in ("USD", currency))
+    if usd is None or local is None:
+        return None
+    return published[usd]["USD"] / published[local][currency]
 
 
 def test_fct_settlements_amounts_per_statement_match_the_finance_truth(loaded_warehouse):
@@ -262,8 +263,9 @@ def test_settled_vs_gmv_per_shop_month_reconciles_with_the_truth(loaded_warehous
         if statement.statement_time > as_of:
             continue
         for t in statement.transactions:
-            paid = t.order.paid_time
-            month = local_day(t.order.shop.time_zone, paid).replace(day=1)
+            # a transaction of no order (a penalty) counts in its statement's local month
+            dated = statement.statement_time if t.order is None else t.order.paid_time
+            month = local_day(statement.shop.time_zone, dated).replace(day=1)
             money[(statement.shop.shop_id, month)][0] += t.fee
             money[(statement.shop.shop_id, month)][1] += t.revenue
     fee_rates = {

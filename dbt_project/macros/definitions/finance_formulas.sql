@@ -20,3 +20,21 @@
 {% macro settled_gmv_share(gmv_settled, gmv_paid) -%}
     {{ safe_ratio(gmv_settled, gmv_paid, 6) }}
 {%- endmacro %}
+
+{#- Revenue an order settles with: its GMV + the shipping fee its buyer paid (tax is not the
+    seller's); refunds are taken back by transactions of their own. -#}
+{% macro order_settlement_revenue(gmv, shipping_fee) -%}
+    (coalesce({{ gmv }}, 0) + coalesce({{ shipping_fee }}, 0))
+{%- endmacro %}
+
+{#- Money a refunded return takes back from the seller: the goods and the shipping fee refunded,
+    the same parts as order_settlement_revenue (tax is in neither). -#}
+{% macro refund_taken_back(refund_subtotal, refund_shipping_fee) -%}
+    (coalesce({{ refund_subtotal }}, 0) + coalesce({{ refund_shipping_fee }}, 0))
+{%- endmacro %}
+
+{#- The cut (00:00 UTC) of the daily statement that holds money moved at `utc_timestamp`:
+    statements hold what settled in the UTC day before their cut. -#}
+{% macro statement_cut_after(utc_timestamp) -%}
+    {{ dbt.dateadd('day', 1, dbt.date_trunc('day', utc_timestamp)) }}
+{%- endmacro %}

@@ -49,6 +49,7 @@ joined as (
         coalesce(transactions.currency, statements.statement_currency, shops.shop_currency) as currency,
         transactions.revenue_amount,
         transactions.fee_amount,
+        transactions.affiliate_commission_amount,
         transactions.shipping_cost_amount,
         transactions.adjustment_amount,
         transactions.settlement_amount,

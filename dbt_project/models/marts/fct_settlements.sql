@@ -24,6 +24,7 @@ final as (
         currency,
         revenue_amount,
         fee_amount,
+        affiliate_commission_amount,
         shipping_cost_amount,
         adjustment_amount,
         settlement_amount,

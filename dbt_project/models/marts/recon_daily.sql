@@ -3,7 +3,9 @@
     in the `recon_checks` seed, the one place to tune them; a row is 'ok' within tolerance and
     takes the check's severity ('warn' unless the seed says 'error') outside it. Mismatches
     between sources never block a publish: they are what the seller needs to see. `reason`
-    names what is off (order ids, the gap) and what to do. -#}
+    names what is off (order ids, the gap) and what to do. Where the definitions explain part
+    of a difference (settlements: late adjustments), only the rest is judged, and `reason`
+    shows the explained part apart, on 'ok' rows too. -#}
 
 with checks as (
     select * from {{ ref('recon_checks') }}
@@ -124,6 +126,41 @@ ads_spend as (
     group by shop_id, stat_date
 ),
 
+settlement_statements as (
+    select * from {{ ref('int_recon_settlement_statements') }}
+),
+
+settlements as (
+    -- left: what TikTok settled in the statement; right: what orders, refunds and fees imply.
+    select
+        'settlement_vs_orders_fees_refunds' as check_name,
+        shop_id,
+        statement_local_date as local_date,
+        settlement_amount as left_value,
+        derived_settlement_amount as right_value,
+        unexplained_lines as listed,
+        explained_amount,
+        explained_by
+    from settlement_statements
+),
+
+affiliate_commission as (
+    -- left: the commission of the creators' orders the statement settles; right: the
+    -- commission the statement charged (statements without TikTok's breakdown are not compared).
+    select
+        'affiliate_commission_vs_finance' as check_name,
+        shop_id,
+        statement_local_date as local_date,
+        order_commission_amount as left_value,
+        finance_commission_amount as right_value,
+        commission_lines_off as listed,
+        0 as explained_amount,
+        cast(null as varchar) as explained_by
+    from settlement_statements
+    where transactions_with_commission > 0
+        and (order_commission_amount <> 0 or finance_commission_amount <> 0)
+),
+
 fx_age as (
     -- left: days from the rate's publication to the day it is used for; right: 0 (same day).
     select
@@ -139,7 +176,7 @@ fx_age as (
     where shop_days.currency <> '{{ var("reporting_currency") }}'
 ),
 
-compared as (
+unexplained_checks as (
     select check_name, shop_id, local_date, left_value, right_value, listed from erp_orders
     union all
     select check_name, shop_id, local_date, left_value, right_value, listed from sign_for
@@ -153,6 +190,17 @@ compared as (
     select check_name, shop_id, local_date, left_value, right_value, listed from ads_spend
     union all
     select check_name, shop_id, local_date, left_value, right_value, listed from fx_age
+),
+
+compared as (
+    select
+        check_name, shop_id, local_date, left_value, right_value, listed,
+        0 as explained_amount, cast(null as varchar) as explained_by
+    from unexplained_checks
+    union all
+    select * from settlements
+    union all
+    select * from affiliate_commission
 ),
 
 judged as (
@@ -172,7 +220,7 @@ judged as (
                 then compared.left_value > compared.right_value
             when compared.check_name = 'fx_rate_age'
                 then compared.left_value > checks.tolerance
-            else abs(compared.left_value - compared.right_value) > checks.tolerance
+            else abs(compared.left_value - compared.right_value - compared.explained_amount) > checks.tolerance
         end as out_of_tolerance
     from compared
     inner join checks on compared.check_name = checks.check_name
@@ -189,9 +237,11 @@ select
     tolerance_unit,
     case when out_of_tolerance then severity else 'ok' end as status,
     case
-        when not out_of_tolerance then null
+        when not out_of_tolerance then 'Explained by the definitions: ' || explained_by || '.'
         when left_value is null and check_name = 'fx_rate_age' then 'No FX rate known yet for this day. ' || what_to_do
-        when listed is not null then 'Off: ' || listed || '. ' || what_to_do
-        else what_to_do
+        else
+            coalesce('Off: ' || listed || '. ', '')
+            || coalesce('Explained by the definitions: ' || explained_by || '. ', '')
+            || what_to_do
     end as reason
 from judged

@@ -4,9 +4,11 @@ import io
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from connectors.ecb_fx import parse_daily_xml, parse_history_csv
 from sandbox.ecb_fx import (
+    GAP_CURRENCY,
     LEVELS,
     NA_CURRENCY,
     daily_xml,
@@ -16,6 +18,7 @@ from sandbox.ecb_fx import (
     history_zip,
     is_target_working_day,
     published_through,
+    rate_in_force,
 )
 from sandbox.generator import DatasetConfig
 
@@ -115,3 +118,24 @@ def test_rates_are_published_at_16_00_frankfurt_time():
     # January is winter time (UTC+1): 16:00 in Frankfurt is 15:00 UTC.
     assert published_through(datetime(2026, 1, 15, 14, 59, tzinfo=UTC)) == date(2026, 1, 14)
     assert published_through(datetime(2026, 1, 15, 15, 0, tzinfo=UTC)) == date(2026, 1, 15)
+
+
+def test_myr_misses_wednesday_to_friday_of_one_week_in_four_so_its_rate_goes_stale():
+    rates = ecb_rates(WINDOW)
+    missing = sorted(day for day, day_rates in rates.items() if GAP_CURRENCY not in day_rates)
+    mondays = sorted({day - timedelta(days=day.weekday()) for day in missing})
+    assert [later - earlier for earlier, later in pairwise(mondays)] == [timedelta(28)]
+    for monday in mondays:
+        wednesday_to_friday = [monday + timedelta(days=n) for n in (2, 3, 4)]
+        assert [d for d in missing if monday <= d <= monday + timedelta(days=6)] == [
+            d
+            for d in wednesday_to_friday
+            if is_target_working_day(d) and WINDOW.start_date <= d <= WINDOW.end_date
+        ]
+    assert all(set(rates[day]) >= set(LEVELS) - {GAP_CURRENCY, NA_CURRENCY} for day in missing)
+    ages = [
+        (day - rate_in_force(rates, GAP_CURRENCY, day)).days
+        for day in WINDOW.days()
+        if rate_in_force(rates, GAP_CURRENCY, day) is not None
+    ]
+    assert max(ages) >= 5  # Tuesday's rate on Sunday: past fx_rate_age's 4 days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -11,10 +12,12 @@ from sandbox.finance import (
     ADJUSTMENT_TRANSACTION,
     ORDER_TRANSACTION,
     REFUND_TRANSACTION,
+    UNEXPLAINED_REASON,
     build_finance,
     statement_cut_after,
+    unexplained_adjustment_truth,
 )
-from sandbox.generator import DAY, DatasetConfig, generate_dataset
+from sandbox.generator import DAY, ZERO, DatasetConfig, generate_dataset
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +80,41 @@ def test_unsettled_orders_leave_the_list_when_their_statement_is_cut(world):
     before = finance.unsettled_orders(dataset, shop.shop_id, cut - 1)
     after = finance.unsettled_orders(dataset, shop.shop_id, cut)
     assert order in before and order not in after
+
+
+def test_one_adjustment_of_no_order_is_listed_with_its_shop_and_statement_day(world):
+    dataset, _, finance = world
+    (penalty,) = finance.unexplained_adjustments()
+    assert penalty.order is None and penalty.adjustment_reason == UNEXPLAINED_REASON
+    assert penalty.adjustment < 0 and penalty.settlement == penalty.adjustment
+    assert penalty not in finance.late_adjustments()
+    cut = penalty.statement_time
+    assert unexplained_adjustment_truth(finance, cut - 1) == []
+    (truth,) = unexplained_adjustment_truth(finance, cut)
+    statement = finance.statement(truth.statement_id)
+    assert statement is not None and penalty in statement.transactions
+    assert (truth.shop_id, truth.amount) == (penalty.shop.shop_id, penalty.adjustment)
+    assert statement.payment.amount == statement.total("settlement")
+    start, end = dataset.config.start_date, dataset.config.end_date
+    assert start < truth.statement_local_date <= end
+
+
+def test_a_creators_commission_comes_out_of_its_orders_fee_and_nothing_else(world):
+    dataset, after_sales, finance = world
+    commissions = {o.order_id: Decimal("1.25") for o in dataset.orders[::7]}
+    charged = build_finance(dataset, after_sales, commissions)
+
+    def by_id(f):
+        return {t.transaction_id: t for s in f.statements for t in s.transactions}
+
+    plain, with_commission = by_id(finance), by_id(charged)
+    assert set(plain) == set(with_commission)
+    for transaction_id, before in plain.items():
+        after = with_commission[transaction_id]
+        owed = ZERO
+        if before.type == ORDER_TRANSACTION:
+            owed = commissions.get(before.order.order_id, ZERO)
+        assert after.affiliate_commission == -owed
+        assert after.fee == before.fee - owed
+        assert after.settlement == before.settlement - owed
+    assert any(t.affiliate_commission for t in with_commission.values())

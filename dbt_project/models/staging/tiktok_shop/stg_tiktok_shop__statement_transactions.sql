@@ -1,6 +1,8 @@
 {#- One row per statement transaction (an order settling, a refund taken back, a late
     adjustment), typed. The statement id comes from the page (`data.statement_id`) or,
-    where an API version leaves it out, from the request path. -#}
+    where an API version leaves it out, from the request path. An adjustment may have no
+    order (a shop-level charge); `affiliate_commission_amount` is the creators' part of
+    `fee_amount`, null where TikTok does not break the fee out. -#}
 
 with raw_pages as (
     select
@@ -47,6 +49,7 @@ typed as (
         {{ json_text('transaction_json', '$.currency') }} as currency,
         {{ to_money(json_text('transaction_json', '$.revenue_amount')) }} as revenue_amount,
         {{ to_money(json_text('transaction_json', '$.fee_amount')) }} as fee_amount,
+        {{ to_money(json_text('transaction_json', '$.affiliate_commission_amount')) }} as affiliate_commission_amount,
         {{ to_money(json_text('transaction_json', '$.shipping_cost_amount')) }} as shipping_cost_amount,
         {{ to_money(json_text('transaction_json', '$.adjustment_amount')) }} as adjustment_amount,
         {{ to_money(json_text('transaction_json', '$.settlement_amount')) }} as settlement_amount,
