@@ -3,6 +3,7 @@ $LINKSTAR_HOME/reports/ (`linkstar report`)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,8 @@ from linkstar_pipeline.lib.reports.digest import report_alert
 from linkstar_pipeline.lib.reports.figures import all_scopes, newest_period, read_figures
 from linkstar_pipeline.lib.reports.html import render
 from linkstar_pipeline.lib.reports.request import ReportError, ReportRequest, Scope, week_start
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ReportError",
@@ -86,10 +89,12 @@ def send_report_alert(
     whole seller's headline KPIs and the global report's path. True when it took the message;
     a webhook that fails never fails the reports (lib/alerts.py)."""
     try:
-        if AlertSettings.from_env().url is None:
-            return False
-    except AlertSettingsError:
-        pass  # send() logs why nothing is sent
+        settings = AlertSettings.from_env()
+    except AlertSettingsError as error:
+        log.warning("report summary not sent: %s", error)
+        return False
+    if settings.url is None:
+        return False
     request = ReportRequest(kind, Scope("seller", "ALL"), default_language(), period)
     figures = read_figures(paths.serving_database, request)
-    return send(report_alert(figures, written[0], len(written), run_id))
+    return send(report_alert(figures, written[0], len(written), run_id), settings)

@@ -2,10 +2,10 @@
 
 Every number comes from a mart as it is: the changes, AOV, conversion and the drivers from
 kpi_drivers_*, the funnel counts from kpi_funnel_daily, negatives from kpi_shop_daily, pacing
-from kpi_pacing and trust from data_freshness / recon_daily; rankings, stock-out risk and the
-people's scorecards and pacing come from rankings.py and people.py. Only the funnel's step rates of
-the scope's summed counts (to find the weakest step) and the shown percentages are divided
-here, rounded once, half up.
+from kpi_pacing and trust from data_freshness / recon_daily; rankings and stock-out risk are
+read by rankings.py, the people's scorecards and pacing by people.py. Only the funnel's step
+rates of the scope's summed counts (to find the weakest step) and the shown percentages are
+divided here, rounded once, half up.
 """
 
 from __future__ import annotations
