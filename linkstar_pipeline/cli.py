@@ -3,7 +3,7 @@
 linkstar run [--start D --end D] [--with-sandbox]   ingest a range of days, rebuild, publish
 linkstar sandbox [--port N]                          serve the API emulator alone
 linkstar dev [--port N]                              sandbox + Dagster UI (workspace.yaml)
-linkstar summary                                     print recent GMV and orders per shop
+linkstar summary [--days N]                          print GMV and orders per day and per scope
 linkstar report [--day D | --week W] [--scope S]     write a daily/weekly HTML report, print its path
 linkstar kpi-dictionary [--check]                    regenerate (or check) the KPI dictionary pages
 linkstar kpi-config check [--dir DIR]                validate the KPI configuration files
@@ -373,7 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--sandbox-port", type=int, default=sandbox_defaults.SANDBOX_PORT)
     dev.set_defaults(handler=cmd_dev)
 
-    summary = commands.add_parser("summary", help="print recent GMV and orders per shop")
+    summary = commands.add_parser(
+        "summary", help="print GMV (reporting currency) and orders per day and per scope"
+    )
     summary.add_argument("--days", type=int, default=7)
     summary.set_defaults(handler=cmd_summary)
 

@@ -1,8 +1,9 @@
 """Alerts to one webhook: Feishu/Lark, DingTalk, Slack-compatible, or any HTTP receiver.
 
 `LINKSTAR_ALERT_WEBHOOK_URL` (unset: no alerts) receives a POST of JSON for a run that
-failed, a source that failed, a reconciliation row at severity error, and a digest of the
-reconciliation and freshness status after every build. `LINKSTAR_ALERT_WEBHOOK_FORMAT` picks
+failed, a source that failed, a reconciliation row at severity error, a digest of the
+reconciliation and freshness status after every build, and a short summary with the path of
+the reports a reports asset wrote (lib/reports/digest.py). `LINKSTAR_ALERT_WEBHOOK_FORMAT` picks
 the body (README "Alerts"): `slack` (default: `{"text": ...}` plus the structured alert under
 `linkstar`), `feishu` (`{"msg_type": "text", "content": {"text": ...}}`), `dingtalk`
 (`{"msgtype": "text", "text": {"content": ...}}`) or `json` (the structured alert alone).
@@ -68,7 +69,7 @@ class AlertSettings:
 
 @dataclass(frozen=True)
 class Alert:
-    """What happened (`kind`: run_failed, source_failed, check_failed or digest), one line of
+    """What happened (`kind`: run_failed, source_failed, check_failed, digest or report), one line of
     title, and the lines that name checks, shops, days and figures."""
 
     kind: str

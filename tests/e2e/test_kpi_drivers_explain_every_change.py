@@ -19,8 +19,8 @@ from sandbox.ground_truth import shop_daily_truth
 pytestmark = pytest.mark.e2e
 
 COMPARISONS = {
-    "kpi_drivers_daily": {"previous_day": 1, "same_weekday_last_week": 7},
-    "kpi_drivers_weekly": {"previous_week": 7},
+    "kpi_drivers_daily": {"previous_day": 1, "same_weekday_last_week": 7, "four_weeks_before": 28},
+    "kpi_drivers_weekly": {"previous_week": 7, "four_weeks_before": 28},
 }
 PARENT_TYPE = {"shop": "market", "market": "region", "region": "seller"}
 KEY = ("period_start", "comparison", "scope_type", "scope_id", "metric")

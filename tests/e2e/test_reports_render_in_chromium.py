@@ -13,6 +13,9 @@ serving/ is the shared one (reports/ stays in the temporary home).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import html
 import shutil
 import subprocess
@@ -142,6 +145,8 @@ def test_a_report_loads_without_sideways_scrolling_and_shows_the_marts_figures(
     assert shown.external == [], "a report must need no network"
     period = page.name.split("-", 1)[1][:10]
     _assert_figures_equal_the_marts(report_home, request, period, shown.figures)
+    _assert_items_equal_the_marts(report_home, request, period, shown.figures)
+    _assert_people_and_stock_equal_the_marts(report_home, request, period, shown.figures)
     _assert_only_the_scopes_shops_are_named(report_home, request, page.read_text(encoding="utf-8"))
 
 
@@ -167,6 +172,10 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
         [scope.kind, scope.id, period],
     )
     assert rows, (scope, period)
+    tiles = {f"{m}.{c}.change" for m in ("gmv", "orders") for c in request.comparisons}
+    assert tiles <= set(figures), "every comparison, month on month too, is on the tiles"
+    compared = {f"{metric}.{comparison}.change" for metric, comparison, *_ in rows}
+    assert all(figures[name] == "" for name in tiles - compared), "none before the history"
     for metric, comparison, current, change, *parts in rows:
         assert Decimal(figures[f"{metric}.current"]) == current
         assert Decimal(figures[f"{metric}.{comparison}.change"]) == change
@@ -204,21 +213,135 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
     assert Decimal(figures["funnel.orders"]) == orders
 
 
+# kind → item → (mart, filter, period column, key, GMV, the figure beside it)
+ITEMS = {
+    "daily": {
+        "videos": ("fct_videos_daily", "true", "local_date", "video_id",
+                   "attributed_gmv_amount_reporting", "views"),
+        "creatives": ("kpi_ads_daily", "level = 'ad'", "stat_date", "ad_id",
+                      "attributed_gmv_amount_reporting", "spend_amount_reporting"),
+    },
+    "weekly": {
+        "videos": ("kpi_top_content", "true", "week_start", "video_id",
+                   "attributed_gmv_amount_reporting", "views"),
+        "creatives": ("kpi_top_creatives", "true", "week_start", "ad_id",
+                      "attributed_gmv_amount_reporting", "spend_amount_reporting"),
+    },
+}  # fmt: skip
+LIVE = ("kpi_live_sessions", "true", "local_date", "live_id", "gmv_amount_reporting", "viewers")
+
+
+def _scope_shops(paths, scope) -> list[str]:
+    column = {"seller": "'ALL'", "region": "region", "market": "market", "shop": "shop_id"}
+    sql = f"select shop_id from marts.dim_shops where {column[scope.kind]} = ?"
+    return [shop_id for (shop_id,) in _marts(paths, sql, [scope.id])]
+
+
+def _assert_items_equal_the_marts(paths, request, period, figures: dict[str, str]) -> None:
+    """Each shown video, LIVE session and creative is a row of the scope's shops in the period
+    with the mart's figures; the first shown is the period's highest GMV, and the highest
+    three are all shown."""
+    shops = _scope_shops(paths, request.scope)
+    marks = ", ".join("?" * len(shops))
+    for item, (mart, where, column, key, gmv, beside) in {
+        **ITEMS[request.kind],
+        "live": LIVE,
+    }.items():
+        rows = _marts(
+            paths,
+            f"select {key}, {gmv}, {beside} from marts.{mart} where {where} "
+            f"and shop_id in ({marks}) and {column} between ? and ? and {gmv} is not null "
+            f"order by {gmv} desc",
+            [*shops, period, _period_end(request, period)],
+        )
+        values = {str(k): (g, b) for k, g, b in rows}
+        shown = {name.split(".")[1] for name in figures if name.startswith(f"{item}.")}
+        assert shown <= set(values), (item, shown - set(values))
+        for k in shown:
+            assert Decimal(figures[f"{item}.{k}.gmv"]) == values[k][0], (item, k)
+            assert Decimal(figures[f"{item}.{k}.{beside}"]) == values[k][1], (item, k)
+        highest = (
+            {str(k) for k, g, _ in rows if g >= rows[min(2, len(rows) - 1)][1]} if rows else set()
+        )
+        assert len(highest) > 3 or highest <= shown, (item, highest - shown)
+        assert bool(shown) == bool(rows), item
+
+
+def _assert_people_and_stock_equal_the_marts(paths, request, period, figures) -> None:
+    """Scores are the scope's teams' people's kpi_scorecards scores of the month; everyone off
+    track in kpi_pacing is named with the mart's figures; the stock-out count and rows are
+    kpi_inventory_risk's newest day for the SKUs the scope's shops sell."""
+    shops = _scope_shops(paths, request.scope)
+    marks = ", ".join("?" * len(shops))
+    month = date.fromisoformat(_period_end(request, period)).replace(day=1)
+    teams = (
+        ""
+        if request.scope.kind == "seller"
+        else (f"and team_id in (select team_id from marts.dim_shops where shop_id in ({marks}))")
+    )
+    parameters = [] if request.scope.kind == "seller" else shops
+    scores = _marts(
+        paths,
+        "select distinct subject_id, team_id, score from marts.kpi_scorecards "
+        f"where subject_kind = 'person' and month_start = ? {teams}",
+        [month, *parameters],
+    )
+    assert scores, "the e2e warehouse scores people every month"
+    shown = {name for name in figures if name.startswith("score.")}
+    assert shown == {f"score.{person}.{team}" for person, team, _ in scores}
+    for person, team, score in scores:
+        assert figures[f"score.{person}.{team}"] == ("" if score is None else str(score))
+    people = sorted({person for person, _, _ in scores})
+    behind = _marts(
+        paths,
+        "select scope_id, kpi, mtd_achievement_pct, forecast_achievement_pct, remaining_to_target "
+        "from marts.kpi_pacing where scope = 'person' and month_start = ? and on_track = false "
+        f"and scope_id in ({', '.join('?' * len(people))})",
+        [month, *people],
+    )
+    shown = {name.rsplit(".", 1)[0] for name in figures if name.startswith("behind.")}
+    assert shown == {f"behind.{person}.{kpi}" for person, kpi, *_ in behind}
+    for person, kpi, *values in behind:
+        names = ("mtd_achievement_pct", "forecast_achievement_pct", "remaining_to_target")
+        for name, value in zip(names, values, strict=True):
+            assert figures[f"behind.{person}.{kpi}.{name}"] == ("" if value is None else str(value))
+    risks = _marts(
+        paths,
+        "select seller_sku, warehouse, days_of_cover from marts.kpi_inventory_risk as risk "
+        "where inventory_date = (select max(inventory_date) from marts.kpi_inventory_risk) "
+        "and (is_stock_out_risk or is_stocked_out) and (seller_sku, warehouse) in "
+        "(select (seller_sku, stock_warehouse) from marts.dim_skus "
+        f"where shop_id in ({marks}))",
+        shops,
+    )
+    assert int(figures["stock.at_risk"]) == len(risks)
+    cover = {f"stock.{sku}@{warehouse}.days_of_cover": days for sku, warehouse, days in risks}
+    shown = {name for name in figures if name.endswith(".days_of_cover")}
+    assert shown and shown <= set(cover) if risks else not shown
+    for name in shown:
+        assert figures[name] == ("" if cover[name] is None else str(cover[name]))
+
+
 def _period_end(request: ReportRequest, period: str) -> str:
     return str(date.fromisoformat(period) + timedelta(days=0 if request.kind == "daily" else 6))
 
 
 def test_the_daily_report_asset_writes_every_scopes_report_for_its_partition(
-    report_home, monkeypatch
+    report_home, monkeypatch, webhook_receiver
 ):
-    """The weekly asset runs the same code with the other kind (one materialization only:
-    each costs seconds of the suite)."""
+    """... and tells the alert webhook, signed as its receiver checks, with the whole seller's
+    headline KPIs and the global report's path. The weekly asset runs the same code with the
+    other kind (one materialization only: each costs seconds of the suite)."""
     import dagster as dg
 
     from linkstar_pipeline.defs.reports.assets import daily_reports
 
+    url, bodies, _, _ = webhook_receiver
     monkeypatch.setenv("LINKSTAR_HOME", str(report_home.home))
     monkeypatch.setenv("LINKSTAR_REPORT_LANGUAGE", "zh")
+    monkeypatch.setenv("LINKSTAR_ALERT_WEBHOOK_URL", url)
+    monkeypatch.setenv("LINKSTAR_ALERT_WEBHOOK_FORMAT", "feishu")
+    monkeypatch.setenv("LINKSTAR_ALERT_WEBHOOK_SECRET", "report-signing-secret")
     scopes = _marts(
         report_home,
         "select count(distinct region) + count(distinct market) + count(*) + 1 from marts.dim_shops",
@@ -228,7 +351,26 @@ def test_the_daily_report_asset_writes_every_scopes_report_for_its_partition(
     assert result.success
     written = sorted((report_home.home / "reports").glob("daily-2026-11-18-*-zh.html"))
     assert len(written) == scopes, [path.name for path in written]
-    assert report_home.home / "reports" / "daily-2026-11-18-global-zh.html" in written
+    global_report = report_home.home / "reports" / "daily-2026-11-18-global-zh.html"
+    assert global_report in written
+    ((body,),) = [bodies]
+    key = f"{body['timestamp']}\nreport-signing-secret".encode()
+    assert body["sign"] == base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+    text = body["content"]["text"].splitlines()
+    assert text[0] == "[LinkStar] Daily report 2026-11-18 is ready"
+    assert f"Report: {global_report}" in text
+    rows = _marts(
+        report_home,
+        "select metric, current_value, change from marts.kpi_drivers_daily "
+        "where scope_type = 'seller' and period_start = '2026-11-18' "
+        "and comparison = 'previous_day'",
+        [],
+    )
+    (gmv, gmv_change), (orders, orders_change) = (
+        next(row[1:] for row in rows if row[0] == metric) for metric in ("gmv", "orders")
+    )
+    assert text[1].startswith(f"GMV {gmv:,.2f} USD: {gmv_change:+,.2f} (")
+    assert text[2].startswith(f"Orders {orders:,.0f}: {orders_change:+,.0f} (")
 
 
 def test_a_publish_requests_the_newest_published_day_and_whole_week(report_home, monkeypatch):

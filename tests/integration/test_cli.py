@@ -57,7 +57,7 @@ def test_run_with_sandbox_builds_and_publishes_the_marts_when_one_endpoint_fails
     for other in ("TikTok Ads", "ERP files", "ERP API", "FX rates (ECB)", "KPI config"):
         assert " loaded" in lines[other], lines[other]
     assert "affiliate_orders" in result.stderr and "built and published" in result.stderr
-    assert "GMV and orders per shop" in result.stdout
+    assert "and orders of all shops per local day" in result.stdout
     # One line on how far the numbers can be trusted (marts.recon_daily, marts.data_freshness).
     assert "Trust: " in result.stdout and "reconciliation checks ok" in result.stdout
     # The example kpi_config/ scores every team of the sandbox seller.

@@ -3,4 +3,4 @@
     kpi_drivers_daily (macros kpi_drivers and driver_formulas). The newest week may still be
     running (days_in_period below 7). -#}
 
-{{ kpi_drivers('week', {'previous_week': 7}) }}
+{{ kpi_drivers('week', {'previous_week': 7, 'four_weeks_before': 28}) }}

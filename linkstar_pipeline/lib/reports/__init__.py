@@ -3,14 +3,19 @@ $LINKSTAR_HOME/reports/ (`linkstar report`)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date
 from pathlib import Path
 
+from linkstar_pipeline.lib.alerts import AlertSettings, AlertSettingsError, send
 from linkstar_pipeline.lib.paths import LinkstarPaths
+from linkstar_pipeline.lib.reports.digest import report_alert
 from linkstar_pipeline.lib.reports.figures import all_scopes, newest_period, read_figures
 from linkstar_pipeline.lib.reports.html import render
 from linkstar_pipeline.lib.reports.request import ReportError, ReportRequest, Scope, week_start
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ReportError",
@@ -18,6 +23,7 @@ __all__ = [
     "Scope",
     "default_language",
     "newest_periods",
+    "send_report_alert",
     "week_start",
     "write_all_scopes",
     "write_report",
@@ -74,3 +80,21 @@ def write_report(paths: LinkstarPaths, request: ReportRequest) -> Path:
     partial.write_text(render(figures), encoding="utf-8")
     partial.replace(target)  # never a half-written report at the path printed
     return target
+
+
+def send_report_alert(
+    paths: LinkstarPaths, kind: str, period: date, written: list[Path], run_id: str | None
+) -> bool:
+    """Tell the alert webhook (when configured) that the period's reports are written: the
+    whole seller's headline KPIs and the global report's path. True when it took the message;
+    a webhook that fails never fails the reports (lib/alerts.py)."""
+    try:
+        settings = AlertSettings.from_env()
+    except AlertSettingsError as error:
+        log.warning("report summary not sent: %s", error)
+        return False
+    if settings.url is None:
+        return False
+    request = ReportRequest(kind, Scope("seller", "ALL"), default_language(), period)
+    figures = read_figures(paths.serving_database, request)
+    return send(report_alert(figures, written[0], len(written), run_id), settings)

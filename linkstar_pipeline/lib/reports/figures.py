@@ -2,9 +2,10 @@
 
 Every number comes from a mart as it is: the changes, AOV, conversion and the drivers from
 kpi_drivers_*, the funnel counts from kpi_funnel_daily, negatives from kpi_shop_daily, pacing
-from kpi_pacing and trust from data_freshness / recon_daily. Only the funnel's step rates of
-the scope's summed counts (to find the weakest step) and the shown percentages are divided
-here, rounded once, half up.
+from kpi_pacing and trust from data_freshness / recon_daily; rankings and stock-out risk are
+read by rankings.py, the people's scorecards and pacing by people.py. Only the funnel's step
+rates of the scope's summed counts (to find the weakest step) and the shown percentages are
+divided here, rounded once, half up.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import duckdb
 
+from linkstar_pipeline.lib.finished_days import NEWEST_FINISHED_DAY
+from linkstar_pipeline.lib.reports.people import Behind, PersonScore, behind_target, scorecards
+from linkstar_pipeline.lib.reports.rankings import Ranking, StockRisk, rankings, stock_out_risks
 from linkstar_pipeline.lib.reports.request import ReportError, ReportRequest, Scope
 
 FUNNEL_STEPS = ("impressions", "clicks", "add_to_cart", "orders")
@@ -68,6 +72,11 @@ class ReportFigures:
     negatives: dict[str, Decimal | None]
     pacing: dict[str, dict[str, Decimal | bool | None]]  # kpi → mtd figures
     trust: list[tuple[str, str, str]] = field(default_factory=list)  # (source, status, detail)
+    rankings: dict[str, Ranking] = field(default_factory=dict)  # videos, live, creatives
+    stock_as_of: date | None = None
+    stock_risks: list[StockRisk] = field(default_factory=list)
+    people: list[PersonScore] = field(default_factory=list)
+    behind: list[Behind] = field(default_factory=list)
 
 
 def ratio(
@@ -107,19 +116,11 @@ def newest_period(serving: Path, kind: str) -> date | None:
         connection.close()
 
 
-# The newest day that has ended in every shop's time zone at the pipeline's clock: the day
-# anomalies_daily judges no shop on as `day_under_way` (one definition of a finished day).
-_NEWEST_FINISHED_DAY = """
-    select max(local_date) from (
-        select local_date from marts.anomalies_daily group by local_date
-        having sum(case when status = 'day_under_way' then 1 else 0 end) = 0)"""
-
-
 def _newest_period(connection: duckdb.DuckDBPyConnection, kind: str, scope: Scope) -> date | None:
     """The newest published day that has ended everywhere (a daily report of a day still under
     way in some shop would compare a few hours with a whole day), or newest whole week."""
     whole_week = " and days_in_period = 7" if kind == "weekly" else ""
-    finished = f" and period_start <= ({_NEWEST_FINISHED_DAY})" if kind == "daily" else ""
+    finished = f" and period_start <= ({NEWEST_FINISHED_DAY})" if kind == "daily" else ""
     return connection.execute(
         f"select max(period_start) from marts.kpi_drivers_{kind} where scope_type = ? "
         f"and scope_id = ? and split_status != 'not_published'{whole_week}{finished}",
@@ -159,10 +160,15 @@ class _Reader:
         main = self.request.comparisons[0]
         previous_start = changes[("gmv", main)].comparison_period_start
         funnel = self._funnel(shops, period, previous_start, days)
+        end = period + timedelta(days=days - 1)
+        stock_as_of, stock_risks = stock_out_risks(self.connection, list(shops))
+        people = scorecards(
+            self.connection, list(shops), self.scope.kind == "seller", end.replace(day=1)
+        )
         return ReportFigures(
             request=self.request,
             period_start=period,
-            period_end=period + timedelta(days=days - 1),
+            period_end=end,
             days_in_period=rows[0]["days_in_period"],
             reporting_currency=rows[0]["unit"] if rows[0]["metric"] == "gmv" else rows[1]["unit"],
             shop_names=shops,
@@ -174,6 +180,11 @@ class _Reader:
             negatives=self._negatives(shops, period, days),
             pacing=self._pacing(shops, period),
             trust=self._trust(shops, period, days),
+            rankings=rankings(self.connection, list(shops), self.request.kind, period, end),
+            stock_as_of=stock_as_of,
+            stock_risks=stock_risks,
+            people=people,
+            behind=behind_target(self.connection, people, end.replace(day=1)),
         )
 
     def _scope_shops(self) -> dict[str, str]:

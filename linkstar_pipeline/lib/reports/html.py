@@ -12,8 +12,11 @@ from decimal import Decimal
 from html import escape
 from string import Template
 
+from linkstar_pipeline.lib.reports.cards import people_card, rankings_card, stock_card
 from linkstar_pipeline.lib.reports.figures import FUNNEL_STEPS, ReportFigures, ratio
 from linkstar_pipeline.lib.reports.labels import labels
+from linkstar_pipeline.lib.reports.markup import card as _card
+from linkstar_pipeline.lib.reports.markup import figure, fmt, percent
 
 _PAGE = Template(
     """<!DOCTYPE html>
@@ -50,25 +53,6 @@ svg{width:100%;height:auto;display:block}
 )
 
 
-def fmt(value: Decimal | int | None, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    return f"{Decimal(value):,.{places}f}"
-
-
-def figure(name: str, value: Decimal | int | None, places: int = 2, signed: bool = False) -> str:
-    text = fmt(value, places)
-    if signed and value is not None and value > 0:
-        text = "+" + text
-    shown = "" if value is None else str(value)
-    return f'<span data-figure="{escape(name)}" data-value="{escape(shown)}">{text}</span>'
-
-
-def percent(change: Decimal | None, base: Decimal | None) -> str:
-    share = ratio(change, base, 4)
-    return "–" if share is None else f"{share * 100:+.1f}%"
-
-
 def render(figures: ReportFigures) -> str:
     words = labels(figures.request.language)
     scope = figures.request.scope
@@ -90,7 +74,10 @@ def render(figures: ReportFigures) -> str:
         _drivers(figures, words),
         _funnel(figures, words),
         _shops(figures, words),
+        rankings_card(figures, words),
+        people_card(figures, words),
         _negatives(figures, words),
+        stock_card(figures, words),
         _trust(figures, words),
     ]
     return _PAGE.substitute(
@@ -108,7 +95,13 @@ def _tiles(figures: ReportFigures, words: dict[str, str]) -> list[str]:
     for metric in ("gmv", "orders"):
         lines = []
         for comparison in figures.request.comparisons:
-            change = figures.changes[(metric, comparison)]
+            change = figures.changes.get((metric, comparison))
+            if change is None:  # the comparison period is before the loaded history
+                lines.append(
+                    f'<div class="muted">{figure(f"{metric}.{comparison}.change", None)} '
+                    f"{escape(words[comparison])}: {escape(words['not_loaded'])}</div>"
+                )
+                continue
             css = "up" if (change.change or 0) > 0 else "down" if (change.change or 0) < 0 else ""
             lines.append(
                 f'<div class="{css}">{figure(f"{metric}.{comparison}.change", change.change, signed=True)}'
@@ -303,7 +296,3 @@ def _trust(figures: ReportFigures, words: dict[str, str]) -> str:
         for source, status, kind in figures.trust
     )
     return _card(words["trust"], f"<ul>{items}</ul>")
-
-
-def _card(title: str, body: str) -> str:
-    return f'<div class="card"><h2>{escape(title)}</h2>{body}</div>'

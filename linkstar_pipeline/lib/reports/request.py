@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 SCOPE_KINDS = {"global": "seller", "region": "region", "market": "market", "shop": "shop"}
-COMPARISONS = {"daily": ("previous_day", "same_weekday_last_week"), "weekly": ("previous_week",)}
+# The first is the one the drivers explain; four_weeks_before is month on month, same weekdays.
+COMPARISONS = {
+    "daily": ("previous_day", "same_weekday_last_week", "four_weeks_before"),
+    "weekly": ("previous_week", "four_weeks_before"),
+}
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
