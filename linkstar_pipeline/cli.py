@@ -94,8 +94,7 @@ def _execute(job_name: str, tags: dict[str, str], verbose: bool) -> int:
 
     paths = linkstar_paths()
     ensure_dagster_home(paths)
-    with DagsterInstance.get() as instance:
-        _release_dead_runs(instance)
+    with DagsterInstance.get() as instance, _dead_runs_released(instance):
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
             tags={**tags, "linkstar/trigger": "cli", **process_tags()},
@@ -110,12 +109,23 @@ def _execute(job_name: str, tags: dict[str, str], verbose: bool) -> int:
     return 0
 
 
-def _release_dead_runs(instance) -> None:
-    """Runs a killed `linkstar` left STARTED would hold the warehouse slot forever."""
-    from linkstar_pipeline.lib.stale_runs import release_dead_runs
+@contextlib.contextmanager
+def _dead_runs_released(instance) -> Iterator[None]:
+    """Runs a killed `linkstar` left STARTED would hold the warehouse slot forever: released
+    before this run starts, and while it runs (it may be waiting for the slot of one killed
+    after it started)."""
+    from linkstar_pipeline.lib.stale_runs import release_dead_runs, releasing_dead_runs
+
+    console = sys.stdout  # the dbt step redirects sys.stdout while it runs
+
+    def say(run_id: str) -> None:
+        message = f"Run {run_id} was killed without finishing: marked failed, its slot freed."
+        print(message, file=console, flush=True)
 
     for run_id in release_dead_runs(instance):
-        print(f"Run {run_id} was killed without finishing: marked failed, its slot freed.")
+        say(run_id)
+    with releasing_dead_runs(instance, say):
+        yield
 
 
 def _newest_daily_report(paths: LinkstarPaths) -> str:
@@ -181,8 +191,7 @@ def _run_refresh(start: date | None, end: date | None, verbose: bool) -> int:
     paths = linkstar_paths()
     print(f"Refreshing {start} .. {end} into {paths.home}", flush=True)
     ensure_dagster_home(paths)
-    with DagsterInstance.get() as instance:
-        _release_dead_runs(instance)
+    with DagsterInstance.get() as instance, _dead_runs_released(instance):
         outcome = run_refresh(
             instance,
             start,

@@ -114,6 +114,7 @@ def refresh(
 # then more as a worker's queue runs low. The shared e2e refresh starts at once on another
 # worker, so no e2e file waits for it while the first worker is on the stand-alone runs.
 _LONG_FILES_FIRST = (
+    "tests/e2e/test_killed_and_concurrent_runs.py",
     "tests/integration/test_one_writer.py",
     "tests/e2e/test_refresh_matches_ground_truth.py",
     "tests/integration/test_cli.py",

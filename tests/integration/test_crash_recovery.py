@@ -14,7 +14,13 @@ import dagster as dg
 
 from linkstar_pipeline.lib.orphaned_build import note_build, pid_file, stop_orphaned_build
 from linkstar_pipeline.lib.paths import LinkstarPaths
-from linkstar_pipeline.lib.stale_runs import HOST_TAG, PID_TAG, process_tags, release_dead_runs
+from linkstar_pipeline.lib.stale_runs import (
+    HOST_TAG,
+    PID_TAG,
+    process_tags,
+    release_dead_runs,
+    releasing_dead_runs,
+)
 
 POOL = "warehouse"
 
@@ -83,6 +89,34 @@ def test_a_killed_runs_record_and_pool_slot_are_released(tmp_path):
             alive: dg.DagsterRunStatus.STARTED,
             elsewhere: dg.DagsterRunStatus.STARTED,
         }
+
+
+def test_a_run_already_waiting_for_the_slot_gets_it_when_its_holder_is_killed(tmp_path):
+    """Two runs at once, the one holding the warehouse slot killed: the other, already past
+    its start-up check, is waiting for the slot and must not wait forever."""
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        instance.event_log_storage.set_concurrency_slots(POOL, 1)
+        holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        try:
+            host = process_tags()[HOST_TAG]
+            holding = _started_run(instance, {HOST_TAG: host, PID_TAG: str(holder.pid)})
+            assert _claim(instance, holding)
+            waiting = _started_run(instance, process_tags())
+            assert release_dead_runs(instance) == []  # its start-up check: the holder lives
+            released: list[str] = []
+            with releasing_dead_runs(instance, released.append, every_seconds=0.1):
+                assert not _claim(instance, waiting)
+                holder.kill()  # kill -9
+                holder.wait()
+                deadline = time.monotonic() + 30
+                while not _claim(instance, waiting):
+                    assert time.monotonic() < deadline, "the waiting run never got the slot"
+                    time.sleep(0.1)
+            assert released == [holding]
+            assert instance.get_run_by_id(holding).status == dg.DagsterRunStatus.FAILURE
+        finally:
+            holder.kill()
+            holder.wait()
 
 
 def _started(argv: list[str]) -> subprocess.Popen:
