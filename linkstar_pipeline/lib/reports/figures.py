@@ -209,10 +209,11 @@ class _Reader:
         complete day; the newest whole week)."""
         newest = _newest_period(self.connection, self.request.kind, self.scope)
         period = self.request.period_start or newest
+        main = self.request.comparisons[0]  # the tiles, funnel and ranks compare with it
         available = self._rows(
             f"select count(*) as n from marts.{self.request.mart} "
-            "where scope_type = ? and scope_id = ? and period_start = ?",
-            [self.scope.kind, self.scope.id, period],
+            "where scope_type = ? and scope_id = ? and period_start = ? and comparison = ?",
+            [self.scope.kind, self.scope.id, period, main],
         )[0]["n"]
         if period is None:
             raise ReportError(
@@ -221,7 +222,8 @@ class _Reader:
             )
         if not available:
             raise ReportError(
-                f"no {self.request.kind} figures for {self.scope.kind} {self.scope.id} on {period}; "
+                f"no {self.request.kind} figures for {self.scope.kind} {self.scope.id} on {period} "
+                f"against its {main.replace('_', ' ')} (both must be in the loaded history); "
                 f"the newest published is {newest}"
             )
         return period
