@@ -3,12 +3,12 @@
     has one whenever one of its reporting totals is null. -#}
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_shop_daily'}}}) }}
 
-{%- set shop_amounts = ['gmv_paid_reporting', 'gmv_delivered_reporting', 'gmv_completed_reporting',
-                        'gmv_reporting', 'gmv_paid_net_of_refunds_by_order_date_reporting',
-                        'refund_amount_by_refund_date_reporting', 'ads_spend_amount',
+{%- set shop_amounts = ['gmv_paid_amount_reporting', 'gmv_delivered_amount_reporting', 'gmv_completed_amount_reporting',
+                        'gmv_amount_reporting', 'gmv_paid_net_of_refunds_by_order_date_amount_reporting',
+                        'refund_by_refund_date_amount_reporting', 'ads_spend_amount',
                         'ads_spend_amount_reporting', 'ads_attributed_gmv_amount'] %}
-{%- set market_amounts = ['gmv_paid_reporting', 'gmv_delivered_reporting', 'gmv_completed_reporting',
-                          'gmv_reporting', 'ads_spend_amount_reporting'] %}
+{%- set market_amounts = ['gmv_paid_amount_reporting', 'gmv_delivered_amount_reporting', 'gmv_completed_amount_reporting',
+                          'gmv_amount_reporting', 'ads_spend_amount_reporting'] %}
 
 with shop_rows as (
     select 'kpi_shop_daily' as model, shop_id as row_key, local_date, reporting_null_reason

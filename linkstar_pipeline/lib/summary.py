@@ -17,8 +17,8 @@ def recent_sales_table(paths: LinkstarPaths, days: int = 7) -> str:
                 where local_date > (select max(local_date) from marts.kpi_shop_daily) - ?::integer
             )
             select shops.shop_name as shop, recent.market, recent.currency,
-                   recent.local_date, recent.orders_paid, recent.gmv_paid,
-                   recent.orders_delivered, recent.gmv_delivered
+                   recent.local_date, recent.orders_paid, recent.gmv_paid_amount,
+                   recent.orders_delivered, recent.gmv_delivered_amount
             from recent join marts.dim_shops as shops using (shop_id)
             order by shop, recent.local_date
             """,

@@ -10,6 +10,7 @@ import pytest
 
 from sandbox.generator import CANCELLED
 from sandbox.ground_truth import local_date, shop_daily_truth
+from tests.e2e.test_refresh_matches_ground_truth import mart_column
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,8 @@ def test_every_market_and_the_whole_seller_add_up_their_shops(loaded_warehouse):
     connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
     try:
         rows = connection.execute(
-            f"select market, local_date, {', '.join(FIELDS)} from marts.kpi_market_daily"
+            f"select market, local_date, {', '.join(map(mart_column, FIELDS))} "
+            "from marts.kpi_market_daily"
         ).fetchall()
     finally:
         connection.close()

@@ -113,7 +113,7 @@ def test_the_americas_lead_reads_only_americas_rows_in_every_mart(published):
             assert sum(row[-1] for row in rows) < counts[mart], mart
     assert {"kpi_shop_daily", "fct_orders", "dim_shops", "kpi_scorecards"} <= set(readable)
     shops = ", ".join(f"'{shop}'" for shop in sorted(americas["shop_id"]))
-    total = "select count(*), sum(gmv_paid) from marts.kpi_shop_daily"
+    total = "select count(*), sum(gmv_paid_amount) from marts.kpi_shop_daily"
     lead = _query(server, "carlos_mendez", total)
     assert lead == _query(server, "wei_zhang", f"{total} where shop_id in ({shops})")
     assert lead[0][0] > 0

@@ -176,7 +176,7 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
             assert shown == parts
     ((aov, conversion),) = _marts(
         paths,
-        f"select current_aov, current_conversion_rate from marts.{request.mart} "
+        f"select current_aov_amount_reporting, current_conversion_rate from marts.{request.mart} "
         "where scope_type = ? and scope_id = ? and period_start = ? and metric = 'gmv' "
         "and comparison = ?",
         [scope.kind, scope.id, period, request.comparisons[0]],

@@ -47,16 +47,16 @@ per_market as (
         sum(orders_completed) as orders_completed,
         sum(orders_with_return_request) as orders_with_return_request,
         sum(visitors) as visitors,
-        sum(gmv_paid) as gmv_paid,
-        sum(gmv_delivered) as gmv_delivered,
-        sum(gmv_completed) as gmv_completed,
-        sum(refund_amount_by_order_date) as refund_amount_by_order_date,
+        sum(gmv_paid_amount) as gmv_paid_amount,
+        sum(gmv_delivered_amount) as gmv_delivered_amount,
+        sum(gmv_completed_amount) as gmv_completed_amount,
+        sum(refund_by_order_date_amount) as refund_by_order_date_amount,
         {{ sum_if_complete('ads_spend_amount') }} as ads_spend_amount,
-        {{ sum_if_complete('gmv_paid_reporting') }} as gmv_paid_reporting,
-        {{ sum_if_complete('gmv_delivered_reporting') }} as gmv_delivered_reporting,
-        {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
-        {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
-        {{ sum_if_complete('gmv_paid_reporting - gmv_paid_net_of_refunds_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
+        {{ sum_if_complete('gmv_paid_amount_reporting') }} as gmv_paid_amount_reporting,
+        {{ sum_if_complete('gmv_delivered_amount_reporting') }} as gmv_delivered_amount_reporting,
+        {{ sum_if_complete('gmv_completed_amount_reporting') }} as gmv_completed_amount_reporting,
+        {{ sum_if_complete('gmv_amount_reporting') }} as gmv_amount_reporting,
+        {{ sum_if_complete('gmv_paid_amount_reporting - gmv_paid_net_of_refunds_by_order_date_amount_reporting') }} as refund_amount_by_order_date_reporting,
         {{ sum_if_complete('ads_spend_amount_reporting') }} as ads_spend_amount_reporting
     from shop_days
     group by market, local_date
@@ -77,15 +77,15 @@ whole_seller as (
         sum(orders_completed) as orders_completed,
         sum(orders_with_return_request) as orders_with_return_request,
         sum(visitors) as visitors,
-        cast(null as decimal(18, 2)) as gmv_paid,
-        cast(null as decimal(18, 2)) as gmv_delivered,
-        cast(null as decimal(18, 2)) as gmv_completed,
-        cast(null as decimal(18, 2)) as refund_amount_by_order_date,
+        cast(null as decimal(18, 2)) as gmv_paid_amount,
+        cast(null as decimal(18, 2)) as gmv_delivered_amount,
+        cast(null as decimal(18, 2)) as gmv_completed_amount,
+        cast(null as decimal(18, 2)) as refund_by_order_date_amount,
         cast(null as decimal(18, 2)) as ads_spend_amount,
-        {{ sum_if_complete('gmv_paid_reporting') }} as gmv_paid_reporting,
-        {{ sum_if_complete('gmv_delivered_reporting') }} as gmv_delivered_reporting,
-        {{ sum_if_complete('gmv_completed_reporting') }} as gmv_completed_reporting,
-        {{ sum_if_complete('gmv_reporting') }} as gmv_reporting,
+        {{ sum_if_complete('gmv_paid_amount_reporting') }} as gmv_paid_amount_reporting,
+        {{ sum_if_complete('gmv_delivered_amount_reporting') }} as gmv_delivered_amount_reporting,
+        {{ sum_if_complete('gmv_completed_amount_reporting') }} as gmv_completed_amount_reporting,
+        {{ sum_if_complete('gmv_amount_reporting') }} as gmv_amount_reporting,
         {{ sum_if_complete('refund_amount_by_order_date_reporting') }} as refund_amount_by_order_date_reporting,
         {{ sum_if_complete('ads_spend_amount_reporting') }} as ads_spend_amount_reporting
     from per_market
@@ -138,26 +138,26 @@ final as (
         cast(buyers_paid as bigint) as buyers_paid,
         cast(orders_delivered as bigint) as orders_delivered,
         cast(orders_completed as bigint) as orders_completed,
-        {{ to_money('gmv_paid') }} as gmv_paid,
-        {{ to_money('gmv_delivered') }} as gmv_delivered,
-        {{ to_money('gmv_completed') }} as gmv_completed,
-        {{ aov('gmv_paid', 'orders_paid') }} as aov_paid,
-        {{ to_money('gmv_paid_reporting') }} as gmv_paid_reporting,
-        {{ to_money('gmv_delivered_reporting') }} as gmv_delivered_reporting,
-        {{ to_money('gmv_completed_reporting') }} as gmv_completed_reporting,
-        {{ to_money('gmv_reporting') }} as gmv_reporting,
-        {{ aov('gmv_paid_reporting', 'orders_paid') }} as aov_paid_reporting,
+        {{ to_money('gmv_paid_amount') }} as gmv_paid_amount,
+        {{ to_money('gmv_delivered_amount') }} as gmv_delivered_amount,
+        {{ to_money('gmv_completed_amount') }} as gmv_completed_amount,
+        {{ aov('gmv_paid_amount', 'orders_paid') }} as aov_paid_amount,
+        {{ to_money('gmv_paid_amount_reporting') }} as gmv_paid_amount_reporting,
+        {{ to_money('gmv_delivered_amount_reporting') }} as gmv_delivered_amount_reporting,
+        {{ to_money('gmv_completed_amount_reporting') }} as gmv_completed_amount_reporting,
+        {{ to_money('gmv_amount_reporting') }} as gmv_amount_reporting,
+        {{ aov('gmv_paid_amount_reporting', 'orders_paid') }} as aov_paid_amount_reporting,
         {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
         case
-            when market = 'ALL' then {{ refund_rate('refund_amount_by_order_date_reporting', 'gmv_paid_reporting') }}
-            else {{ refund_rate('refund_amount_by_order_date', 'gmv_paid') }}
+            when market = 'ALL' then {{ refund_rate('refund_amount_by_order_date_reporting', 'gmv_paid_amount_reporting') }}
+            else {{ refund_rate('refund_by_order_date_amount', 'gmv_paid_amount') }}
         end as refund_rate,
         {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         {{ to_money('ads_spend_amount_reporting') }} as ads_spend_amount_reporting,
         case
-            when market = 'ALL' then {{ roas('gmv_reporting', 'ads_spend_amount_reporting') }}
-            else {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }}
+            when market = 'ALL' then {{ roas('gmv_amount_reporting', 'ads_spend_amount_reporting') }}
+            else {{ roas(sales_basis_column('gmv', '_amount'), 'ads_spend_amount') }}
         end as roas_blended,
         reporting_null_reason
     from rolled_up
