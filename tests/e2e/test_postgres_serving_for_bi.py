@@ -129,7 +129,13 @@ def test_the_executive_reads_only_roll_ups_scorecards_and_reference_data(publish
             continue
         assert rows == [(counts[mart],)], mart  # whole: roll-ups hold no shop rows
         readable.add(mart)
-    assert readable == {"kpi_market_daily", "kpi_scorecards", "dim_dates", "fct_fx_rates_daily"}
+    assert readable == {
+        "kpi_market_daily",
+        "kpi_seller_daily",
+        "kpi_scorecards",
+        "dim_dates",
+        "fct_fx_rates_daily",
+    }
     assert all("shop_id" not in columns[mart] for mart in readable)
 
 

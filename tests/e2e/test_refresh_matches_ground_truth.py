@@ -54,6 +54,16 @@ def mart_column(field: str) -> str:
     return _MART_COLUMNS.get(field, field)
 
 
+def markets_and_seller_sql(columns: list[str]) -> str:
+    """`market, local_date, *columns` of every market (kpi_market_daily) and of the whole
+    seller (kpi_seller_daily) as market 'ALL'; the seller has no local money (`_amount`)."""
+    seller = [f"null as {c}" if c.endswith("_amount") else c for c in columns]
+    return (
+        f"select market, local_date, {', '.join(columns)} from marts.kpi_market_daily "
+        f"union all select 'ALL', local_date, {', '.join(seller)} from marts.kpi_seller_daily"
+    )
+
+
 def serving_rows(home, sql: str):
     connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
     try:
@@ -251,9 +261,7 @@ def test_a_null_amount_says_why_in_words_on_shop_and_market_rows(loaded_warehous
             market = next(s.region for s in sandbox.dataset.shops if s.shop_id == shop_id)
             by_market_day[(market, day)].add(reason)
             by_market_day[("ALL", day)].add(reason)
-    markets = serving_rows(
-        home, "select market, local_date, reporting_null_reason from marts.kpi_market_daily"
-    )
+    markets = serving_rows(home, markets_and_seller_sql(["reporting_null_reason"]))
     wrong = [
         (market, day, reason)
         for market, day, reason in markets

@@ -80,8 +80,12 @@ def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10, extra: st
             "create or replace table marts.kpi_market_daily as select market, "
             "date '2026-11-01' + day::integer as local_date, "
             f"(day * 10 + 7)::decimal(18, 2) as gmv_paid, {build} as build "
-            f"from (values {', '.join(f'({m!r})' for m in [*markets, 'ALL'])}) as m(market), "
-            f"{days_sql}"
+            f"from (values {', '.join(f'({m!r})' for m in markets)}) as m(market), {days_sql}"
+        )
+        warehouse.execute(
+            "create or replace table marts.kpi_seller_daily as select date '2026-11-01' + "
+            f"day::integer as local_date, (day * 30 + 7)::decimal(18, 2) as gmv_amount_reporting, "
+            f"{build} as build from {days_sql}"
         )
         warehouse.execute(
             "create or replace table marts.fct_kpi_actuals_daily as select scope, scope_id, "
@@ -96,7 +100,7 @@ def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10, extra: st
         )
         warehouse.execute(
             "create or replace table marts.dim_dates as select date '2026-11-01' + "
-            f"day::integer as date_day, {build} as build from {days_sql}"
+            f"day::integer as local_date, {build} as build from {days_sql}"
         )
         warehouse.execute(
             "create or replace table marts.fct_inventory_daily as select 'SKU-' || day as "
@@ -174,6 +178,8 @@ def test_a_regional_lead_reads_only_their_regions_rows_by_any_query(published, l
     assert _rows(url, "select count(*) from marts.dim_dates") == [(10,)]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _rows(url, "select count(*) from marts.fct_inventory_daily")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the whole seller's totals
+        _rows(url, "select count(*) from marts.kpi_seller_daily")
     # Nor by switching row security off, or reading the other regions' keys.
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _rows(url, "set row_security = off; select count(*) from marts.kpi_shop_daily")
@@ -184,10 +190,9 @@ def test_a_regional_lead_reads_only_their_regions_rows_by_any_query(published, l
 def test_an_executive_reads_the_roll_ups_and_scorecards_and_no_shop_row(published):
     paths, _, server = published
     url = server.url("grace_lim", "serving_roles")
-    for mart in ("kpi_market_daily", "kpi_scorecards", "dim_dates"):
+    for mart in ("kpi_market_daily", "kpi_seller_daily", "kpi_scorecards", "dim_dates"):
         query = f"select count(*), sum(build) from marts.{mart}"
         assert _rows(url, query) == _source(paths, query), mart
-    assert ("ALL",) in _rows(url, "select distinct market from marts.kpi_market_daily")
     for mart in ("kpi_shop_daily", "fct_kpi_actuals_daily", "fct_inventory_daily"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _rows(url, f"select count(*) from marts.{mart}")
