@@ -74,7 +74,7 @@ def paths(tmp_path) -> LinkstarPaths:
 
 READER = textwrap.dedent(
     """
-    import json, os, sys, duckdb
+    import json, os, sys, time, duckdb
     mode, path, stop_file, ready_file, marts = sys.argv[1:5] + [sys.argv[5:]]
 
     def read_once(connection):
@@ -105,6 +105,7 @@ READER = textwrap.dedent(
             open(ready_file, "w").close()
         if stopping:
             break
+        time.sleep(0.02)  # a dashboard's pace: leave the cores to the publishes under test
     print(json.dumps({"reads": reads, "errors": errors[:20]}))
     """
 )
