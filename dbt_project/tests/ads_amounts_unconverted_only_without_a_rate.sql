@@ -4,12 +4,12 @@
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_ads_daily'}}}) }}
 
 with rates as (
-    select rate_day, currency from {{ ref('fct_fx_rates_daily') }}
+    select local_date as rate_day, currency from {{ ref('fct_fx_rates_daily') }}
     where reporting_per_unit is not null
 ),
 
 kpi_rows as (
-    select 'kpi_ads_daily' as model, entity_id as row_key, stat_date as row_day
+    select 'kpi_ads_daily' as model, entity_id as row_key, local_date as row_day
     from {{ ref('kpi_ads_daily') }}
     -- A local amount that is itself null (the API's "-", no value) has nothing to convert.
     where (
@@ -20,7 +20,7 @@ kpi_rows as (
             currency = '{{ var("reporting_currency") }}'
             or exists (
                 select 1 from rates
-                where rates.rate_day = kpi_ads_daily.stat_date and rates.currency = kpi_ads_daily.currency
+                where rates.rate_day = kpi_ads_daily.local_date and rates.currency = kpi_ads_daily.currency
             )
         )
 ),

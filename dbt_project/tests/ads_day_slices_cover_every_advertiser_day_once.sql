@@ -10,7 +10,7 @@
 with reported as (
     -- Ads that sell for no known shop have no shop day to go to (a warning check counts them).
     select
-        shop_id, advertiser_id, stat_date,
+        shop_id, advertiser_id, local_date as stat_date,
         coalesce(spend_amount, 0) as spend_amount,
         coalesce(attributed_gmv_amount, 0) as attributed_gmv_amount,
         coalesce(impressions, 0) as impressions,

@@ -5,7 +5,7 @@ with rates as (
 ),
 
 reporting_start as (
-    select min(rate_day) as first_day
+    select min(local_date) as first_day
     from rates
     where currency = reporting_currency
 )
@@ -14,4 +14,4 @@ select rates.*
 from rates
 cross join reporting_start
 where rates.reporting_per_unit is null
-  and rates.rate_day >= reporting_start.first_day
+  and rates.local_date >= reporting_start.first_day

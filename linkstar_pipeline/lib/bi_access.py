@@ -10,7 +10,7 @@ person, or a scope / subject id named by the row's own kind column) is set and e
 is set is one of the region's. The rule is one SQL predicate over a table of the region's keys
 (`key_kind`, `key_value`): PostgreSQL's row-level security evaluates it against the reader's
 keys, the region folders against each region's, so both can never disagree. Rows with no key
-(company totals, an `ALL` market) and marts with no key column are for headquarters alone,
+(company totals) and marts with no key column (kpi_seller_daily) are for headquarters alone,
 unless the mart is listed below as shared reference data.
 """
 
@@ -43,7 +43,7 @@ KIND_COLUMNS = (
     ("scope_type", "scope_id"),  # kpi_drivers_*: shop, market, region (seller: the whole)
 )
 # The roll-ups and scorecards an executive reads (whole: they hold no shop rows).
-EXECUTIVE_MARTS = frozenset({"kpi_market_daily", "kpi_scorecards"})
+EXECUTIVE_MARTS = frozenset({"kpi_market_daily", "kpi_seller_daily", "kpi_scorecards"})
 # No region in them and nothing a region must not see: every reader reads them whole.
 SHARED_MARTS = frozenset({"dim_dates", "fct_fx_rates_daily"})
 

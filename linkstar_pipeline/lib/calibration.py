@@ -111,7 +111,7 @@ def _mart_days(
         warehouse.execute("create temp table wanted (shop_id varchar, local_date date)")
         warehouse.executemany("insert into wanted values (?, ?)", keys)
         rows = warehouse.execute(
-            """select k.shop_id, k.local_date, k.orders_paid, k.gmv_paid
+            """select k.shop_id, k.local_date, k.orders_paid, k.gmv_paid_amount
                from marts.kpi_shop_daily k
                join wanted w on w.shop_id = k.shop_id and w.local_date = k.local_date"""
         ).fetchall()

@@ -37,6 +37,7 @@ MARTS_SCHEMA = "marts"
 # The oldest storage format this DuckDB writes that DuckDB 1.0 through today reads.
 STORAGE_VERSION = "v1.0.0"
 PUBLISH_TABLE = "meta.publish"
+PUBLISH_COMMENT = "The publish these marts come from: one row, replaced with every mart at once."
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ def _copy_mart(connection: duckdb.DuckDBPyConnection, table: str, doc: MartDoc) 
     connection.execute(
         f"create table {target} as select * from warehouse.{MARTS_SCHEMA}.{quote_identifier(table)}"
     )
+    return comment_table(connection, target, doc)
+
+
+def comment_table(
+    connection: duckdb.DuckDBPyConnection, target: str, doc: MartDoc
+) -> tuple[str, ...]:
+    """Put `doc` on table `target` (qualified) as COMMENTs; the columns left without one."""
     if doc.description:
         connection.execute(f"comment on table {target} is {quote_literal(doc.description)}")
     columns = [
@@ -106,8 +114,7 @@ def _write_publish_record(connection: duckdb.DuckDBPyConnection, publish_id: str
         [publish_id, pipeline_now()],
     )
     connection.execute(
-        f"comment on table serving.{PUBLISH_TABLE} is "
-        "'The publish these marts come from: one row, replaced with every mart at once.'"
+        f"comment on table serving.{PUBLISH_TABLE} is {quote_literal(PUBLISH_COMMENT)}"
     )
 
 
@@ -119,7 +126,15 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _remove_leftovers(target: Path) -> None:
+def swap_in(temporary: Path, target: Path) -> None:
+    """Make the finished `temporary` file `target` in one rename, durably: a reader opens the
+    old file or the new one, whole, and a crash never leaves a half-written `target`."""
+    _fsync(temporary)
+    os.replace(temporary, target)  # the moment new connections start seeing this publish
+    _fsync(target.parent)
+
+
+def remove_leftovers(target: Path) -> None:
     """Temporary files of a publish that crashed (publishes never overlap: warehouse lock)."""
     for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
         leftover.unlink(missing_ok=True)
@@ -155,16 +170,14 @@ def publish_marts(paths: LinkstarPaths, docs: Mapping[str, MartDoc]) -> Publish:
     """
     paths.serving_dir.mkdir(parents=True, exist_ok=True)
     target = paths.serving_database
-    _remove_leftovers(target)
+    remove_leftovers(target)
     publish_id = uuid.uuid4().hex
     temporary = target.with_name(f".{target.name}.{publish_id}.tmp")
     connection = duckdb.connect()  # in memory: the warehouse and the new file are attached to it
     try:
         connection.execute(f"attach {quote_literal(str(paths.warehouse))} as warehouse (read_only)")
         copied = _write_serving_file(connection, temporary, publish_id, docs)
-        _fsync(temporary)
-        os.replace(temporary, target)  # the moment new connections start seeing this publish
-        _fsync(target.parent)
+        swap_in(temporary, target)
         marts = []
         for table, rows, undocumented in copied:
             parquet = paths.serving_dir / f"{table}.parquet"
@@ -173,5 +186,5 @@ def publish_marts(paths: LinkstarPaths, docs: Mapping[str, MartDoc]) -> Publish:
             marts.append(PublishedMart(table, rows, parquet, undocumented))
     finally:
         connection.close()
-        _remove_leftovers(target)
+        remove_leftovers(target)
     return Publish(publish_id, marts)

@@ -14,7 +14,7 @@ from linkstar_pipeline.lib.paths import LinkstarPaths
 
 _SHOP_DAYS = f"""
     select days.shop_id, days.local_date, shops.region, shops.market, days.orders,
-           days.gmv_reporting, days.reporting_currency,
+           days.gmv_amount_reporting, days.reporting_currency,
            {DAY_UNDER_WAY.format(shop_id="days.shop_id", local_date="days.local_date")} as under_way
     from marts.kpi_shop_daily as days inner join marts.dim_shops as shops using (shop_id)
     where days.local_date > ({NEWEST_FINISHED_DAY}) - ?::integer"""
@@ -35,10 +35,10 @@ class _Total:
         self.orders += row["orders"] or 0
         self.shops.add(row["shop_id"])
         self.under_way += row["under_way"]
-        if row["gmv_reporting"] is None:
+        if row["gmv_amount_reporting"] is None:
             self.without_rate += 1
         else:
-            self.gmv += row["gmv_reporting"]
+            self.gmv += row["gmv_amount_reporting"]
 
     def cells(self) -> list[str]:
         gmv = (

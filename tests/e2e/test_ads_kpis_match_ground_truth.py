@@ -40,10 +40,10 @@ def ads_world(loaded_warehouse):
     home, sandbox, *_ = loaded_warehouse
     truth = ad_daily_truth(sandbox.ads_dataset, sandbox.as_of(), HISTORY_START, LAST_DAY)
     rates = {
-        (row["rate_day"], row["currency"]): row
+        (row["local_date"], row["currency"]): row
         for row in rows_of(
             home / "warehouse.duckdb",
-            "select rate_day, currency, units_per_eur, reporting_per_unit from marts.fct_fx_rates_daily",
+            "select local_date, currency, units_per_eur, reporting_per_unit from marts.fct_fx_rates_daily",
         )
     }
     return home, sandbox, truth, rates
@@ -54,7 +54,7 @@ def mart(home, level: str) -> dict[tuple[str, date], dict]:
         home / "serving" / "serving.duckdb",
         f"select * from marts.kpi_ads_daily where level = '{level}'",
     )
-    return {(row["entity_id"], row["stat_date"]): row for row in rows}
+    return {(row["entity_id"], row["local_date"]): row for row in rows}
 
 
 def rolled_up(truth, ads_dataset, entity_of) -> dict[tuple[str, date], dict]:
@@ -83,12 +83,12 @@ def ratio(numerator, denominator, places: int) -> Decimal | None:
 def expected_ratios(sums: dict) -> dict[str, tuple[Decimal | None, int]]:
     spend = sums["spend_amount"]
     return {
-        "ctr": (ratio(sums["clicks"], sums["impressions"], 6), 6),
-        "cpc": (ratio(spend, sums["clicks"], 4), 4),
-        "cpm": (ratio(spend * 1000, sums["impressions"], 4), 4),
-        "cvr": (ratio(sums["conversions"], sums["clicks"], 6), 6),
-        "cost_per_conversion": (ratio(spend, sums["conversions"], 4), 4),
-        "cost_per_order": (ratio(spend, sums["orders"], 4), 4),
+        "click_through_rate": (ratio(sums["clicks"], sums["impressions"], 6), 6),
+        "cost_per_click_amount": (ratio(spend, sums["clicks"], 4), 4),
+        "cost_per_mille_amount": (ratio(spend * 1000, sums["impressions"], 4), 4),
+        "click_conversion_rate": (ratio(sums["conversions"], sums["clicks"], 6), 6),
+        "cost_per_conversion_amount": (ratio(spend, sums["conversions"], 4), 4),
+        "cost_per_order_amount": (ratio(spend, sums["orders"], 4), 4),
         "roas": (ratio(sums["attributed_gmv_amount"], spend, 4), 4),
     }
 

@@ -21,11 +21,11 @@ from tests.conftest import AS_OF
 pytestmark = pytest.mark.e2e
 
 METRICS = (
-    "gmv_paid",
+    "gmv_paid_amount",
     "orders_paid",
-    "aov_paid",
+    "aov_paid_amount",
     "cancellation_rate",
-    "refund_amount_by_refund_date",
+    "refund_by_refund_date_amount",
     "ads_spend_amount",
     "roas_blended",
     "conversion_rate",

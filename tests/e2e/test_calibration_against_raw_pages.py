@@ -38,7 +38,7 @@ def test_a_cent_or_an_order_moved_in_the_mart_is_named_by_shop_and_day(loaded_wa
     (first, cent_day), (second, order_day) = sorted(paid_days_from_raw(home / "raw"))[:2]
     with duckdb.connect(str(copy / "warehouse.duckdb")) as warehouse:
         warehouse.execute(
-            "update marts.kpi_shop_daily set gmv_paid = gmv_paid + 0.01 "
+            "update marts.kpi_shop_daily set gmv_paid_amount = gmv_paid_amount + 0.01 "
             "where shop_id = ? and local_date = ?",
             [first, cent_day],
         )

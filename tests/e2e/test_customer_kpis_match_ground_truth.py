@@ -148,9 +148,9 @@ def test_net_gmv_ltv_30d_and_window_flags(truth_and_rows):
         if complete:
             ltv = (truth.net_gmv_30d / truth.new_buyers).quantize(CENT, ROUND_HALF_UP)
             assert abs(row["ltv_30d_amount"] - ltv) <= CENT, key
-            assert row["repeat_purchase_rate_30d"] is not None, key
+            assert row["repeat_purchase_30d_rate"] is not None, key
         else:
-            assert row["ltv_30d_amount"] is None and row["repeat_purchase_rate_30d"] is None, key
+            assert row["ltv_30d_amount"] is None and row["repeat_purchase_30d_rate"] is None, key
             assert row["ltv_30d_to_cac"] is None, key
 
 

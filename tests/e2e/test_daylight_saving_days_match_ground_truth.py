@@ -30,7 +30,7 @@ from linkstar_pipeline.lib.dbt_source_folders import ensure_every_feed_readable
 from sandbox.ground_truth import local_date, shop_daily_truth
 from tests.conftest import sandbox_running
 from tests.e2e.dbt_cli import run_dbt
-from tests.e2e.test_refresh_matches_ground_truth import TRUTH_FIELDS
+from tests.e2e.test_refresh_matches_ground_truth import TRUTH_FIELDS, mart_column
 
 pytestmark = pytest.mark.e2e
 
@@ -168,7 +168,7 @@ def built(tmp_path_factory):
     )
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as warehouse:
         rows = warehouse.execute(
-            f"select shop_id, local_date, {', '.join(FIELDS)} from marts.kpi_shop_daily"
+            f"select shop_id, local_date, {', '.join(map(mart_column, FIELDS))} from marts.kpi_shop_daily"
         ).fetchall()
     marts = {(shop, day): dict(zip(FIELDS, values, strict=True)) for shop, day, *values in rows}
     return marts, truth, zones, shifted

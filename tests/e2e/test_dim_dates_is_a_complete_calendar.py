@@ -20,7 +20,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 def test_every_day_matches_the_iso_calendar_and_the_configured_promotions(loaded_warehouse):
     home, *_ = loaded_warehouse
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as warehouse:
-        cursor = warehouse.execute("select * from marts.dim_dates order by date_day")
+        cursor = warehouse.execute("select * from marts.dim_dates order by local_date")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         types = dict(
@@ -28,17 +28,17 @@ def test_every_day_matches_the_iso_calendar_and_the_configured_promotions(loaded
                 "select column_name, column_type from (describe marts.dim_dates)"
             ).fetchall()
         )
-    assert {types[c] for c in ("date_day", "week_start", "month_start", "quarter_start")} == {
+    assert {types[c] for c in ("local_date", "week_start", "month_start", "quarter_start")} == {
         "DATE"
     }
     promotions = load_config(KPI_CONFIG).promotions
     assert promotions, "the example configuration has a promotion to check against"
-    assert [r["date_day"] for r in rows] == [
-        rows[0]["date_day"] + timedelta(days=n) for n in range(len(rows))
+    assert [r["local_date"] for r in rows] == [
+        rows[0]["local_date"] + timedelta(days=n) for n in range(len(rows))
     ]
     wrong = []
     for row in rows:
-        day: date = row["date_day"]
+        day: date = row["local_date"]
         iso = day.isocalendar()
         running = sorted(
             (p for p in promotions if p.date_from <= day <= p.date_to), key=lambda p: p.promotion_id

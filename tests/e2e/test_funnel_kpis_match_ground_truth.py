@@ -125,9 +125,9 @@ def test_order_lines_add_up_to_the_orders_mart_and_products_are_dimensioned(load
     home, _, _, _ = loaded_warehouse
     mismatched = marts(
         home,
-        "select o.order_id, o.gmv, sum(l.line_gmv_amount) from marts.fct_orders o "
+        "select o.order_id, o.gmv_amount, sum(l.line_gmv_amount) from marts.fct_orders o "
         "join marts.fct_order_lines l on o.order_id = l.order_id "
-        "group by o.order_id, o.gmv having o.gmv <> sum(l.line_gmv_amount)",
+        "group by o.order_id, o.gmv_amount having o.gmv_amount <> sum(l.line_gmv_amount)",
     )
     assert not mismatched, mismatched[:5]
     products = marts(home, "select count(*), count(distinct product_id) from marts.dim_products")

@@ -51,7 +51,7 @@ def test_units_sold_and_stock_outs_on_the_snapshot_day_match_the_orders(loaded_w
     truth = stock_truth(dataset, as_of)
     [(day,)] = serving_rows(
         home,
-        "select min(inventory_date) from marts.kpi_inventory_risk "
+        "select min(local_date) from marts.kpi_inventory_risk "
         "where not is_carried_forward and seller_sku not like 'LS-%'",
     )
     sold_7d: Counter = Counter()
@@ -71,7 +71,7 @@ def test_units_sold_and_stock_outs_on_the_snapshot_day_match_the_orders(loaded_w
         home,
         "select warehouse, seller_sku, units_sold_7d, units_sold_28d, units_on_hand, "
         "is_stocked_out, is_stock_out_risk, days_of_cover from marts.kpi_inventory_risk "
-        f"where inventory_date = date '{day.isoformat()}' and not is_carried_forward",
+        f"where local_date = date '{day.isoformat()}' and not is_carried_forward",
     )
     assert {(w, s) for w, s, *_ in rows} == set(truth)
     for warehouse, seller_sku, u7, u28, on_hand, stocked_out, at_risk, cover in rows:

@@ -96,7 +96,7 @@ def _kill_when(process: subprocess.Popen, log: Path, reached: Callable[[], bool]
 # Columns that say when a run happened (the wall clock, not the pinned pipeline clock), so
 # they differ between any two runs, clean or not; every other column is compared.
 WHEN_IT_RAN = {
-    "kpi_baselines": {"computed_at"},  # when the build ran
+    "kpi_baselines": {"computed_at_utc"},  # when the build ran
     "data_freshness": {"last_success_at_utc", "age_hours"},  # when the pages were fetched
     "fct_ads_daily": {"loaded_at_utc"},
     "fct_inventory_daily": {"captured_at_utc"},

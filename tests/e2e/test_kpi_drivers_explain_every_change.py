@@ -141,12 +141,12 @@ def _shop_periods(home, sandbox, period) -> dict[tuple[str, date], dict[str, Dec
     values: dict[tuple, dict[str, Decimal | None]] = defaultdict(
         lambda: {"orders": Decimal(0), "gmv": Decimal(0)}
     )
-    sql = "select shop_id, local_date, gmv_reporting from marts.kpi_shop_daily"
+    sql = "select shop_id, local_date, gmv_amount_reporting from marts.kpi_shop_daily"
     for row in _rows(home, sql):
         bucket = values[(row["shop_id"], period(row["local_date"]))]
         day_truth = truth.get((row["shop_id"], row["local_date"]))
         bucket["orders"] += day_truth.orders_paid if day_truth else 0
-        bucket["gmv"] = _plus(bucket["gmv"], row["gmv_reporting"])
+        bucket["gmv"] = _plus(bucket["gmv"], row["gmv_amount_reporting"])
     return values
 
 

@@ -1,4 +1,5 @@
-"""kpi_market_daily against the generator's truth, summed per market in plain Python."""
+"""kpi_market_daily and kpi_seller_daily (the whole seller, market "ALL" here) against the
+generator's truth, summed per market and over every shop in plain Python."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from sandbox.generator import CANCELLED
 from sandbox.ground_truth import local_date, shop_daily_truth
+from tests.e2e.test_refresh_matches_ground_truth import markets_and_seller_sql, mart_column
 
 pytestmark = pytest.mark.e2e
 
@@ -31,8 +33,9 @@ def test_every_market_and_the_whole_seller_add_up_their_shops(loaded_warehouse):
                 expected[(market, day)][field] += Decimal(getattr(t, field))
     connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
     try:
-        rows = connection.execute(
-            f"select market, local_date, {', '.join(FIELDS)} from marts.kpi_market_daily"
+        rows = connection.execute(markets_and_seller_sql(list(map(mart_column, FIELDS)))).fetchall()
+        ((whole_seller_rows,),) = connection.execute(
+            "select count(*) from marts.kpi_market_daily where market = 'ALL'"
         ).fetchall()
     finally:
         connection.close()
@@ -42,6 +45,7 @@ def test_every_market_and_the_whole_seller_add_up_their_shops(loaded_warehouse):
         }
         for market, day, *values in rows
     }
+    assert whole_seller_rows == 0, "the whole seller is kpi_seller_daily, not a market row"
     assert {m for m, _ in actual} == set(market_of.values()) | {"ALL"}
     differences = []
     for key, values in expected.items():
@@ -57,8 +61,8 @@ def test_every_market_and_the_whole_seller_add_up_their_shops(loaded_warehouse):
 
 def test_a_buyer_paying_in_two_shops_of_a_market_is_one_buyer_of_the_market(loaded_warehouse):
     """buyers_paid per market and day is the number of distinct people (user ids) with an order
-    paid that day and not cancelled by the data clock, across the market's shops ('ALL': every
-    shop) — the generator's market buyers buy in both shops of US, GB and ID, so the sum of the
+    paid that day and not cancelled by the data clock, across the market's shops (and every
+    shop: kpi_seller_daily) — the generator's market buyers buy in both shops of US, GB and ID, so the sum of the
     shops' counts would be too high."""
     home, sandbox, *_ = loaded_warehouse
     as_of = sandbox.as_of()
@@ -74,9 +78,7 @@ def test_a_buyer_paying_in_two_shops_of_a_market_is_one_buyer_of_the_market(load
         shops_of[(order.shop.region, day, order.buyer.user_id)].add(order.shop.shop_id)
     connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
     try:
-        rows = connection.execute(
-            "select market, local_date, buyers_paid from marts.kpi_market_daily"
-        ).fetchall()
+        rows = connection.execute(markets_and_seller_sql(["buyers_paid"])).fetchall()
     finally:
         connection.close()
     actual = {(market, day): count for market, day, count in rows if count}

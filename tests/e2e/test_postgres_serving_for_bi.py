@@ -113,7 +113,7 @@ def test_the_americas_lead_reads_only_americas_rows_in_every_mart(published):
             assert sum(row[-1] for row in rows) < counts[mart], mart
     assert {"kpi_shop_daily", "fct_orders", "dim_shops", "kpi_scorecards"} <= set(readable)
     shops = ", ".join(f"'{shop}'" for shop in sorted(americas["shop_id"]))
-    total = "select count(*), sum(gmv_paid) from marts.kpi_shop_daily"
+    total = "select count(*), sum(gmv_paid_amount) from marts.kpi_shop_daily"
     lead = _query(server, "carlos_mendez", total)
     assert lead == _query(server, "wei_zhang", f"{total} where shop_id in ({shops})")
     assert lead[0][0] > 0
@@ -129,7 +129,13 @@ def test_the_executive_reads_only_roll_ups_scorecards_and_reference_data(publish
             continue
         assert rows == [(counts[mart],)], mart  # whole: roll-ups hold no shop rows
         readable.add(mart)
-    assert readable == {"kpi_market_daily", "kpi_scorecards", "dim_dates", "fct_fx_rates_daily"}
+    assert readable == {
+        "kpi_market_daily",
+        "kpi_seller_daily",
+        "kpi_scorecards",
+        "dim_dates",
+        "fct_fx_rates_daily",
+    }
     assert all("shop_id" not in columns[mart] for mart in readable)
 
 

@@ -40,6 +40,28 @@ TRUTH_FIELDS = [
     "refund_amount_by_order_date",
     "orders_with_return_request",
 ]
+# The kpi_shop_daily column of a truth field: money carries its unit suffix in the marts.
+_MART_COLUMNS = {
+    "gmv_paid": "gmv_paid_amount",
+    "gmv_delivered": "gmv_delivered_amount",
+    "gmv_completed": "gmv_completed_amount",
+    "refund_amount_by_refund_date": "refund_by_refund_date_amount",
+    "refund_amount_by_order_date": "refund_by_order_date_amount",
+}
+
+
+def mart_column(field: str) -> str:
+    return _MART_COLUMNS.get(field, field)
+
+
+def markets_and_seller_sql(columns: list[str]) -> str:
+    """`market, local_date, *columns` of every market (kpi_market_daily) and of the whole
+    seller (kpi_seller_daily) as market 'ALL'; the seller has no local money (`_amount`)."""
+    seller = [f"null as {c}" if c.endswith("_amount") else c for c in columns]
+    return (
+        f"select market, local_date, {', '.join(columns)} from marts.kpi_market_daily "
+        f"union all select 'ALL', local_date, {', '.join(seller)} from marts.kpi_seller_daily"
+    )
 
 
 def serving_rows(home, sql: str):
@@ -51,7 +73,7 @@ def serving_rows(home, sql: str):
 
 
 def kpi_by_shop_day(home) -> dict[tuple[str, date], dict[str, object]]:
-    columns = ", ".join(TRUTH_FIELDS)
+    columns = ", ".join(mart_column(field) for field in TRUTH_FIELDS)
     rows = serving_rows(home, f"select shop_id, local_date, {columns} from marts.kpi_shop_daily")
     return {(shop, day): dict(zip(TRUTH_FIELDS, values)) for shop, day, *values in rows}
 
@@ -122,11 +144,11 @@ def test_cancellation_rate_follows_the_truth(loaded_warehouse):
 
 # kpi_shop_daily reporting column -> its amount in the shop's currency, from the truth
 REPORTING_AMOUNTS = {
-    "gmv_paid_reporting": lambda t: t.gmv_paid,
-    "gmv_delivered_reporting": lambda t: t.gmv_delivered,
-    "gmv_completed_reporting": lambda t: t.gmv_completed,
-    "refund_amount_by_refund_date_reporting": lambda t: t.refund_amount_by_refund_date,
-    "gmv_paid_net_of_refunds_by_order_date_reporting": (
+    "gmv_paid_amount_reporting": lambda t: t.gmv_paid,
+    "gmv_delivered_amount_reporting": lambda t: t.gmv_delivered,
+    "gmv_completed_amount_reporting": lambda t: t.gmv_completed,
+    "refund_by_refund_date_amount_reporting": lambda t: t.refund_amount_by_refund_date,
+    "gmv_paid_net_of_refunds_by_order_date_amount_reporting": (
         lambda t: t.gmv_paid - t.refund_amount_by_order_date
     ),
 }
@@ -239,9 +261,7 @@ def test_a_null_amount_says_why_in_words_on_shop_and_market_rows(loaded_warehous
             market = next(s.region for s in sandbox.dataset.shops if s.shop_id == shop_id)
             by_market_day[(market, day)].add(reason)
             by_market_day[("ALL", day)].add(reason)
-    markets = serving_rows(
-        home, "select market, local_date, reporting_null_reason from marts.kpi_market_daily"
-    )
+    markets = serving_rows(home, markets_and_seller_sql(["reporting_null_reason"]))
     wrong = [
         (market, day, reason)
         for market, day, reason in markets
@@ -261,7 +281,7 @@ def test_fct_ads_daily_matches_the_ads_ground_truth_per_advertiser_and_local_day
     home, sandbox, *_ = loaded_warehouse
     rows = serving_rows(
         home,
-        "select advertiser_id, stat_date, sum(spend_amount), sum(impressions), sum(clicks), "
+        "select advertiser_id, local_date, sum(spend_amount), sum(impressions), sum(clicks), "
         "sum(conversions), sum(attributed_gmv_amount), count(distinct shop_id) "
         "from marts.fct_ads_daily group by 1, 2",
     )
@@ -445,8 +465,8 @@ def test_fx_rates_follow_the_published_files_with_weekends_carried_forward(loade
     first_day = min(published)
     rows = serving_rows(
         home,
-        "select rate_day, currency, units_per_eur, is_carried_forward, reporting_per_unit "
-        f"from marts.fct_fx_rates_daily where rate_day between '{first_day}' and '{last_day}' "
+        "select local_date, currency, units_per_eur, is_carried_forward, reporting_per_unit "
+        f"from marts.fct_fx_rates_daily where local_date between '{first_day}' and '{last_day}' "
         "and rate_source = 'ecb' and currency <> 'EUR'",
     )
     actual = {(day, currency): (rate, carried, usd) for day, currency, rate, carried, usd in rows}
@@ -474,7 +494,7 @@ def test_fx_rates_are_carried_forward_to_the_pipelines_today_not_the_real_one(lo
     """The carry-forward ends on the pipeline clock's day (LINKSTAR_NOW, pinned by the suite to
     the sandbox's clock), never on the date the suite happens to run."""
     home, *_ = loaded_warehouse
-    ((newest,),) = serving_rows(home, "select max(rate_day) from marts.fct_fx_rates_daily")
+    ((newest,),) = serving_rows(home, "select max(local_date) from marts.fct_fx_rates_daily")
     assert newest == AS_OF.date()
 
 

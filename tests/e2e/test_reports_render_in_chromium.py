@@ -185,7 +185,7 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
             assert shown == parts
     ((aov, conversion),) = _marts(
         paths,
-        f"select current_aov, current_conversion_rate from marts.{request.mart} "
+        f"select current_aov_amount_reporting, current_conversion_rate from marts.{request.mart} "
         "where scope_type = ? and scope_id = ? and period_start = ? and metric = 'gmv' "
         "and comparison = ?",
         [scope.kind, scope.id, period, request.comparisons[0]],
@@ -218,7 +218,7 @@ ITEMS = {
     "daily": {
         "videos": ("fct_videos_daily", "true", "local_date", "video_id",
                    "attributed_gmv_amount_reporting", "views"),
-        "creatives": ("kpi_ads_daily", "level = 'ad'", "stat_date", "ad_id",
+        "creatives": ("kpi_ads_daily", "level = 'ad'", "local_date", "ad_id",
                       "attributed_gmv_amount_reporting", "spend_amount_reporting"),
     },
     "weekly": {
@@ -308,7 +308,7 @@ def _assert_people_and_stock_equal_the_marts(paths, request, period, figures) ->
     risks = _marts(
         paths,
         "select seller_sku, warehouse, days_of_cover from marts.kpi_inventory_risk as risk "
-        "where inventory_date = (select max(inventory_date) from marts.kpi_inventory_risk) "
+        "where local_date = (select max(local_date) from marts.kpi_inventory_risk) "
         "and (is_stock_out_risk or is_stocked_out) and (seller_sku, warehouse) in "
         "(select (seller_sku, stock_warehouse) from marts.dim_skus "
         f"where shop_id in ({marks}))",

@@ -133,8 +133,8 @@ def test_kpi_cs_daily_matches_the_conversations_and_reviews_truth(loaded_warehou
         for column, name, tolerance in (
             ("first_response_seconds_median", "median", 0.05 + 1e-9),
             ("first_response_seconds_p90", "p90", 0.05 + 1e-9),
-            ("response_rate_12h", "rate_12h", 1e-6),
-            ("response_rate_24h", "rate_24h", 1e-6),
+            ("response_12h_rate", "rate_12h", 1e-6),
+            ("response_24h_rate", "rate_24h", 1e-6),
         ):
             if not close(row[column], want[name], tolerance):
                 differences.append((key, column, row[column], want[name]))
@@ -149,7 +149,7 @@ def test_kpi_cs_daily_matches_the_conversations_and_reviews_truth(loaded_warehou
 
     # The data must exercise what the KPIs are about: slow answers, unanswered, bad reviews.
     shop_rows = [r for r in rows.values() if r["level"] == "shop"]
-    assert any(r["response_rate_12h"] is not None and r["response_rate_12h"] < 1 for r in shop_rows)
+    assert any(r["response_12h_rate"] is not None and r["response_12h_rate"] < 1 for r in shop_rows)
     assert any(r["conversations_unanswered"] > 0 for r in shop_rows)
     assert any(r["bad_review_rate"] for r in shop_rows)
 

@@ -175,7 +175,7 @@ def test_mart_not_nulls_are_contract_constraints_not_test_queries():
     kpi_shop_daily = manifest["nodes"]["model.linkstar.kpi_shop_daily"]
     assert kpi_shop_daily["config"]["contract"]["enforced"]
     assert {"type": "not_null"} in [
-        {"type": c["type"]} for c in kpi_shop_daily["columns"]["gmv_paid"]["constraints"]
+        {"type": c["type"]} for c in kpi_shop_daily["columns"]["gmv_paid_amount"]["constraints"]
     ]
     redundant = [
         node["name"]

@@ -85,7 +85,7 @@ def test_of_two_files_loaded_in_the_same_second_the_later_modified_one_wins(buil
     counted = _rows(
         home,
         "select seller_sku, units_on_hand from marts.fct_inventory_daily "
-        f"where inventory_date = '{COUNT_DAY}' and warehouse = '深圳仓'",
+        f"where local_date = '{COUNT_DAY}' and warehouse = '深圳仓'",
     )
     assert dict(counted) == later_counts
 

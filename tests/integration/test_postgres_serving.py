@@ -24,10 +24,17 @@ from linkstar_pipeline.lib.paths import LinkstarPaths
 from linkstar_pipeline.lib.postgres_serving import PostgresPublishError, publish_to_postgres
 from linkstar_pipeline.lib.region_folders import publish_region_folders
 from linkstar_pipeline.lib.serving import publish_marts
+from tests.integration.test_serving_publish import (
+    reader_report,
+    start_reader,
+    wait_until_reading,
+)
+from tests.old_duckdb import read_with_old_duckdb
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / "kpi_config"
 ORG = yaml.safe_load((CONFIG_DIR / "organisation.yml").read_text())
 SHOP_MARKET = {s["shop_id"]: s["market"] for t in ORG["teams"] for s in t["shops"]}
+REGION_MARTS = ("kpi_shop_daily", "fct_kpi_actuals_daily")
 DOCS = {
     "kpi_shop_daily": MartDoc("Sales per shop and day.", {"gmv_paid": "Paid GMV, shop currency."})
 }
@@ -73,8 +80,12 @@ def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10, extra: st
             "create or replace table marts.kpi_market_daily as select market, "
             "date '2026-11-01' + day::integer as local_date, "
             f"(day * 10 + 7)::decimal(18, 2) as gmv_paid, {build} as build "
-            f"from (values {', '.join(f'({m!r})' for m in [*markets, 'ALL'])}) as m(market), "
-            f"{days_sql}"
+            f"from (values {', '.join(f'({m!r})' for m in markets)}) as m(market), {days_sql}"
+        )
+        warehouse.execute(
+            "create or replace table marts.kpi_seller_daily as select date '2026-11-01' + "
+            f"day::integer as local_date, (day * 30 + 7)::decimal(18, 2) as gmv_amount_reporting, "
+            f"{build} as build from {days_sql}"
         )
         warehouse.execute(
             "create or replace table marts.fct_kpi_actuals_daily as select scope, scope_id, "
@@ -89,7 +100,7 @@ def _write_warehouse(paths: LinkstarPaths, build: int, days: int = 10, extra: st
         )
         warehouse.execute(
             "create or replace table marts.dim_dates as select date '2026-11-01' + "
-            f"day::integer as date_day, {build} as build from {days_sql}"
+            f"day::integer as local_date, {build} as build from {days_sql}"
         )
         warehouse.execute(
             "create or replace table marts.fct_inventory_daily as select 'SKU-' || day as "
@@ -167,6 +178,8 @@ def test_a_regional_lead_reads_only_their_regions_rows_by_any_query(published, l
     assert _rows(url, "select count(*) from marts.dim_dates") == [(10,)]
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _rows(url, "select count(*) from marts.fct_inventory_daily")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # the whole seller's totals
+        _rows(url, "select count(*) from marts.kpi_seller_daily")
     # Nor by switching row security off, or reading the other regions' keys.
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _rows(url, "set row_security = off; select count(*) from marts.kpi_shop_daily")
@@ -177,10 +190,9 @@ def test_a_regional_lead_reads_only_their_regions_rows_by_any_query(published, l
 def test_an_executive_reads_the_roll_ups_and_scorecards_and_no_shop_row(published):
     paths, _, server = published
     url = server.url("grace_lim", "serving_roles")
-    for mart in ("kpi_market_daily", "kpi_scorecards", "dim_dates"):
+    for mart in ("kpi_market_daily", "kpi_seller_daily", "kpi_scorecards", "dim_dates"):
         query = f"select count(*), sum(build) from marts.{mart}"
         assert _rows(url, query) == _source(paths, query), mart
-    assert ("ALL",) in _rows(url, "select distinct market from marts.kpi_market_daily")
     for mart in ("kpi_shop_daily", "fct_kpi_actuals_daily", "fct_inventory_daily"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _rows(url, f"select count(*) from marts.{mart}")
@@ -253,10 +265,17 @@ def test_a_failed_publish_leaves_the_previous_one_whole(published):
         _publish(paths, url)
 
 
-def test_a_bi_query_loop_during_repeated_publishes_always_gets_one_publish(published):
+def test_a_bi_query_loop_during_repeated_publishes_always_gets_one_publish(published, tmp_path):
     """Each query reads two marts and the publish id in one statement, as a BI dashboard does;
-    one connection is kept (a pool's), every read must come from exactly one build."""
+    one connection is kept (a pool's), every read must come from exactly one build. Meanwhile
+    a process opens a region's serving.duckdb again and again (a file-based BI tool): it never
+    fails either, and every read is one build."""
     paths, url, server = published
+    config = load_config(CONFIG_DIR)
+    publish_region_folders(paths.serving_database, config)
+    stop_file, ready_file = tmp_path / "stop", tmp_path / "ready"
+    region_database = paths.serving_dir / "regions" / "americas" / "serving.duckdb"
+    file_reader = start_reader("fresh", region_database, stop_file, ready_file, REGION_MARTS)
     stop = threading.Event()
     reads: list[tuple] = []
     errors: list[str] = []
@@ -283,16 +302,26 @@ def test_a_bi_query_loop_during_repeated_publishes_always_gets_one_publish(publi
         reader.start()
     publishes = {}
     try:
+        wait_until_reading(file_reader, ready_file)
         for build in range(2, 6):
             # A new column: the mart the readers read is created again under them; and a
             # changed description, updated in place.
             _write_warehouse(paths, build, extra=f"column_{build}")
             docs = {"kpi_shop_daily": MartDoc(f"Sales, build {build}.")}
             publishes[_publish(paths, url, docs=docs).publish_id] = build
+            publish_region_folders(paths.serving_database, config)
     finally:
         stop.set()
+        stop_file.touch()
+        file_reads = reader_report(file_reader)["reads"]  # asserts it met no error
         for reader in readers:
             reader.join(timeout=60)
+    assert [read for read in file_reads if len(read[1]) != 1] == []
+    in_files = {
+        publish_id: builds[0] for publish_id, builds in file_reads if publish_id in publishes
+    }
+    assert all(publishes[p] == build for p, build in in_files.items())
+    assert len({publish_id for publish_id, _ in file_reads}) >= 3, "too few publishes read"
     assert errors == []
     assert reads, "no read happened"
     mixed = [read for read in reads if read[1] != read[2] or len(read[1]) != 1]
@@ -305,6 +334,7 @@ def test_a_bi_query_loop_during_repeated_publishes_always_gets_one_publish(publi
 
 
 def test_each_region_folder_holds_exactly_what_its_lead_reads_in_postgres(published):
+    """As Parquet files and as one serving.duckdb, which an older DuckDB opens too."""
     paths, _, server = published
     written = publish_region_folders(paths.serving_database, load_config(CONFIG_DIR))
     leads = {"americas": "carlos_mendez", "sea": "siti_rahma"}
@@ -314,11 +344,25 @@ def test_each_region_folder_holds_exactly_what_its_lead_reads_in_postgres(publis
         assert {p.stem for p in folder.glob("*.parquet")} == set(written[region])
         assert "fct_inventory_daily" not in written[region]  # headquarters only
         url = server.url(lead, "serving_roles")
-        with duckdb.connect() as files:
+        with duckdb.connect() as files, duckdb.connect(str(folder / "serving.duckdb")) as database:
+            tables = database.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            )
+            assert {table for (table,) in tables.fetchall()} == set(written[region])
             for mart in written[region]:
+                lead_reads = sorted(_rows(url, f"select * from marts.{mart}"))
                 parquet = f"select * from read_parquet('{folder / mart}.parquet')"
-                from_file = sorted(files.execute(parquet).fetchall())
-                assert from_file == sorted(_rows(url, f"select * from marts.{mart}")), mart
+                assert sorted(files.execute(parquet).fetchall()) == lead_reads, mart
+                in_database = database.execute(f"select * from marts.{mart}").fetchall()
+                assert sorted(in_database) == lead_reads, mart
+        old = read_with_old_duckdb(folder / "serving.duckdb")["tables"]
+        assert {t: v["rows"] for t, v in old.items()} == {
+            "meta.publish": 1,
+            **{f"marts.{m}": rows for m, rows in written[region].items()},
+        }
+        assert old["marts.kpi_shop_daily"]["comment"] == DOCS["kpi_shop_daily"].description
+        assert old["marts.kpi_shop_daily"]["columns"]["gmv_paid"] == "Paid GMV, shop currency."
+    assert not list(paths.serving_dir.glob("regions/*/.*")), "no temporary file is left"
 
 
 def _materialize_publish(monkeypatch, home: Path, url: str):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -73,7 +74,7 @@ def paths(tmp_path) -> LinkstarPaths:
 
 READER = textwrap.dedent(
     """
-    import json, os, sys, duckdb
+    import json, os, sys, time, duckdb
     mode, path, stop_file, ready_file, marts = sys.argv[1:5] + [sys.argv[5:]]
 
     def read_once(connection):
@@ -104,22 +105,32 @@ READER = textwrap.dedent(
             open(ready_file, "w").close()
         if stopping:
             break
+        time.sleep(0.02)  # a dashboard's pace: leave the cores to the publishes under test
     print(json.dumps({"reads": reads, "errors": errors[:20]}))
     """
 )
 
 
-def _start_reader(mode: str, paths: LinkstarPaths, stop_file, ready_file) -> subprocess.Popen:
+def start_reader(mode: str, database: Path, stop_file, ready_file, marts=MARTS) -> subprocess.Popen:
+    """A process reading `marts` of `database` in a loop until `stop_file` appears."""
     return subprocess.Popen(
-        [sys.executable, "-c", READER, mode, str(paths.serving_database), str(stop_file)]
-        + [str(ready_file), *MARTS],
+        [sys.executable, "-c", READER, mode, str(database), str(stop_file)]
+        + [str(ready_file), *marts],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def _report(reader: subprocess.Popen) -> dict:
+def wait_until_reading(reader: subprocess.Popen, ready_file: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not ready_file.exists():
+        assert reader.poll() is None, reader.communicate()
+        assert time.monotonic() < deadline, f"the reader made no read in 120 s: {ready_file}"
+        time.sleep(0.05)
+
+
+def reader_report(reader: subprocess.Popen) -> dict:
     output, errors = reader.communicate(timeout=120)
     assert reader.returncode == 0, errors[-3000:]
     report = json.loads(output)
@@ -133,23 +144,19 @@ def test_a_reader_during_repeated_publishes_never_fails_and_never_mixes_two(path
     first = publish_marts(paths, DOCS).publish_id
     stop_file = tmp_path / "stop"
     readers = {
-        mode: _start_reader(mode, paths, stop_file, tmp_path / f"{mode}-ready")
+        mode: start_reader(mode, paths.serving_database, stop_file, tmp_path / f"{mode}-ready")
         for mode in ("held", "fresh")
     }
     publishes = [first]
     try:
-        deadline = time.monotonic() + 120
         for mode, reader in readers.items():
-            while not (tmp_path / f"{mode}-ready").exists():
-                assert reader.poll() is None, reader.communicate()
-                assert time.monotonic() < deadline, f"the {mode} reader made no read in 120 s"
-                time.sleep(0.05)
+            wait_until_reading(reader, tmp_path / f"{mode}-ready")
         for build in range(1, 7):
             _write_warehouse(paths, build)
             publishes.append(publish_marts(paths, DOCS).publish_id)
     finally:
         stop_file.touch()
-        reports = {mode: _report(reader) for mode, reader in readers.items()}
+        reports = {mode: reader_report(reader) for mode, reader in readers.items()}
 
     reads = reports["fresh"]["reads"]
     mixed = [read for read in reads if len(read[1]) != 1]

@@ -14,9 +14,9 @@ with shop_days as (
         shop_days.local_date,
         shop_days.visitors,
         shop_days.orders,
-        shop_days.gmv_reporting
+        shop_days.gmv_amount_reporting
     from {{ ref('kpi_shop_daily') }} as shop_days
-    inner join {{ ref('dim_dates') }} as dim_dates on shop_days.local_date = dim_dates.date_day
+    inner join {{ ref('dim_dates') }} as dim_dates on shop_days.local_date = dim_dates.local_date
     inner join {{ ref('dim_shops') }} as shops on shop_days.shop_id = shops.shop_id
 ),
 
@@ -48,7 +48,7 @@ shop_periods as (
         count(*) as days,
         {{ sum_if_complete('shop_days.visitors') }} as visitors,
         sum(shop_days.orders) as orders,
-        {{ sum_if_complete('shop_days.gmv_reporting') }} as gmv,
+        {{ sum_if_complete('shop_days.gmv_amount_reporting') }} as gmv,
         sum(coalesce(videos.orders, 0)) as video_orders,
         {{ sum_if_complete('case when videos.shop_id is null then 0 else videos.gmv end') }} as video_gmv,
         sum(coalesce(lives.orders, 0)) as live_orders,
@@ -236,8 +236,8 @@ final as (
         cast(ranked.split_status as {{ dbt.type_string() }}) as split_status,
         cast(ranked.visitors_1 as bigint) as current_visitors,
         cast(ranked.visitors_0 as bigint) as comparison_visitors,
-        {{ aov('ranked.gmv_1', 'ranked.orders_1') }} as current_aov,
-        {{ aov('ranked.gmv_0', 'ranked.orders_0') }} as comparison_aov,
+        {{ aov('ranked.gmv_1', 'ranked.orders_1') }} as current_aov_amount_reporting,
+        {{ aov('ranked.gmv_0', 'ranked.orders_0') }} as comparison_aov_amount_reporting,
         cast({{ conversion_rate('ranked.orders_1', 'ranked.visitors_1') }} as decimal(18, 6)) as current_conversion_rate,
         cast({{ conversion_rate('ranked.orders_0', 'ranked.visitors_0') }} as decimal(18, 6)) as comparison_conversion_rate,
         ranked.traffic_contribution,

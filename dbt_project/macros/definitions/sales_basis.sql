@@ -1,11 +1,12 @@
 {#- The basis of the headline `orders` / `gmv` columns comes from the `sales_basis` variable
-    (dbt_project.yml). Returns the name of the basis-specific column, e.g. `gmv_paid`. -#}
-{% macro sales_basis_column(measure) -%}
+    (dbt_project.yml). Returns the name of the basis-specific column, e.g. `gmv_paid_amount` for
+    ('gmv', '_amount'): the basis sits between the measure and its unit suffix. -#}
+{% macro sales_basis_column(measure, suffix='') -%}
     {%- set basis = var('sales_basis') -%}
     {%- if basis not in ['paid', 'delivered', 'completed'] -%}
         {{ exceptions.raise_compiler_error("var sales_basis must be 'paid', 'delivered' or 'completed', got '" ~ basis ~ "'") }}
     {%- endif -%}
-    {{ measure }}_{{ basis }}
+    {{ measure }}_{{ basis }}{{ suffix }}
 {%- endmacro %}
 
 {#- When an order counts as delivered, from the source var `delivered_source` names: TikTok's

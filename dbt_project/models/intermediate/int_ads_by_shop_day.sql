@@ -16,7 +16,7 @@ with slices as (
 ),
 
 fx as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur
     from {{ ref('fct_fx_rates_daily') }}
 ),
 

@@ -21,7 +21,7 @@ ad_report as (
     select
         shop_id,
         advertiser_id,
-        stat_date,
+        local_date as stat_date,
         sum(spend_amount) as spend_amount,
         sum(attributed_gmv_amount) as attributed_gmv_amount,
         sum(impressions) as impressions,
@@ -33,7 +33,7 @@ ad_report as (
         max(loaded_at_utc) as fetched_at_utc
     from {{ ref('fct_ads_daily') }}
     where shop_id is not null  -- ads for no known shop have no shop day (kept in kpi_ads_daily)
-    group by shop_id, advertiser_id, stat_date
+    group by shop_id, advertiser_id, local_date
 ),
 
 gmv_max as (
@@ -99,13 +99,13 @@ candidate_days as (
     -- days from two before to two after the same date.
     select
         advertiser_windows.*,
-        dim_dates.date_day as local_date,
-        {{ local_to_utc_timestamp('dim_dates.date_day', 'advertiser_windows.shop_time_zone') }} as shop_day_starts_utc,
-        {{ local_to_utc_timestamp(dbt.dateadd('day', 1, 'dim_dates.date_day'), 'advertiser_windows.shop_time_zone') }}
+        dim_dates.local_date as local_date,
+        {{ local_to_utc_timestamp('dim_dates.local_date', 'advertiser_windows.shop_time_zone') }} as shop_day_starts_utc,
+        {{ local_to_utc_timestamp(dbt.dateadd('day', 1, 'dim_dates.local_date'), 'advertiser_windows.shop_time_zone') }}
             as shop_day_ends_utc
     from advertiser_windows
     inner join {{ ref('dim_dates') }} as dim_dates
-        on dim_dates.date_day between {{ dbt.dateadd('day', -2, 'advertiser_windows.stat_date') }}
+        on dim_dates.local_date between {{ dbt.dateadd('day', -2, 'advertiser_windows.stat_date') }}
         and {{ dbt.dateadd('day', 2, 'advertiser_windows.stat_date') }}
 ),
 

@@ -22,7 +22,7 @@ joined as (
 ),
 
 rates as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 

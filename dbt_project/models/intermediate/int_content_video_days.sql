@@ -12,7 +12,7 @@ videos as (
 ),
 
 rates as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 

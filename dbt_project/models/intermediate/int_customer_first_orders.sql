@@ -6,7 +6,7 @@
     first purchase predates the landed history count as new on their first order seen. -#}
 
 with paid_orders as (
-    select order_id, shop_id, buyer_key, currency, paid_at_utc, paid_local_date, gmv
+    select order_id, shop_id, buyer_key, currency, paid_at_utc, paid_local_date, gmv_amount as gmv
     from {{ ref('fct_orders') }}
     where counts_as_paid and buyer_key is not null
 ),

@@ -40,7 +40,7 @@ transactions as (
         settlements.fee_amount + settlements.shipping_cost_amount as charged_amount,
         case
             when settlements.transaction_type = 'ORDER' and orders.order_id is not null
-                then {{ order_settlement_revenue('orders.gmv', 'orders.shipping_fee_amount') }}
+                then {{ order_settlement_revenue('orders.gmv_amount', 'orders.shipping_fee_amount') }}
             else 0
         end as order_revenue_amount,
         settlements.adjustment_amount,

@@ -30,7 +30,7 @@ orders as (
 ),
 
 rates as (
-    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 

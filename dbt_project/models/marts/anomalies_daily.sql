@@ -7,7 +7,7 @@
     never judged: it would look like a collapse. -#}
 
 {#- Money metrics carry the shop's currency; counts and ratios none. -#}
-{%- set money_metrics = ['gmv_paid', 'aov_paid', 'refund_amount_by_refund_date', 'ads_spend_amount'] -%}
+{%- set money_metrics = ['gmv_paid_amount', 'aov_paid_amount', 'refund_by_refund_date_amount', 'ads_spend_amount'] -%}
 {%- set metrics = money_metrics + ['orders_paid', 'cancellation_rate', 'roas_blended', 'conversion_rate'] -%}
 
 with shop_days as (

@@ -39,7 +39,7 @@ ads as (
     select
         'tiktok_ads' as source,
         shop_id,
-        cast(max(stat_date) as timestamp) as newest_event_at_utc,
+        cast(max(local_date) as timestamp) as newest_event_at_utc,
         max(loaded_at_utc) as last_success_at_utc
     from {{ ref('fct_ads_daily') }}
     where shop_id is not null

@@ -26,7 +26,7 @@ adgroup_stores as (
 newest_rates as (
     select currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
-    where rate_day = (select max(rate_day) from {{ ref('fct_fx_rates_daily') }})
+    where local_date = (select max(local_date) from {{ ref('fct_fx_rates_daily') }})
 ),
 
 final as (

@@ -5,7 +5,7 @@
     promotion limited to some markets still marks the day (promotion_markets says where). -#}
 
 with days as (
-    select date_day from {{ ref('int_calendar_days') }}
+    select date_day as local_date from {{ ref('int_calendar_days') }}
 ),
 
 promotions as (
@@ -16,37 +16,37 @@ promotions as (
 
 promotion_days as (
     select
-        days.date_day,
+        days.local_date,
         {{ dbt.listagg('distinct promotions.promotion_id', "', '", "order by promotions.promotion_id") }} as promotion_ids,
         {{ dbt.listagg("distinct coalesce(promotions.market, 'every market')", "', '", "order by coalesce(promotions.market, 'every market')") }} as promotion_markets
     from days
-    inner join promotions on days.date_day between promotions.date_from and promotions.date_to
-    group by days.date_day
+    inner join promotions on days.local_date between promotions.date_from and promotions.date_to
+    group by days.local_date
 ),
 
 final as (
     select
-        days.date_day,
-        cast({{ dbt.date_trunc('week', 'days.date_day') }} as date) as week_start,
-        cast({{ dbt.date_trunc('month', 'days.date_day') }} as date) as month_start,
-        cast({{ dbt.date_trunc('quarter', 'days.date_day') }} as date) as quarter_start,
-        cast(extract(year from days.date_day) as integer) as calendar_year,
-        cast(extract(quarter from days.date_day) as integer) as calendar_quarter,
-        cast(extract(month from days.date_day) as integer) as calendar_month,
-        cast(extract(day from days.date_day) as integer) as day_of_month,
-        cast(extract(isoyear from days.date_day) as integer) as iso_year,
-        cast(extract(week from days.date_day) as integer) as iso_week,
-        cast(extract(isodow from days.date_day) as integer) as iso_weekday,
-        case cast(extract(isodow from days.date_day) as integer)
+        days.local_date,
+        cast({{ dbt.date_trunc('week', 'days.local_date') }} as date) as week_start,
+        cast({{ dbt.date_trunc('month', 'days.local_date') }} as date) as month_start,
+        cast({{ dbt.date_trunc('quarter', 'days.local_date') }} as date) as quarter_start,
+        cast(extract(year from days.local_date) as integer) as calendar_year,
+        cast(extract(quarter from days.local_date) as integer) as calendar_quarter,
+        cast(extract(month from days.local_date) as integer) as calendar_month,
+        cast(extract(day from days.local_date) as integer) as day_of_month,
+        cast(extract(isoyear from days.local_date) as integer) as iso_year,
+        cast(extract(week from days.local_date) as integer) as iso_week,
+        cast(extract(isodow from days.local_date) as integer) as iso_weekday,
+        case cast(extract(isodow from days.local_date) as integer)
             when 1 then 'Monday' when 2 then 'Tuesday' when 3 then 'Wednesday'
             when 4 then 'Thursday' when 5 then 'Friday' when 6 then 'Saturday' else 'Sunday'
         end as weekday_name,
-        cast(extract(isodow from days.date_day) as integer) >= 6 as is_weekend,
-        promotion_days.date_day is not null as is_promotion_day,
+        cast(extract(isodow from days.local_date) as integer) >= 6 as is_weekend,
+        promotion_days.local_date is not null as is_promotion_day,
         promotion_days.promotion_ids,
         promotion_days.promotion_markets
     from days
-    left join promotion_days on days.date_day = promotion_days.date_day
+    left join promotion_days on days.local_date = promotion_days.local_date
 )
 
 select * from final

@@ -18,6 +18,6 @@ select
     products.created_at_utc as listed_at_utc,
     {{ utc_to_local_date('products.created_at_utc', 'shops.time_zone') }} as listed_local_date,
     products.updated_at_utc,
-    cast(products.sku_count as integer) as sku_count
+    cast(products.sku_count as integer) as skus
 from products
 left join shops on products.shop_id = shops.shop_id

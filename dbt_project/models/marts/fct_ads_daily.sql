@@ -28,7 +28,7 @@ advertiser_shops as (
 final as (
     select
         stats.ad_id,
-        stats.stat_date,
+        stats.stat_date as local_date,
         stats.advertiser_id,
         coalesce(advertiser_shops.shop_id, adgroups.store_id) as shop_id,
         ads.campaign_id,

@@ -4,7 +4,7 @@
     by multiplying with the rounded reporting_per_unit. -#}
 
 select
-    rate_day,
+    rate_day as local_date,
     currency,
     units_per_eur,
     reporting_currency,

@@ -17,7 +17,7 @@ last_snapshot as (
 ),
 
 pool_days as (
-    select stock_pools.seller_sku, stock_pools.warehouse, days.date_day as inventory_date
+    select stock_pools.seller_sku, stock_pools.warehouse, days.date_day as local_date
     from stock_pools
     cross join last_snapshot
     inner join {{ ref('int_calendar_days') }} as days
@@ -25,24 +25,24 @@ pool_days as (
 ),
 
 counted_on as (
-    select pool_days.seller_sku, pool_days.warehouse, pool_days.inventory_date, max(snapshots.snapshot_date) as snapshot_date
+    select pool_days.seller_sku, pool_days.warehouse, pool_days.local_date, max(snapshots.snapshot_date) as snapshot_date
     from pool_days
     inner join snapshots
         on pool_days.seller_sku = snapshots.seller_sku
         and pool_days.warehouse = snapshots.warehouse
-        and snapshots.snapshot_date <= pool_days.inventory_date
-    group by pool_days.seller_sku, pool_days.warehouse, pool_days.inventory_date
+        and snapshots.snapshot_date <= pool_days.local_date
+    group by pool_days.seller_sku, pool_days.warehouse, pool_days.local_date
 )
 
 select
-    counted_on.inventory_date,
+    counted_on.local_date,
     counted_on.seller_sku,
     counted_on.warehouse,
     snapshots.units_on_hand,
     snapshots.units_in_transit,
     counted_on.snapshot_date,
-    counted_on.snapshot_date <> counted_on.inventory_date as is_carried_forward,
-    cast({{ dbt.datediff('counted_on.snapshot_date', 'counted_on.inventory_date', 'day') }} as integer) as days_since_snapshot,
+    counted_on.snapshot_date <> counted_on.local_date as is_carried_forward,
+    cast({{ dbt.datediff('counted_on.snapshot_date', 'counted_on.local_date', 'day') }} as integer) as days_since_snapshot,
     snapshots.snapshot_source,
     snapshots.sku_mapping,
     snapshots.captured_at_utc

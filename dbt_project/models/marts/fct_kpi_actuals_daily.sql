@@ -42,7 +42,7 @@ live as (
         shop_id,
         local_date,
         host_username,
-        sum(gmv_amount_reporting) as gmv_reporting,
+        sum(gmv_amount_reporting) as gmv_amount_reporting,
         count(gmv_amount_reporting) as sessions_converted,
         count(*) as sessions,
         sum(duration_seconds) as duration_seconds,
@@ -53,14 +53,14 @@ live as (
 ),
 
 ads_rates as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur from {{ ref('fct_fx_rates_daily') }}
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur from {{ ref('fct_fx_rates_daily') }}
 ),
 
 ads_sums as (
     -- Summed in the advertiser's currency first, then converted once (in_reporting_currency).
     select
         shop_id,
-        stat_date as local_date,
+        local_date,
         advertiser_id,
         currency,
         sum(spend_amount) as spend_amount,
@@ -69,7 +69,7 @@ ads_sums as (
         sum(clicks) as clicks
     from {{ ref('fct_ads_daily') }}
     where shop_id is not null  -- ads for no known shop belong to no scored shop (kept in kpi_ads_daily)
-    group by shop_id, stat_date, advertiser_id, currency
+    group by shop_id, local_date, advertiser_id, currency
 ),
 
 ads as (
@@ -104,16 +104,16 @@ cs as (
 -- decimal), and a float anywhere would turn the whole column into DOUBLE.
 measures as (
     select 'gmv_reporting' as kpi, shop_id, local_date, cast(null as varchar) as identity_kind, cast(null as varchar) as identity_key,
-        cast(gmv_reporting as decimal(38, 10)) as numerator, cast(null as decimal(38, 6)) as denominator
+        cast(gmv_amount_reporting as decimal(38, 10)) as numerator, cast(null as decimal(38, 6)) as denominator
     from sales
     union all
     select 'orders', shop_id, local_date, null, null, cast(orders as decimal(38, 10)), null from sales
     union all
-    select 'aov_paid_reporting', shop_id, local_date, null, null, cast(gmv_paid_reporting as decimal(38, 10)), orders_paid from sales
+    select 'aov_paid_reporting', shop_id, local_date, null, null, cast(gmv_paid_amount_reporting as decimal(38, 10)), orders_paid from sales
     union all
     select 'return_rate', shop_id, local_date, null, null, cast(orders_with_return_request as decimal(38, 10)), orders_paid from sales
     union all
-    select 'roas_blended', shop_id, local_date, null, null, cast(gmv_reporting as decimal(38, 10)), ads_spend_amount_reporting from sales
+    select 'roas_blended', shop_id, local_date, null, null, cast(gmv_amount_reporting as decimal(38, 10)), ads_spend_amount_reporting from sales
     union all
     select 'content_posts', shop_id, local_date, null, null, cast(posts as decimal(38, 10)), null from videos
     union all
@@ -122,7 +122,7 @@ measures as (
     select 'content_click_to_shop_rate', shop_id, local_date, null, null, cast(product_clicks as decimal(38, 10)), views from videos
     union all
     select 'live_gmv', shop_id, local_date, 'live_host', host_username,
-        cast(case when sessions_converted = sessions then gmv_reporting end as decimal(38, 10)), null
+        cast(case when sessions_converted = sessions then gmv_amount_reporting end as decimal(38, 10)), null
     from live
     union all
     select 'live_duration_hours', shop_id, local_date, 'live_host', host_username, cast({{ hours_on_air('duration_seconds', 10) }} as decimal(38, 10)), null from live

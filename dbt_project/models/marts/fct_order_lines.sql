@@ -26,7 +26,7 @@ orders as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 

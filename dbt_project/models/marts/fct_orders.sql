@@ -30,7 +30,7 @@ final as (
         delivered_local_date,
         completed_local_date,
         cancelled_local_date,
-        gmv,
+        gmv as gmv_amount,
         product_subtotal_amount,
         platform_discount_amount,
         seller_discount_amount,

@@ -13,7 +13,7 @@ with ads as (
 ),
 
 fx as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -25,7 +25,7 @@ reporting_rate as (
         all_days.currency,
         fx.units_per_eur,
         fx.reporting_units_per_eur
-    from (select distinct stat_date as rate_day, currency from ads) as all_days
+    from (select distinct local_date as rate_day, currency from ads) as all_days
     left join fx on all_days.rate_day = fx.rate_day and all_days.currency = fx.currency
 ),
 
@@ -47,7 +47,7 @@ by_ad as (
     select
         'ad' as level,
         ad_id as entity_id,
-        stat_date,
+        local_date,
         advertiser_id,
         campaign_id,
         adgroup_id,
@@ -70,7 +70,7 @@ by_adgroup as (
     select
         'adgroup' as level,
         adgroup_id as entity_id,
-        stat_date,
+        local_date,
         advertiser_id,
         campaign_id,
         adgroup_id,
@@ -81,14 +81,14 @@ by_adgroup as (
         {{ sums }},
         cast(null as bigint) as reach
     from ads
-    group by adgroup_id, stat_date, advertiser_id, campaign_id, currency, time_zone
+    group by adgroup_id, local_date, advertiser_id, campaign_id, currency, time_zone
 ),
 
 by_campaign as (
     select
         'campaign' as level,
         campaign_id as entity_id,
-        stat_date,
+        local_date,
         advertiser_id,
         campaign_id,
         cast(null as varchar) as adgroup_id,
@@ -99,14 +99,14 @@ by_campaign as (
         {{ sums }},
         cast(null as bigint) as reach
     from ads
-    group by campaign_id, stat_date, advertiser_id, currency, time_zone
+    group by campaign_id, local_date, advertiser_id, currency, time_zone
 ),
 
 by_advertiser as (
     select
         'advertiser' as level,
         advertiser_id as entity_id,
-        stat_date,
+        local_date,
         advertiser_id,
         cast(null as varchar) as campaign_id,
         cast(null as varchar) as adgroup_id,
@@ -117,7 +117,7 @@ by_advertiser as (
         {{ sums }},
         cast(null as bigint) as reach
     from ads
-    group by stat_date, advertiser_id, currency, time_zone
+    group by local_date, advertiser_id, currency, time_zone
 ),
 
 all_levels as (
@@ -134,7 +134,7 @@ final as (
     select
         all_levels.level,
         all_levels.entity_id,
-        all_levels.stat_date,
+        all_levels.local_date,
         all_levels.advertiser_id,
         all_levels.campaign_id,
         all_levels.adgroup_id,
@@ -153,16 +153,16 @@ final as (
         {{ to_money('all_levels.attributed_gmv_amount') }} as attributed_gmv_amount,
         {{ in_reporting_currency('all_levels.attributed_gmv_amount', 'reporting_rate.units_per_eur', 'reporting_rate.reporting_units_per_eur', 'all_levels.currency') }} as attributed_gmv_amount_reporting,
         cast(all_levels.ads_without_attributed_value as bigint) as ads_without_attributed_value,
-        {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as ctr,
-        {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cpc,
-        {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cpm,
-        {{ cvr('all_levels.conversions', 'all_levels.clicks') }} as cvr,
-        {{ cost_per_conversion('all_levels.spend_amount', 'all_levels.conversions') }} as cost_per_conversion,
-        {{ cost_per_order('all_levels.spend_amount', 'all_levels.orders') }} as cost_per_order,
+        {{ ctr('all_levels.clicks', 'all_levels.impressions') }} as click_through_rate,
+        {{ cpc('all_levels.spend_amount', 'all_levels.clicks') }} as cost_per_click_amount,
+        {{ cpm('all_levels.spend_amount', 'all_levels.impressions') }} as cost_per_mille_amount,
+        {{ cvr('all_levels.conversions', 'all_levels.clicks') }} as click_conversion_rate,
+        {{ cost_per_conversion('all_levels.spend_amount', 'all_levels.conversions') }} as cost_per_conversion_amount,
+        {{ cost_per_order('all_levels.spend_amount', 'all_levels.orders') }} as cost_per_order_amount,
         {{ roas('all_levels.attributed_gmv_amount', 'all_levels.spend_amount') }} as roas
     from all_levels
     left join reporting_rate
-        on all_levels.stat_date = reporting_rate.rate_day
+        on all_levels.local_date = reporting_rate.rate_day
         and all_levels.currency = reporting_rate.currency
 )
 

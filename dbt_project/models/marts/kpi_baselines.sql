@@ -181,10 +181,10 @@ final as (
             else {{ even_weekday_share() }}
         end as decimal(18, 10)) as weekday_share_{{ day }},
         {% endfor -%}
-        {{ aov('scope_window_sums.gmv', 'scope_window_sums.orders') }} as baseline_aov,
+        {{ aov('scope_window_sums.gmv', 'scope_window_sums.orders') }} as baseline_aov_amount_reporting,
         cast({{ safe_ratio('scope_window_sums.videos', 'scope_window_sums.orders', 6) }} as decimal(38, 6)) as videos_per_order,
         cast({{ safe_ratio('scope_window_sums.live_hours', 'scope_window_sums.orders', 6) }} as decimal(38, 6)) as live_hours_per_order,
-        cast({{ dbt.current_timestamp() }} as timestamp) as computed_at
+        cast({{ dbt.current_timestamp() }} as timestamp) as computed_at_utc
     from shares
     left join scope_window_sums
         on shares.scope = scope_window_sums.scope

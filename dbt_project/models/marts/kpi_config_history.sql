@@ -150,8 +150,8 @@ final as (
         history.attributes,
         cast(history.valid_from_version as integer) as valid_from_version,
         cast(history.valid_to_version as integer) as valid_to_version,
-        valid_from.loaded_at as valid_from_loaded_at,
-        valid_to.loaded_at as valid_to_loaded_at,
+        valid_from.loaded_at as valid_from_loaded_at_utc,
+        valid_to.loaded_at as valid_to_loaded_at_utc,
         history.change_type,
         (history.valid_to_version is null and history.change_type <> 'removed') as is_current
     from history

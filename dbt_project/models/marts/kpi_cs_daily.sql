@@ -124,7 +124,7 @@ final as (
         {{ first_response_seconds_avg('both_levels.response_seconds_sum', 'both_levels.conversations_answered') }} as first_response_seconds_avg,
         {% for hours in cs_response_windows_hours() -%}
         cast(coalesce(both_levels.answered_within_{{ hours }}h, 0) as bigint) as answered_within_{{ hours }}h,
-        {{ response_rate('coalesce(both_levels.answered_within_' ~ hours ~ 'h, 0)', 'both_levels.conversations_asked') }} as response_rate_{{ hours }}h,
+        {{ response_rate('coalesce(both_levels.answered_within_' ~ hours ~ 'h, 0)', 'both_levels.conversations_asked') }} as response_{{ hours }}h_rate,
         {% endfor -%}
         cast(coalesce(both_levels.complaints, 0) as bigint) as complaints,
         {{ complaint_rate('coalesce(both_levels.complaints, 0)', 'both_levels.conversations') }} as complaint_rate,

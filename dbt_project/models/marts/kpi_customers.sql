@@ -20,7 +20,7 @@ first_orders as (
 ),
 
 paid_orders as (
-    select order_id, shop_id, buyer_key, paid_local_date, gmv
+    select order_id, shop_id, buyer_key, paid_local_date, gmv_amount as gmv
     from {{ ref('fct_orders') }}
     where counts_as_paid and buyer_key is not null
 ),
@@ -43,7 +43,7 @@ refunds as (
 ),
 
 fx as (
-    select rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, reporting_currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -182,7 +182,7 @@ final as (
         costs.is_window_complete_{{ n }}d,
         cast(costs.repeat_buyers_{{ n }}d as integer) as repeat_buyers_{{ n }}d,
         {{ repeat_purchase_rate('costs.repeat_buyers_' ~ n ~ 'd', 'costs.new_buyers', 'costs.is_window_complete_' ~ n ~ 'd') }}
-            as repeat_purchase_rate_{{ n }}d,
+            as repeat_purchase_{{ n }}d_rate,
         costs.net_gmv_{{ n }}d_amount,
         costs.net_gmv_{{ n }}d_amount_reporting,
         {{ ltv('costs.net_gmv_' ~ n ~ 'd_amount', 'costs.new_buyers', 'costs.is_window_complete_' ~ n ~ 'd') }}

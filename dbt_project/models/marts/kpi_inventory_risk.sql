@@ -24,25 +24,25 @@ paid_units as (
 
 sold as (
     select
-        inventory.inventory_date,
+        inventory.local_date,
         inventory.seller_sku,
         inventory.warehouse,
         cast(coalesce(sum(case
-            when paid_units.sales_date > {{ dbt.dateadd('day', -7, 'inventory.inventory_date') }}
+            when paid_units.sales_date > {{ dbt.dateadd('day', -7, 'inventory.local_date') }}
             then paid_units.units_sold end), 0) as integer) as units_sold_7d,
         cast(coalesce(sum(paid_units.units_sold), 0) as integer) as units_sold_28d
     from inventory
     left join paid_units
         on inventory.warehouse = paid_units.warehouse
         and inventory.seller_sku = paid_units.seller_sku
-        and paid_units.sales_date > {{ dbt.dateadd('day', -28, 'inventory.inventory_date') }}
-        and paid_units.sales_date <= inventory.inventory_date
-    group by inventory.inventory_date, inventory.seller_sku, inventory.warehouse
+        and paid_units.sales_date > {{ dbt.dateadd('day', -28, 'inventory.local_date') }}
+        and paid_units.sales_date <= inventory.local_date
+    group by inventory.local_date, inventory.seller_sku, inventory.warehouse
 ),
 
 measured as (
     select
-        inventory.inventory_date,
+        inventory.local_date,
         inventory.seller_sku,
         inventory.warehouse,
         inventory.units_on_hand,
@@ -54,7 +54,7 @@ measured as (
         {{ sales_velocity('sold.units_sold_28d', 28) }} as sales_velocity_28d
     from inventory
     inner join sold
-        on inventory.inventory_date = sold.inventory_date
+        on inventory.local_date = sold.local_date
         and inventory.seller_sku = sold.seller_sku
         and inventory.warehouse = sold.warehouse
 ),
@@ -67,7 +67,7 @@ covered as (
 )
 
 select
-    inventory_date,
+    local_date,
     seller_sku,
     warehouse,
     units_on_hand,
@@ -78,7 +78,7 @@ select
     sales_velocity_7d,
     sales_velocity_28d,
     days_of_cover,
-    {{ stock_out_forecast_date('inventory_date', 'days_of_cover') }} as forecast_stock_out_date,
+    {{ stock_out_forecast_date('local_date', 'days_of_cover') }} as forecast_stock_out_date,
     {{ is_stock_out_risk('units_on_hand', 'days_of_cover', var('inventory_risk_days')) }} as is_stock_out_risk,
     units_on_hand = 0 as is_stocked_out,
     cast({{ var('inventory_risk_days') }} as integer) as risk_horizon_days

@@ -14,11 +14,11 @@ with orders as (
         orders.order_id,
         orders.shop_id,
         cast({{ dbt.date_trunc('month', 'orders.paid_local_date') }} as date) as month_start,
-        orders.gmv,
-        {{ in_reporting_currency('orders.gmv', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'orders.currency') }} as gmv_reporting
+        orders.gmv_amount,
+        {{ in_reporting_currency('orders.gmv_amount', 'rates.units_per_eur', 'rates.reporting_units_per_eur', 'orders.currency') }} as gmv_amount_reporting
     from {{ ref('fct_orders') }} as orders
     left join {{ ref('fct_fx_rates_daily') }} as rates
-        on orders.paid_local_date = rates.rate_day and orders.currency = rates.currency
+        on orders.paid_local_date = rates.local_date and orders.currency = rates.currency
     where orders.counts_as_paid
 ),
 
@@ -40,10 +40,10 @@ paid as (
         orders.shop_id,
         orders.month_start,
         count(*) as orders_paid,
-        sum(orders.gmv) as gmv_paid_amount,
-        sum(orders.gmv_reporting) as gmv_paid_amount_reporting,
+        sum(orders.gmv_amount) as gmv_paid_amount,
+        sum(orders.gmv_amount_reporting) as gmv_paid_amount_reporting,
         sum(case when settled_orders.order_id is not null then 1 else 0 end) as orders_settled,
-        sum(case when settled_orders.order_id is not null then orders.gmv else 0 end) as gmv_settled_amount
+        sum(case when settled_orders.order_id is not null then orders.gmv_amount else 0 end) as gmv_settled_amount
     from orders
     left join settled_orders on orders.order_id = settled_orders.order_id
     group by orders.shop_id, orders.month_start
@@ -95,7 +95,7 @@ final as (
         {{ to_money('paid.gmv_paid_amount_reporting') }} as gmv_paid_amount_reporting,
         {{ to_money('coalesce(paid.gmv_settled_amount, 0)') }} as gmv_settled_amount,
         {{ to_money('coalesce(paid.gmv_paid_amount, 0) - coalesce(paid.gmv_settled_amount, 0)') }} as gmv_unsettled_amount,
-        {{ settled_gmv_share('paid.gmv_settled_amount', 'paid.gmv_paid_amount') }} as settled_gmv_share,
+        {{ settled_gmv_share('paid.gmv_settled_amount', 'paid.gmv_paid_amount') }} as settled_gmv_rate,
         cast(coalesce(unsettled_per_tiktok.orders_unsettled_per_tiktok, 0) as bigint) as orders_unsettled_per_tiktok,
         {{ to_money('coalesce(unsettled_per_tiktok.estimated_unsettled_settlement_amount, 0)') }} as estimated_unsettled_settlement_amount,
         cast(coalesce(settled.transactions, 0) as bigint) as transactions,

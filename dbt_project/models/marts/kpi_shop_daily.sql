@@ -23,7 +23,7 @@ returns as (
 ),
 
 fx as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit
     from {{ ref('fct_fx_rates_daily') }}
 ),
 
@@ -65,7 +65,7 @@ paid as (
         shop_id,
         paid_local_date as local_date,
         count(*) as orders_paid,
-        sum(gmv) as gmv_paid,
+        sum(gmv_amount) as gmv_paid_amount,
         sum(units) as units_paid,
         count(distinct buyer_key) as buyers_paid
     from orders
@@ -78,7 +78,7 @@ delivered as (
         shop_id,
         delivered_local_date as local_date,
         count(*) as orders_delivered,
-        sum(gmv) as gmv_delivered,
+        sum(gmv_amount) as gmv_delivered_amount,
         sum(units) as units_delivered
     from orders
     where counts_as_delivered
@@ -90,7 +90,7 @@ completed as (
         shop_id,
         completed_local_date as local_date,
         count(*) as orders_completed,
-        sum(gmv) as gmv_completed,
+        sum(gmv_amount) as gmv_completed_amount,
         sum(units) as units_completed
     from orders
     where counts_as_completed
@@ -156,10 +156,10 @@ shop_ranges as (
 ),
 
 shop_days as (
-    select shop_ranges.shop_id, dim_dates.date_day as local_date
+    select shop_ranges.shop_id, dim_dates.local_date as local_date
     from shop_ranges
     inner join {{ ref('dim_dates') }} as dim_dates
-        on dim_dates.date_day between shop_ranges.first_local_date and shop_ranges.last_local_date
+        on dim_dates.local_date between shop_ranges.first_local_date and shop_ranges.last_local_date
 ),
 
 daily as (
@@ -170,20 +170,20 @@ daily as (
         shops.currency,
         cast(coalesce(placed.orders_placed, 0) as bigint) as orders_placed,
         cast(coalesce(paid.orders_paid, 0) as bigint) as orders_paid,
-        {{ to_money('coalesce(paid.gmv_paid, 0)') }} as gmv_paid,
+        {{ to_money('coalesce(paid.gmv_paid_amount, 0)') }} as gmv_paid_amount,
         cast(coalesce(paid.units_paid, 0) as bigint) as units_paid,
         cast(coalesce(paid.buyers_paid, 0) as bigint) as buyers_paid,
         cast(coalesce(delivered.orders_delivered, 0) as bigint) as orders_delivered,
-        {{ to_money('coalesce(delivered.gmv_delivered, 0)') }} as gmv_delivered,
+        {{ to_money('coalesce(delivered.gmv_delivered_amount, 0)') }} as gmv_delivered_amount,
         cast(coalesce(delivered.units_delivered, 0) as bigint) as units_delivered,
         cast(coalesce(completed.orders_completed, 0) as bigint) as orders_completed,
-        {{ to_money('coalesce(completed.gmv_completed, 0)') }} as gmv_completed,
+        {{ to_money('coalesce(completed.gmv_completed_amount, 0)') }} as gmv_completed_amount,
         cast(coalesce(completed.units_completed, 0) as bigint) as units_completed,
         cast(coalesce(cancelled.orders_cancelled, 0) as bigint) as orders_cancelled,
         cast(coalesce(placed.orders_placed_later_cancelled, 0) as bigint) as orders_placed_later_cancelled,
         cast(coalesce(placed.orders_placed_in_unknown_status, 0) as bigint) as orders_placed_in_unknown_status,
-        {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_amount_by_refund_date,
-        {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_amount_by_order_date,
+        {{ to_money('coalesce(refunds_by_refund_date.refund_amount, 0)') }} as refund_by_refund_date_amount,
+        {{ to_money('coalesce(refunds_by_order_date.refund_amount, 0)') }} as refund_by_order_date_amount,
         cast(coalesce(return_requests_by_order_date.orders_with_return_request, 0) as bigint) as orders_with_return_request,
         -- No ads row: no ads that day (0). A row with a null amount: ads whose currency has no
         -- rate yet, so the day's total is unknown (null), never a silent 0.
@@ -235,51 +235,51 @@ final as (
         market,
         currency,
         {{ sales_basis_column('orders') }} as orders,
-        {{ sales_basis_column('gmv') }} as gmv,
+        {{ sales_basis_column('gmv', '_amount') }} as gmv_amount,
         '{{ var("sales_basis") }}' as sales_basis,
         orders_placed,
         orders_paid,
-        gmv_paid,
+        gmv_paid_amount,
         units_paid,
         buyers_paid,
-        {{ aov('gmv_paid', 'orders_paid') }} as aov_paid,
+        {{ aov('gmv_paid_amount', 'orders_paid') }} as aov_paid_amount,
         orders_delivered,
-        gmv_delivered,
+        gmv_delivered_amount,
         units_delivered,
-        {{ aov('gmv_delivered', 'orders_delivered') }} as aov_delivered,
+        {{ aov('gmv_delivered_amount', 'orders_delivered') }} as aov_delivered_amount,
         orders_completed,
-        gmv_completed,
+        gmv_completed_amount,
         units_completed,
-        {{ aov('gmv_completed', 'orders_completed') }} as aov_completed,
+        {{ aov('gmv_completed_amount', 'orders_completed') }} as aov_completed_amount,
         orders_cancelled,
         orders_placed_later_cancelled,
         orders_placed_in_unknown_status,
         {{ cancellation_rate('orders_placed_later_cancelled', 'orders_placed') }} as cancellation_rate,
-        refund_amount_by_refund_date,
-        refund_amount_by_order_date,
-        {{ gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date') }} as gmv_paid_net_of_refunds_by_order_date,
-        {{ gmv_net_of_refunds('gmv_paid', 'refund_amount_by_refund_date') }} as gmv_paid_net_of_refunds_by_refund_date,
-        {{ refund_rate('refund_amount_by_order_date', 'gmv_paid') }} as refund_rate,
+        refund_by_refund_date_amount,
+        refund_by_order_date_amount,
+        {{ gmv_net_of_refunds('gmv_paid_amount', 'refund_by_order_date_amount') }} as gmv_paid_net_of_refunds_by_order_date_amount,
+        {{ gmv_net_of_refunds('gmv_paid_amount', 'refund_by_refund_date_amount') }} as gmv_paid_net_of_refunds_by_refund_date_amount,
+        {{ refund_rate('refund_by_order_date_amount', 'gmv_paid_amount') }} as refund_rate,
         orders_with_return_request,
         {{ return_rate('orders_with_return_request', 'orders_paid') }} as return_rate,
         ads_spend_amount,
         ads_attributed_gmv_amount,
         {{ roas('ads_attributed_gmv_amount', 'ads_spend_amount') }} as roas_attributed,
-        {{ roas(sales_basis_column('gmv'), 'ads_spend_amount') }} as roas_blended,
+        {{ roas(sales_basis_column('gmv', '_amount'), 'ads_spend_amount') }} as roas_blended,
         ads_follows,
         product_impressions,
         product_page_views,
         visitors,
         {{ conversion_rate('orders_paid', 'visitors') }} as conversion_rate,
         reporting_currency,
-        reporting_per_unit as reporting_rate,
-        {{ in_reporting_currency('gmv_paid', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_paid_reporting,
-        {{ in_reporting_currency('gmv_delivered', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_delivered_reporting,
-        {{ in_reporting_currency('gmv_completed', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_completed_reporting,
-        {{ in_reporting_currency(sales_basis_column('gmv'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_reporting,
-        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid', 'refund_amount_by_order_date'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
-            as gmv_paid_net_of_refunds_by_order_date_reporting,
-        {{ in_reporting_currency('refund_amount_by_refund_date', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_amount_by_refund_date_reporting,
+        reporting_per_unit,
+        {{ in_reporting_currency('gmv_paid_amount', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_paid_amount_reporting,
+        {{ in_reporting_currency('gmv_delivered_amount', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_delivered_amount_reporting,
+        {{ in_reporting_currency('gmv_completed_amount', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_completed_amount_reporting,
+        {{ in_reporting_currency(sales_basis_column('gmv', '_amount'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as gmv_amount_reporting,
+        {{ in_reporting_currency(gmv_net_of_refunds('gmv_paid_amount', 'refund_by_order_date_amount'), 'units_per_eur', 'reporting_units_per_eur', 'currency') }}
+            as gmv_paid_net_of_refunds_by_order_date_amount_reporting,
+        {{ in_reporting_currency('refund_by_refund_date_amount', 'units_per_eur', 'reporting_units_per_eur', 'currency') }} as refund_by_refund_date_amount_reporting,
         ads_spend_amount_reporting,
         {{ no_rate_reason('missing_rate_currency', 'first_rate_day') }} as reporting_null_reason
     from daily

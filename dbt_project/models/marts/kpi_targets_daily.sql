@@ -43,7 +43,7 @@ overrides as (
 ),
 
 fx as (
-    select rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit from {{ ref('fct_fx_rates_daily') }}
+    select local_date as rate_day, currency, units_per_eur, reporting_units_per_eur, reporting_per_unit from {{ ref('fct_fx_rates_daily') }}
 ),
 
 fx_last as (
@@ -65,7 +65,7 @@ weighted as (
     select
         days.*,
         baselines.status as baseline_status,
-        baselines.baseline_aov,
+        baselines.baseline_aov_amount_reporting,
         baselines.videos_per_order,
         baselines.live_hours_per_order,
         case
@@ -176,13 +176,13 @@ final as (
         cast(daily_target_reporting as decimal(38, 2)) as daily_target_reporting,
         case when is_money then '{{ var("reporting_currency") }}' end as reporting_currency,
         baseline_status,
-        case when kpi = 'gmv_reporting' then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov', 4) }} as decimal(38, 4)) end as implied_orders,
-        case when kpi = 'gmv_reporting' then baseline_aov end as implied_aov,
+        case when kpi = 'gmv_reporting' then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov_amount_reporting', 4) }} as decimal(38, 4)) end as implied_orders,
+        case when kpi = 'gmv_reporting' then baseline_aov_amount_reporting end as implied_aov_amount_reporting,
         case when kpi = 'gmv_reporting'
-            then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov', 4) }} * videos_per_order as decimal(38, 4))
+            then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov_amount_reporting', 4) }} * videos_per_order as decimal(38, 4))
         end as implied_videos,
         case when kpi = 'gmv_reporting'
-            then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov', 4) }} * live_hours_per_order as decimal(38, 4))
+            then cast({{ safe_ratio('daily_target_reporting', 'baseline_aov_amount_reporting', 4) }} * live_hours_per_order as decimal(38, 4))
         end as implied_live_hours
     from converted
 )

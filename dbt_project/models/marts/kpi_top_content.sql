@@ -54,7 +54,7 @@ measured as (
 ranked as (
     select
         measured.*,
-        {{ gmv_per_view('measured.attributed_gmv_amount_reporting', 'measured.views') }} as gmv_per_view_reporting,
+        {{ gmv_per_view('measured.attributed_gmv_amount_reporting', 'measured.views') }} as gmv_per_view_amount_reporting,
         {{ rank_in_week('measured.attributed_gmv_amount_reporting', 'measured.week_start') }} as gmv_rank,
         count(*) over (partition by measured.week_start) as videos_in_week
     from measured
@@ -75,9 +75,9 @@ final as (
         cast(ranked.attributed_orders as bigint) as attributed_orders,
         {{ to_money('ranked.attributed_gmv_amount') }} as attributed_gmv_amount,
         {{ to_money('ranked.attributed_gmv_amount_reporting') }} as attributed_gmv_amount_reporting,
-        ranked.gmv_per_view_reporting,
+        ranked.gmv_per_view_amount_reporting,
         cast(ranked.gmv_rank as bigint) as gmv_rank,
-        cast({{ rank_in_week('ranked.gmv_per_view_reporting', 'ranked.week_start') }} as bigint) as efficiency_rank,
+        cast({{ rank_in_week('ranked.gmv_per_view_amount_reporting', 'ranked.week_start') }} as bigint) as efficiency_rank,
         'gmv_per_view' as efficiency_rank_basis,
         cast(ranked.videos_in_week as bigint) as videos_in_week,
         {{ is_top_decile('ranked.gmv_rank', 'ranked.videos_in_week', 'ranked.attributed_gmv_amount_reporting') }} as is_top_decile,

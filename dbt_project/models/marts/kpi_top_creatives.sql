@@ -21,7 +21,7 @@ ads as (
 weekly as (
     select
         ad_id,
-        cast({{ dbt.date_trunc('week', 'stat_date') }} as date) as week_start,
+        cast({{ dbt.date_trunc('week', 'local_date') }} as date) as week_start,
         max(advertiser_id) as advertiser_id,
         max(campaign_id) as campaign_id,
         max(adgroup_id) as adgroup_id,
@@ -39,7 +39,7 @@ weekly as (
         case when count(attributed_gmv_amount_reporting) = count(*) then sum(attributed_gmv_amount_reporting) end
             as attributed_gmv_amount_reporting
     from ad_days
-    group by ad_id, cast({{ dbt.date_trunc('week', 'stat_date') }} as date)
+    group by ad_id, cast({{ dbt.date_trunc('week', 'local_date') }} as date)
 ),
 
 ranked as (

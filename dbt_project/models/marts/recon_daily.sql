@@ -16,7 +16,7 @@ matches as (
 ),
 
 shop_days as (
-    select shop_id, local_date, currency, gmv_paid, orders_paid, ads_attributed_gmv_amount
+    select shop_id, local_date, currency, gmv_paid_amount, orders_paid, ads_attributed_gmv_amount
     from {{ ref('kpi_shop_daily') }}
 ),
 
@@ -60,7 +60,7 @@ platform as (
         platform.performance_date as local_date,
         platform.gmv_amount,
         platform.orders,
-        coalesce(shop_days.gmv_paid, 0) as gmv_paid,
+        coalesce(shop_days.gmv_paid_amount, 0) as gmv_paid_amount,
         coalesce(shop_days.orders_paid, 0) as orders_paid
     from {{ ref('stg_tiktok_shop__shop_performance_days') }} as platform
     left join shop_days
@@ -70,7 +70,7 @@ platform as (
 platform_gmv as (
     select
         'platform_gmv_vs_linkstar' as check_name, shop_id, local_date,
-        gmv_amount as left_value, gmv_paid as right_value, cast(null as varchar) as listed
+        gmv_amount as left_value, gmv_paid_amount as right_value, cast(null as varchar) as listed
     from platform
 ),
 
@@ -87,7 +87,7 @@ ads_attribution as (
         shop_id,
         local_date,
         ads_attributed_gmv_amount as left_value,
-        gmv_paid as right_value,
+        gmv_paid_amount as right_value,
         cast(null as varchar) as listed
     from shop_days
     where ads_attributed_gmv_amount > 0
@@ -172,7 +172,7 @@ fx_age as (
         cast(null as varchar) as listed
     from shop_days
     left join {{ ref('fct_fx_rates_daily') }} as fx
-        on shop_days.currency = fx.currency and shop_days.local_date = fx.rate_day
+        on shop_days.currency = fx.currency and shop_days.local_date = fx.local_date
     where shop_days.currency <> '{{ var("reporting_currency") }}'
 ),
 

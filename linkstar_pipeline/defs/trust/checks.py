@@ -92,7 +92,7 @@ def kpis_within_their_usual_range() -> dg.AssetCheckResult:
         f"Calibration: for {SAMPLE_SHOP_DAYS} shop-days picked afresh each run, paid orders and "
         "paid GMV (shop currency) recomputed in Python straight from the landed raw order pages "
         "(newest version of each order, status mapping and market time zone from the seeds) "
-        "equal kpi_shop_daily's orders_paid and gmv_paid exactly, to the cent. A difference "
+        "equal kpi_shop_daily's orders_paid and gmv_paid_amount exactly, to the cent. A difference "
         "means the models lost, doubled or misdated money: the shop-days are in the metadata. "
         "lib/calibration.py."
     ),

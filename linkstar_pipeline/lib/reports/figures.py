@@ -274,8 +274,8 @@ class _Reader:
     ) -> dict[str, Decimal | None]:
         marks = ", ".join("?" * len(shops))
         row = self._rows(
-            "select sum(refund_amount_by_refund_date_reporting) as refunds, "
-            "count(*) - count(refund_amount_by_refund_date_reporting) as refund_days_without_rate, "
+            "select sum(refund_by_refund_date_amount_reporting) as refunds, "
+            "count(*) - count(refund_by_refund_date_amount_reporting) as refund_days_without_rate, "
             "sum(orders_cancelled) as cancelled, sum(orders_with_return_request) as return_requests "
             f"from marts.kpi_shop_daily where shop_id in ({marks}) and local_date between ? and ?",
             [*shops, period, period + timedelta(days=days - 1)],
@@ -340,7 +340,7 @@ def _change(row: dict) -> Change:
         change=row["change"],
         split_status=row["split_status"],
         visitors=(row["comparison_visitors"], row["current_visitors"]),
-        aov=(row["comparison_aov"], row["current_aov"]),
+        aov=(row["comparison_aov_amount_reporting"], row["current_aov_amount_reporting"]),
         conversion_rate=(row["comparison_conversion_rate"], row["current_conversion_rate"]),
         factors={k: row[f"{k}_contribution"] for k in ("traffic", "conversion", "aov")},
         channels={k: row[f"{k}_contribution"] for k in ("video", "live", "product_card")},

@@ -44,7 +44,7 @@ SOURCES: dict[tuple[str, str], RankingSource] = {
         "attributed_gmv_amount_reporting", "views",
     ),
     ("creatives", "daily"): RankingSource(
-        "kpi_ads_daily", "stat_date", "ad_id", "ad_id",
+        "kpi_ads_daily", "local_date", "ad_id", "ad_id",
         "attributed_gmv_amount_reporting", "spend_amount_reporting", "level = 'ad'",
     ),
     ("creatives", "weekly"): RankingSource(
@@ -130,11 +130,11 @@ def stock_out_risks(
     snapshot, whatever the report's period."""
     marks = ", ".join("?" * len(shops))
     (newest,) = connection.execute(
-        "select max(inventory_date) from marts.kpi_inventory_risk"
+        "select max(local_date) from marts.kpi_inventory_risk"
     ).fetchone()
     rows = connection.execute(
         "select seller_sku, warehouse, units_on_hand, days_of_cover, forecast_stock_out_date, "
-        "is_stocked_out from marts.kpi_inventory_risk as risk where inventory_date = ? "
+        "is_stocked_out from marts.kpi_inventory_risk as risk where local_date = ? "
         "and (is_stock_out_risk or is_stocked_out) and exists (select 1 from marts.dim_skus as skus "
         f"where skus.seller_sku = risk.seller_sku and skus.stock_warehouse = risk.warehouse "
         f"and skus.shop_id in ({marks})) "
