@@ -286,6 +286,10 @@ class Order:
     is_cod: bool = False
     fulfillment_type: str = "FULFILLMENT_BY_SELLER"
     warehouse_id: str = ""
+    # Order-level vouchers on top of the lines' discounts: in the payment block's
+    # seller_discount / platform_discount and off its sub_total, on no line.
+    seller_voucher: Decimal = ZERO
+    platform_voucher: Decimal = ZERO
 
     def __post_init__(self) -> None:
         chain = [
@@ -323,15 +327,17 @@ class Order:
 
     @property
     def seller_discount(self) -> Decimal:
-        return sum((li.seller_discount for li in self.line_items), ZERO)
+        return sum((li.seller_discount for li in self.line_items), self.seller_voucher)
 
     @property
     def platform_discount(self) -> Decimal:
-        return sum((li.platform_discount for li in self.line_items), ZERO)
+        return sum((li.platform_discount for li in self.line_items), self.platform_voucher)
 
     @property
     def sub_total(self) -> Decimal:
-        return sum((li.sale_price for li in self.line_items), ZERO)
+        """What the buyer pays for the products: the lines' sale prices less the vouchers."""
+        lines = sum((li.sale_price for li in self.line_items), ZERO)
+        return lines - self.seller_voucher - self.platform_voucher
 
     @property
     def total_amount(self) -> Decimal:
@@ -603,7 +609,7 @@ def generate_dataset(config: DatasetConfig) -> Dataset:
         )
         viral_ids |= {o.order_id for o in extra}
         candidates.extend(extra)
-    candidates = [_with_fulfilment_case(config.seed, order) for order in candidates]
+    candidates = [_with_order_cases(config.seed, order) for order in candidates]
     warehouses = {shop.shop_id: stock_warehouse(shop) for shop in shops}
     model, orders = stock.simulate(
         config.seed, days, catalogues, warehouses, candidates, viral_by_shop, frozenset(viral_ids)
@@ -645,7 +651,7 @@ def _history_orders(
             orders += _orders_for_shop_day(
                 thinned, shop, index, day, catalogues[shop.shop_id], pool
             )
-    orders = [_with_fulfilment_case(config.seed, order) for order in orders]
+    orders = [_with_order_cases(config.seed, order) for order in orders]
     return sorted(orders, key=lambda o: (o.create_time, o.order_id))
 
 
@@ -659,6 +665,35 @@ _PARTIAL_SHIPMENT_RATE = 0.15
 COD_REFUSED = "Buyer refused the cash-on-delivery parcel"
 DELIVERY_FAILED = "Delivery failed, parcel returned to seller"
 CANCELLED_AFTER_SHIPMENT = "Buyer cancelled after the parcel was shipped"
+
+
+# Order-level vouchers (issue 15), every market, each from the order's own random stream: a
+# seller voucher on this share of orders (5–15% of the lines' sale prices) and a platform
+# voucher on this share (3–10%), alone or together.
+_SELLER_VOUCHER_RATE = 0.12
+_PLATFORM_VOUCHER_RATE = 0.10
+
+
+def _with_order_cases(seed: int, order: Order) -> Order:
+    """The order with its vouchers and fulfilment case, if it draws any."""
+    return _with_fulfilment_case(seed, _with_vouchers(seed, order))
+
+
+def _with_vouchers(seed: int, order: Order) -> Order:
+    lines = sum((li.sale_price for li in order.line_items), ZERO)
+    rng = random.Random(f"{seed}:{order.order_id}:voucher")
+    seller = rng.random() < _SELLER_VOUCHER_RATE
+    platform = rng.random() < _PLATFORM_VOUCHER_RATE
+    if not lines or not (seller or platform):
+        return order
+    cur = order.currency
+    return replace(
+        order,
+        seller_voucher=quantize_money(lines * rng.randint(5, 15) / 100, cur) if seller else ZERO,
+        platform_voucher=quantize_money(lines * rng.randint(3, 10) / 100, cur)
+        if platform
+        else ZERO,
+    )
 
 
 def _with_fulfilment_case(seed: int, order: Order) -> Order:

@@ -4,8 +4,9 @@ This is the yardstick the warehouse is tested against, so it reads the generator
 timeline and Decimal amounts — never the API's JSON and never SQL. The definitions here
 are the contract the dbt marts implement independently:
 
-- GMV of an order = sub_total + platform_discount: product value after seller discounts,
-  with platform-funded discounts added back; shipping and tax excluded.
+- GMV of an order = sub_total + platform_discount: product value after seller discounts
+  (the lines' and the order's seller voucher), with platform-funded discounts (the lines' and
+  the platform voucher) added back; shipping and tax excluded.
 - units = line items that are not gifts (one line is one unit).
 - placed: local date of create_time. paid: local date of paid_time, only while the order is
   not cancelled. delivered: local date of delivery_time. cancelled: local date of cancel_time.

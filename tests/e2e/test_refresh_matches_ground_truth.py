@@ -566,3 +566,20 @@ def test_failures_after_shipment_are_no_sale_and_a_partial_shipment_is_paid(load
     flags = {order_id: tuple(values) for order_id, *values in rows}
     assert {i: flags[i] for i in failed} == dict.fromkeys(failed, (False, False, False, True))
     assert {i: flags[i] for i in partial} == dict.fromkeys(partial, (True, False, False, False))
+
+
+def test_order_level_vouchers_come_off_gmv_when_the_seller_funds_them(loaded_warehouse):
+    """Vouchers (issue 15) sit in the payment block on top of the lines' discounts: GMV is the
+    original price less every seller discount, the seller voucher included, with every
+    platform discount (line or voucher) added back — per order, to the cent."""
+    home, sandbox, *_ = loaded_warehouse
+    orders = loaded_orders(sandbox.dataset, sandbox.as_of())
+    with_voucher = {o.order_id: o for o in orders if o.seller_voucher or o.platform_voucher}
+    both = [o for o in with_voucher.values() if o.seller_voucher and o.platform_voucher]
+    assert both, "the sandbox must serve seller and platform vouchers, also together"
+    rows = serving_rows(home, "select order_id, gmv from marts.fct_orders")
+    gmv = {order_id: Decimal(str(value)) for order_id, value in rows if order_id in with_voucher}
+    assert gmv == {
+        order_id: order.original_total_product_price - order.seller_discount
+        for order_id, order in with_voucher.items()
+    }
