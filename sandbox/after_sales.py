@@ -207,7 +207,8 @@ class ReturnRequest:
 
 @dataclass(frozen=True)
 class Cancellation:
-    """A cancellation with a refund: the order was paid, then cancelled before shipment."""
+    """A cancellation with a refund: the order was paid, then cancelled before delivery (before
+    shipment, or after it: a refused or undeliverable parcel)."""
 
     cancel_id: str
     order: Order
@@ -295,11 +296,12 @@ class AfterSales:
 
 
 def build_after_sales(dataset: Dataset) -> AfterSales:
-    """Returns for delivered orders and cancellations for paid-then-cancelled ones."""
+    """Returns for delivered orders and cancellations for paid-then-cancelled ones, the
+    history's orders (created before the window) included."""
     seed = dataset.config.seed if dataset.config else 0
     returns = []
     cancellations = []
-    for order in dataset.orders:
+    for order in dataset.served_orders:
         if order.delivery_time is not None:
             request = _maybe_return(seed, order)
             late = _maybe_late_refund(seed, order, request)

@@ -11,7 +11,7 @@ orders a stock-out makes impossible, which does depend on the window.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -226,6 +226,7 @@ _EVENT_FIELDS = (
     ("create", "create_time"),
     ("paid", "paid_time"),
     ("hold_release", None),
+    ("partial_ship", None),
     ("rts", "rts_time"),
     ("collection", "collection_time"),
     ("delivery", "delivery_time"),
@@ -237,6 +238,7 @@ _EVENT_API_FIELD = dict(_EVENT_FIELDS)
 _STATUS_AFTER = {
     "create": UNPAID,
     "hold_release": AWAITING_SHIPMENT,
+    "partial_ship": PARTIALLY_SHIPPING,
     "rts": AWAITING_COLLECTION,
     "collection": IN_TRANSIT,
     "delivery": DELIVERED,
@@ -252,6 +254,10 @@ class Order:
     `hold_release_time` is set for US orders only: from payment until then the order is
     ON_HOLD (the buyer's cancellation window) and the address is hidden. `touch_time` is a
     non-status update (the tracking number is corrected) that only moves `update_time`.
+    `partial_ship_time`: the first of two packages left (PARTIALLY_SHIPPING until `rts_time`,
+    when the last one is ready). A cancellation may come after shipment (never after
+    delivery): a buyer cancelling before collection, refusing a cash-on-delivery parcel or a
+    delivery that failed and went back to the seller.
     """
 
     order_id: str
@@ -264,6 +270,7 @@ class Order:
     tax: Decimal = ZERO
     paid_time: int | None = None
     hold_release_time: int | None = None
+    partial_ship_time: int | None = None
     rts_time: int | None = None
     collection_time: int | None = None
     delivery_time: int | None = None
@@ -279,12 +286,17 @@ class Order:
     is_cod: bool = False
     fulfillment_type: str = "FULFILLMENT_BY_SELLER"
     warehouse_id: str = ""
+    # Order-level vouchers on top of the lines' discounts: in the payment block's
+    # seller_discount / platform_discount and off its sub_total, on no line.
+    seller_voucher: Decimal = ZERO
+    platform_voucher: Decimal = ZERO
 
     def __post_init__(self) -> None:
         chain = [
             self.create_time,
             self.paid_time,
             self.hold_release_time,
+            self.partial_ship_time,
             self.rts_time,
             self.collection_time,
             self.delivery_time,
@@ -295,10 +307,10 @@ class Order:
             raise ValueError(f"order {self.order_id}: event times out of order {chain}")
         cancel = self.cancel_time
         if cancel is not None and (
-            self.rts_time is not None or cancel < (self.paid_time or self.create_time)
+            self.delivery_time is not None or cancel < (self.paid_time or self.create_time)
         ):
             raise ValueError(
-                f"order {self.order_id}: cancel must come after creation or payment and before shipment"
+                f"order {self.order_id}: cancel must come after creation or payment and before delivery"
             )
         if not self.line_items:
             raise ValueError(f"order {self.order_id}: an order needs at least one line item")
@@ -315,15 +327,17 @@ class Order:
 
     @property
     def seller_discount(self) -> Decimal:
-        return sum((li.seller_discount for li in self.line_items), ZERO)
+        return sum((li.seller_discount for li in self.line_items), self.seller_voucher)
 
     @property
     def platform_discount(self) -> Decimal:
-        return sum((li.platform_discount for li in self.line_items), ZERO)
+        return sum((li.platform_discount for li in self.line_items), self.platform_voucher)
 
     @property
     def sub_total(self) -> Decimal:
-        return sum((li.sale_price for li in self.line_items), ZERO)
+        """What the buyer pays for the products: the lines' sale prices less the vouchers."""
+        lines = sum((li.sale_price for li in self.line_items), ZERO)
+        return lines - self.seller_voucher - self.platform_voucher
 
     @property
     def total_amount(self) -> Decimal:
@@ -470,8 +484,12 @@ class DatasetConfig:
     end_date: date
     orders_per_shop_day: int = 40
     shop_count: int | None = None  # the first N shops of SHOPS; None: all of them
+    # UTC days before `start_date` that also have orders (history: `Dataset.history_orders`).
+    history_days: int = 0
 
     def __post_init__(self) -> None:
+        if self.history_days < 0:
+            raise ValueError("history_days must be >= 0")
         if self.start_date > self.end_date:
             raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
         if self.orders_per_shop_day < 0:
@@ -488,6 +506,16 @@ class DatasetConfig:
         n = (self.end_date - self.start_date).days + 1
         return [self.start_date + timedelta(days=i) for i in range(n)]
 
+    def history(self) -> list[date]:
+        """The `history_days` UTC days right before `start_date`, oldest first."""
+        return [self.start_date - timedelta(days=n) for n in range(self.history_days, 0, -1)]
+
+    @property
+    def window_start(self) -> int:
+        """Unix seconds of `start_date` 00:00 UTC: where a client's loaded history begins."""
+        start = self.start_date
+        return int(datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp())
+
 
 @dataclass
 class Dataset:
@@ -499,6 +527,10 @@ class Dataset:
     catalogues: dict[str, tuple[Sku, ...]] = field(default_factory=dict)
     # Stock per seller SKU (sandbox/stock.py); None for datasets built by hand.
     stock: StockModel | None = None
+    # Orders created before the window (`DatasetConfig.history_days`): served by the orders
+    # API and given after-sales like any order, but not part of the window's other sources
+    # (stock, content, ERP, finance, service), which start with the window.
+    history_orders: list[Order] = field(default_factory=list)
 
     @cached_property
     def _by_shop(self) -> dict[str, list[Order]]:
@@ -509,13 +541,28 @@ class Dataset:
 
     @cached_property
     def _by_id(self) -> dict[str, Order]:
-        return {o.order_id: o for o in self.orders}
+        return {o.order_id: o for o in self.served_orders}
+
+    @cached_property
+    def _served_by_shop(self) -> dict[str, list[Order]]:
+        index: dict[str, list[Order]] = {s.shop_id: [] for s in self.shops}
+        for order in self.served_orders:
+            index.setdefault(order.shop.shop_id, []).append(order)
+        return index
+
+    @property
+    def served_orders(self) -> list[Order]:
+        """Every order the orders API knows: the window's and the history's."""
+        return self.history_orders + self.orders
 
     def shop_by_cipher(self, cipher: str) -> Shop | None:
         return next((s for s in self.shops if s.cipher == cipher), None)
 
     def orders_for_shop(self, shop_id: str) -> list[Order]:
         return self._by_shop.get(shop_id, [])
+
+    def served_orders_for_shop(self, shop_id: str) -> list[Order]:
+        return self._served_by_shop.get(shop_id, [])
 
     def order_by_id(self, order_id: str) -> Order | None:
         return self._by_id.get(order_id)
@@ -562,11 +609,140 @@ def generate_dataset(config: DatasetConfig) -> Dataset:
         )
         viral_ids |= {o.order_id for o in extra}
         candidates.extend(extra)
+    candidates = [_with_order_cases(config.seed, order) for order in candidates]
     warehouses = {shop.shop_id: stock_warehouse(shop) for shop in shops}
     model, orders = stock.simulate(
         config.seed, days, catalogues, warehouses, candidates, viral_by_shop, frozenset(viral_ids)
     )
-    return Dataset(shops=shops, orders=orders, config=config, catalogues=catalogues, stock=model)
+    history = _history_orders(config, shops, catalogues)
+    return Dataset(
+        shops=shops,
+        orders=orders,
+        config=config,
+        catalogues=catalogues,
+        stock=model,
+        history_orders=history,
+    )
+
+
+# History days the sandbox serves by default (SandboxSettings.history_days): enough for an order
+# placed before the window to be completed before it and refunded inside it (late refunds
+# come 4–38 days after the order).
+HISTORY_DAYS = 35
+# Pre-window days are generated at this share of the configured volume (sandbox choice): what
+# matters of them is the tail of their lives that lands inside the window, and a full volume
+# would double what every test loads.
+_HISTORY_VOLUME = 0.2
+
+
+def _history_orders(
+    config: DatasetConfig, shops: list[Shop], catalogues: dict[str, tuple[Sku, ...]]
+) -> list[Order]:
+    """Orders created on the history days before the window, whose deliveries, completions,
+    cancellations and refunds still land inside it (a client that loads by update time gets
+    them; one that drops orders created before its first day loses those events). Outside the
+    stock model: the window's opening stock is already net of them."""
+    volume = round(config.orders_per_shop_day * _HISTORY_VOLUME)
+    thinned = replace(config, orders_per_shop_day=volume)
+    orders = []
+    for index, shop in enumerate(shops):
+        pool = _buyer_pool(config.seed, shop)
+        for day in config.history():
+            orders += _orders_for_shop_day(
+                thinned, shop, index, day, catalogues[shop.shop_id], pool
+            )
+    orders = [_with_order_cases(config.seed, order) for order in orders]
+    return sorted(orders, key=lambda o: (o.create_time, o.order_id))
+
+
+# Fulfilment after shipment (issue 15), in the South-East Asian markets, where cash on delivery
+# and failed deliveries are common (sandbox choice: elsewhere none, so the other markets' data
+# stay as they were): of their shipped orders, this share fails after shipment, and this share
+# of their multi-line orders ships in two packages (PARTIALLY_SHIPPING in between).
+_SEA_MARKETS = frozenset({"ID", "TH", "MY", "PH", "VN", "SG"})
+_FAILED_AFTER_SHIPMENT_RATE = 0.06
+_PARTIAL_SHIPMENT_RATE = 0.15
+COD_REFUSED = "Buyer refused the cash-on-delivery parcel"
+DELIVERY_FAILED = "Delivery failed, parcel returned to seller"
+CANCELLED_AFTER_SHIPMENT = "Buyer cancelled after the parcel was shipped"
+
+
+# Order-level vouchers (issue 15), every market, each from the order's own random stream: a
+# seller voucher on this share of orders (5–15% of the lines' sale prices) and a platform
+# voucher on this share (3–10%), alone or together.
+_SELLER_VOUCHER_RATE = 0.12
+_PLATFORM_VOUCHER_RATE = 0.10
+
+
+def _with_order_cases(seed: int, order: Order) -> Order:
+    """The order with its vouchers and fulfilment case, if it draws any."""
+    return _with_fulfilment_case(seed, _with_vouchers(seed, order))
+
+
+def _with_vouchers(seed: int, order: Order) -> Order:
+    lines = sum((li.sale_price for li in order.line_items), ZERO)
+    rng = random.Random(f"{seed}:{order.order_id}:voucher")
+    seller = rng.random() < _SELLER_VOUCHER_RATE
+    platform = rng.random() < _PLATFORM_VOUCHER_RATE
+    if not lines or not (seller or platform):
+        return order
+    cur = order.currency
+    return replace(
+        order,
+        seller_voucher=quantize_money(lines * rng.randint(5, 15) / 100, cur) if seller else ZERO,
+        platform_voucher=quantize_money(lines * rng.randint(3, 10) / 100, cur)
+        if platform
+        else ZERO,
+    )
+
+
+def _with_fulfilment_case(seed: int, order: Order) -> Order:
+    """The order, or its version that fails after shipment or ships in two packages, drawn
+    from the order's own random stream so no other order changes."""
+    if order.shop.region not in _SEA_MARKETS or order.rts_time is None:
+        return order
+    rng = random.Random(f"{seed}:{order.order_id}:fulfilment")
+    u = rng.random()
+    if u < _FAILED_AFTER_SHIPMENT_RATE:
+        return _failed_after_shipment(rng, order)
+    if u < _FAILED_AFTER_SHIPMENT_RATE + _PARTIAL_SHIPMENT_RATE and len(order.line_items) > 1:
+        ready = order.hold_release_time or order.paid_time or order.create_time
+        first = ready + (order.rts_time - ready) * rng.randint(20, 60) // 100
+        return replace(order, partial_ship_time=first)
+    return order
+
+
+def _failed_after_shipment(rng: random.Random, order: Order) -> Order:
+    """Cancelled after shipment, never delivered (nor completed): a refused COD parcel (at
+    the delivery attempt), a failed delivery sent back (1–3 days later) or, before the
+    carrier collected it, a buyer's cancellation."""
+    assert order.rts_time is not None and order.collection_time is not None
+    assert order.delivery_time is not None
+    never_delivered = {"delivery_time": None, "completion_time": None}
+    if order.is_cod and rng.random() < 0.6:
+        return replace(
+            order,
+            **never_delivered,
+            cancel_time=order.delivery_time,
+            cancellation_initiator="BUYER",
+            cancel_reason=COD_REFUSED,
+        )
+    if rng.random() < 0.5:
+        return replace(
+            order,
+            **never_delivered,
+            cancel_time=order.delivery_time + rng.randint(DAY, 3 * DAY),
+            cancellation_initiator="SYSTEM",
+            cancel_reason=DELIVERY_FAILED,
+        )
+    return replace(
+        order,
+        **never_delivered,
+        collection_time=None,
+        cancel_time=order.rts_time + rng.randint(60, order.collection_time - order.rts_time),
+        cancellation_initiator="BUYER",
+        cancel_reason=CANCELLED_AFTER_SHIPMENT,
+    )
 
 
 # ------------------------------------------------------------------ generation details

@@ -4,8 +4,9 @@ This is the yardstick the warehouse is tested against, so it reads the generator
 timeline and Decimal amounts — never the API's JSON and never SQL. The definitions here
 are the contract the dbt marts implement independently:
 
-- GMV of an order = sub_total + platform_discount: product value after seller discounts,
-  with platform-funded discounts added back; shipping and tax excluded.
+- GMV of an order = sub_total + platform_discount: product value after seller discounts
+  (the lines' and the order's seller voucher), with platform-funded discounts (the lines' and
+  the platform voucher) added back; shipping and tax excluded.
 - units = line items that are not gifts (one line is one unit).
 - placed: local date of create_time. paid: local date of paid_time, only while the order is
   not cancelled. delivered: local date of delivery_time. cancelled: local date of cancel_time.
@@ -15,6 +16,12 @@ are the contract the dbt marts implement independently:
 - refunds: refund subtotal (goods) of requests refunded by `as_of`, dated by the refund's
   local day and, separately, by the refunded order's payment day; orders with a return
   request: distinct paid orders (by payment day) with any visible request.
+- history: the warehouse loads by update time from the window's first day (00:00 UTC), so it
+  has every order of the window and each order placed before it whose latest change falls
+  inside it (`loaded_orders`), with all of its events on their own days, before the window
+  too. An order whose life ended before the window is never loaded: its refunds inside the
+  window count by refund date, and not by order date (its payment day is unknown to the
+  warehouse), nor as an order with a return request (docs/kpi_management.md).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sandbox.after_sales import AfterSales
+from sandbox.after_sales import AfterSales, ReturnRequest
 from sandbox.ecb_fx import GAP_CURRENCY, Rates, is_fx_gap_day, rate_in_force
 from sandbox.generator import CANCELLED, DAY, Dataset, Order, Shop
 
@@ -60,6 +67,19 @@ def local_date(shop: Shop, unix_seconds: int) -> date:
     return datetime.fromtimestamp(unix_seconds, ZoneInfo(shop.time_zone)).date()
 
 
+def loaded_from(ds: Dataset) -> int:
+    """Where the warehouse's loaded history begins (the window's first day, 00:00 UTC)."""
+    return ds.config.window_start if ds.config else 0
+
+
+def loaded_orders(ds: Dataset, as_of: int) -> list[Order]:
+    """The orders an update-time load from the window's first day has at `as_of`: the window's
+    and each history order whose newest change by then is inside the window."""
+    start = loaded_from(ds)
+    history = [o for o in ds.history_orders if (s := o.state_at(as_of)) and s.update_time >= start]
+    return history + [o for o in ds.orders if o.state_at(as_of) is not None]
+
+
 def shop_daily_truth(
     ds: Dataset, as_of: int, after_sales: AfterSales | None = None
 ) -> dict[tuple[str, date], ShopDayTruth]:
@@ -76,12 +96,11 @@ def shop_daily_truth(
         for name, value in amounts.items():
             day[name] = day.get(name, 0) + value
 
-    states = {o.order_id: o.state_at(as_of) for o in ds.orders}
+    states = {o.order_id: o.state_at(as_of) for o in loaded_orders(ds, as_of)}
     watermark = max((s.update_time for s in states.values() if s is not None), default=0)
-    for order in ds.orders:
-        state = states[order.order_id]
-        if state is None:
-            continue
+    for order_id, state in states.items():
+        order = ds.order_by_id(order_id)
+        assert order is not None and state is not None
         cancelled = state.status == CANCELLED
         add(order, order.create_time, orders_placed=1, orders_placed_later_cancelled=int(cancelled))
         if "paid_time" in state.times and not cancelled:
@@ -105,16 +124,18 @@ def shop_daily_truth(
         if cancelled:
             add(order, state.times["cancel_time"], orders_cancelled=1)
     requested: set[str] = set()
-    for request in after_sales.returns if after_sales else ():
+    for request in loaded_returns(after_sales, as_of, loaded_from(ds)) if after_sales else ():
         order = request.order
+        refunded = request.refund_time is not None and request.refund_time <= as_of
+        if refunded:
+            add(order, request.refund_time, refund_amount_by_refund_date=request.refund_subtotal)
         paid = states.get(order.order_id)
-        if request.state_at(as_of) is None or paid is None or "paid_time" not in paid.times:
-            continue
+        if paid is None or "paid_time" not in paid.times:
+            continue  # an order never loaded: no payment day to date it by
         if order.order_id not in requested:
             requested.add(order.order_id)
             add(order, paid.times["paid_time"], orders_with_return_request=1)
-        if request.refund_time is not None and request.refund_time <= as_of:
-            add(order, request.refund_time, refund_amount_by_refund_date=request.refund_subtotal)
+        if refunded:
             add(order, paid.times["paid_time"], refund_amount_by_order_date=request.refund_subtotal)
     return {key: _freeze(values) for key, values in totals.items()}
 
@@ -140,17 +161,22 @@ class ReturnTruth:
     refunded_local_date: date | None
 
 
-def returns_truth(after_sales: AfterSales, as_of: int) -> dict[str, ReturnTruth]:
-    """Every return request visible at `as_of`, keyed by return id.
+def loaded_returns(after_sales: AfterSales, as_of: int, start: int) -> list[ReturnRequest]:
+    """The requests an update-time load from `start` has at `as_of` (newest change inside)."""
+    return [r for r in after_sales.returns if (state := r.state_at(as_of)) and state[1] >= start]
+
+
+def returns_truth(after_sales: AfterSales, as_of: int, start: int = 0) -> dict[str, ReturnTruth]:
+    """Every return request visible at `as_of` and loaded from `start` (Unix seconds, the
+    window's first moment), keyed by return id.
 
     A refund counts from the moment the money went back (the COMPLETE step), on the shop's
     local day of that moment; requests still open, rejected or withdrawn have no refund day.
     """
     truth = {}
-    for request in after_sales.returns:
+    for request in loaded_returns(after_sales, as_of, start):
         state = request.state_at(as_of)
-        if state is None:
-            continue
+        assert state is not None
         refunded = request.refund_time is not None and request.refund_time <= as_of
         shop = request.order.shop
         truth[request.return_id] = ReturnTruth(

@@ -29,7 +29,7 @@ from sandbox.content import ContentWorld
 from sandbox.ecb_fx import PATH_PREFIX as FX_PATH_PREFIX
 from sandbox.ecb_fx import EcbFxApi, ecb_rates
 from sandbox.finance import Finance, build_finance
-from sandbox.generator import Dataset, DatasetConfig, generate_dataset
+from sandbox.generator import HISTORY_DAYS, Dataset, DatasetConfig, generate_dataset
 from sandbox.lingxing_api import PATH_PREFIX as LINGXING_PATH_PREFIX
 from sandbox.lingxing_api import LingxingApi, LingxingApiSettings
 from sandbox.reserved_orders import RESERVED_ORDER_RATE
@@ -55,6 +55,10 @@ class SandboxSettings:
     end_date: date | None = None
     as_of: datetime | int | None = None
     orders_per_shop_day: int = 40
+    # UTC days before `start_date` with orders (at a fifth of the volume) whose later lives
+    # land in the window: deliveries, completions, cancellations and refunds of orders placed
+    # before a client's first loaded day (sandbox/generator.py `_history_orders`).
+    history_days: int = HISTORY_DAYS
     rate_limit_per_second: float = 50.0
     rate_limit_burst: int = 50
     timestamp_window_seconds: int = 300
@@ -97,7 +101,9 @@ class SandboxSettings:
     def dataset_config(self) -> DatasetConfig:
         end = self.end_date or self._clock_day()
         start = self.start_date or end - timedelta(days=29)
-        return DatasetConfig(self.seed, start, end, self.orders_per_shop_day, self.shop_count)
+        return DatasetConfig(
+            self.seed, start, end, self.orders_per_shop_day, self.shop_count, self.history_days
+        )
 
     def _clock_day(self) -> date:
         """The data clock's UTC day: the pinned `as_of`, else the wall clock's today."""

@@ -394,7 +394,7 @@ class TikTokShopApi:
 
     def _search_orders(self, request: ApiRequest, shop: Shop | None) -> dict:
         assert shop is not None
-        orders = self.dataset.orders_for_shop(shop.shop_id)
+        orders = self.dataset.served_orders_for_shop(shop.shop_id)
         return self._search(
             request, shop, _ORDER_SEARCH, "orders", orders, _order_row, self._stale_copy
         )

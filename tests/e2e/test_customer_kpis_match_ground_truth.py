@@ -19,7 +19,7 @@ import pytest
 
 from sandbox.content import affiliate_orders_truth
 from sandbox.generator import CANCELLED
-from sandbox.ground_truth import order_gmv
+from sandbox.ground_truth import loaded_from, loaded_orders, loaded_returns, order_gmv
 
 pytestmark = pytest.mark.e2e
 
@@ -64,16 +64,17 @@ def month_end(day: date) -> date:
 def cohort_truth(sandbox) -> tuple[dict[tuple[str, date, str, str], CohortTruth], dict[str, date]]:
     """Cohorts keyed (shop, cohort month, level, segment) and each shop's data-through day."""
     as_of = sandbox.as_of()
-    states = {o.order_id: o.state_at(as_of) for o in sandbox.dataset.orders}
+    orders = loaded_orders(sandbox.dataset, as_of)
+    states = {o.order_id: o.state_at(as_of) for o in orders}
     watermark = max(s.update_time for s in states.values() if s is not None)
     refunds: dict[str, Decimal] = defaultdict(Decimal)
-    for request in sandbox.api.after_sales.returns:
+    for request in loaded_returns(sandbox.api.after_sales, as_of, loaded_from(sandbox.dataset)):
         if request.refund_time is not None and request.refund_time <= as_of:
             refunds[request.order.order_id] += request.refund_subtotal
     buyers: dict[tuple[str, str], BuyerTruth] = {}
     paid = [
         (o, s.times["paid_time"])
-        for o in sandbox.dataset.orders
+        for o in orders
         if (s := states[o.order_id]) is not None
         and "paid_time" in s.times
         and s.status != CANCELLED
@@ -118,7 +119,8 @@ def test_every_cohort_segment_has_a_row_with_its_buyers_and_repeat_counts(
     buyer of the other — the generator's market buyers buy in both shops of US, GB and ID."""
     (cohorts, _), rows = truth_and_rows
     shops_of: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for order in loaded_warehouse[1].dataset.orders:
+    sandbox = loaded_warehouse[1]
+    for order in loaded_orders(sandbox.dataset, sandbox.as_of()):
         shops_of[(order.shop.region, order.buyer.user_id)].add(order.shop.shop_id)
     assert any(len(shops) > 1 for shops in shops_of.values())
     with_buyers = {

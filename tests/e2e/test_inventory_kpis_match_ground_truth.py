@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import duckdb
 
 from sandbox.generator import CANCELLED
-from sandbox.ground_truth import local_date, stock_truth
+from sandbox.ground_truth import loaded_orders, local_date, stock_truth
 
 LOCAL_SKU_PREFIX = "LS-"  # the sandbox's Lingxing local SKU for an MSKU (sandbox/lingxing_api.py)
 
@@ -56,7 +56,7 @@ def test_units_sold_and_stock_outs_on_the_snapshot_day_match_the_orders(loaded_w
     )
     sold_7d: Counter = Counter()
     sold_28d: Counter = Counter()
-    for order in dataset.orders:
+    for order in loaded_orders(dataset, as_of):
         state = order.state_at(as_of)
         if state is None or "paid_time" not in state.times or state.status == CANCELLED:
             continue

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from sandbox.generator import CANCELLED
-from sandbox.ground_truth import local_date, shop_daily_truth
+from sandbox.ground_truth import loaded_orders, local_date, shop_daily_truth
 from tests.e2e.test_refresh_matches_ground_truth import markets_and_seller_sql, mart_column
 
 pytestmark = pytest.mark.e2e
@@ -68,7 +68,7 @@ def test_a_buyer_paying_in_two_shops_of_a_market_is_one_buyer_of_the_market(load
     as_of = sandbox.as_of()
     buyers: dict[tuple[str, object], set[str]] = defaultdict(set)
     shops_of: dict[tuple[str, object, str], set[str]] = defaultdict(set)
-    for order in sandbox.dataset.orders:
+    for order in loaded_orders(sandbox.dataset, as_of):
         state = order.state_at(as_of)
         if state is None or "paid_time" not in state.times or state.status == CANCELLED:
             continue

@@ -19,7 +19,7 @@ import pytest
 
 from sandbox.ecb_fx import published_through, rate_in_force
 from sandbox.finance import statement_cut_after
-from sandbox.ground_truth import order_gmv
+from sandbox.ground_truth import loaded_orders, order_gmv
 from sandbox.service import AGENT, first_response_truth, reviews_truth
 
 pytestmark = pytest.mark.e2e
@@ -235,7 +235,7 @@ def test_settled_vs_gmv_per_shop_month_reconciles_with_the_truth(loaded_warehous
     home, sandbox, *_ = loaded_warehouse
     as_of = sandbox.as_of()
     expected: dict[tuple, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for order in sandbox.dataset.orders:
+    for order in loaded_orders(sandbox.dataset, as_of):
         state = order.state_at(as_of)
         if state is None or "paid_time" not in state.times or state.status == "CANCELLED":
             continue

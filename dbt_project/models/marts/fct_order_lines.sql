@@ -1,7 +1,8 @@
 {#- One row per TikTok Shop order line (newest order version): the SKU and product sold, its
     prices and discounts, the gift flag and the line's GMV by the one GMV definition
     (macro order_gmv: sale price + platform discount = original price − seller discount), so
-    an order's lines add up to its fct_orders.gmv. The order's sales-basis flags and
+    an order's lines add up to its fct_orders.gmv_amount plus its order-level seller voucher (the
+    payment's seller discount beyond its lines': a voucher belongs to no line). The order's sales-basis flags and
     shop-local dates come from fct_orders; no buyer fields. One line is one unit (TikTok has
     no quantity field). Reporting-currency GMV uses the rate of the order's shop-local paid
     day, or of its creation day while unpaid (last known rate carried forward). -#}

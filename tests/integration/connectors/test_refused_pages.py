@@ -43,7 +43,7 @@ def shop_client(base_url: str, retry: RetryPolicy = FAST_RETRY) -> TikTokShopCli
 
 def window_ids(sb) -> set[str]:
     """Ground truth: the orders whose update_time falls in the window, at the data clock."""
-    views = (order.api_view(sb.as_of()) for order in sb.dataset.orders)
+    views = (order.api_view(sb.as_of()) for order in sb.dataset.served_orders)
     return {v["id"] for v in views if v is not None and WINDOW_GE <= v["update_time"] < WINDOW_LT}
 
 

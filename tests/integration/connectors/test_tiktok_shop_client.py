@@ -53,7 +53,7 @@ def visible_ids(sb, ge: int = WINDOW_GE, lt: int = WINDOW_LT) -> set[str]:
     """Ground truth: orders whose update_time at the sandbox's data clock falls in [ge, lt)."""
     as_of = sb.as_of()
     ids = set()
-    for order in sb.dataset.orders:
+    for order in sb.dataset.served_orders:
         view = order.api_view(as_of)
         if view is not None and ge <= view["update_time"] < lt:
             ids.add(view["id"])
@@ -107,7 +107,9 @@ def test_order_details_return_the_searched_orders_in_chunks_of_50():
         )
         ids = [o["id"] for p in pages for o in p.data["orders"]]
         more = [
-            o.order_id for o in sb.dataset.orders_for_shop(shop.shop_id) if o.order_id not in ids
+            o.order_id
+            for o in sb.dataset.served_orders_for_shop(shop.shop_id)
+            if o.order_id not in ids
         ]
         wanted = ids + more[: max(0, 60 - len(ids))]
 

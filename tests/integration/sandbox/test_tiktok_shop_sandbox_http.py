@@ -77,7 +77,9 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def shop(sandbox):
-    return max(sandbox.dataset.shops, key=lambda s: len(sandbox.dataset.orders_for_shop(s.shop_id)))
+    return max(
+        sandbox.dataset.shops, key=lambda s: len(sandbox.dataset.served_orders_for_shop(s.shop_id))
+    )
 
 
 def search(sb, shop, page_size="10", body=None, **params) -> requests.Response:
@@ -182,7 +184,7 @@ def test_paging_walks_every_order_and_one_changed_order_twice_on_two_pages(sandb
     it changed mid-walk) also in its version before its latest change, on the page before or
     after, as `reserved_order_side` says: clients must keep the newest update_time."""
     clock = sandbox.as_of()
-    expected = {o.order_id for o in sandbox.dataset.orders_for_shop(shop.shop_id)}
+    expected = {o.order_id for o in sandbox.dataset.served_orders_for_shop(shop.shop_id)}
     first = search(sandbox, shop, page_size="7").json()["data"]
     pages = walk_pages(sandbox, shop, {}, page_size="7")
     served = [(number, o) for number, page in enumerate(pages) for o in page]
@@ -205,7 +207,10 @@ def test_paging_walks_every_order_and_one_changed_order_twice_on_two_pages(sandb
 def test_update_time_window_is_half_open_and_sorts_ascending(sandbox, shop):
     clock = sandbox.as_of()
     updates = sorted(
-        {o.state_at(clock).update_time for o in sandbox.dataset.orders_for_shop(shop.shop_id)}
+        {
+            o.state_at(clock).update_time
+            for o in sandbox.dataset.served_orders_for_shop(shop.shop_id)
+        }
     )
     lo, hi = updates[len(updates) // 4], updates[3 * len(updates) // 4]
     body = {"update_time_ge": lo, "update_time_lt": hi}
@@ -214,14 +219,14 @@ def test_update_time_window_is_half_open_and_sorts_ascending(sandbox, shop):
     assert got == sorted(got) and got[0] == lo and hi not in got
     expected = {
         o.order_id
-        for o in sandbox.dataset.orders_for_shop(shop.shop_id)
+        for o in sandbox.dataset.served_orders_for_shop(shop.shop_id)
         if lo <= o.state_at(clock).update_time < hi
     }
     assert {o["id"] for o in orders} == expected
 
 
 def test_create_time_upper_bound_is_exclusive(sandbox, shop):
-    order = sandbox.dataset.orders_for_shop(shop.shop_id)[5]
+    order = sandbox.dataset.served_orders_for_shop(shop.shop_id)[5]
     t = order.create_time
     inside = walk(sandbox, shop, {"create_time_ge": t, "create_time_lt": t + 1}, page_size="5")
     outside = walk(sandbox, shop, {"create_time_ge": t - 600, "create_time_lt": t}, page_size="5")
@@ -246,7 +251,7 @@ def test_page_token_from_another_query_is_rejected(sandbox, shop):
 
 
 def test_detail_returns_the_requested_orders(sandbox, shop):
-    ids = [o.order_id for o in sandbox.dataset.orders_for_shop(shop.shop_id)[:3]]
+    ids = [o.order_id for o in sandbox.dataset.served_orders_for_shop(shop.shop_id)[:3]]
     resp = call(sandbox.base_url, "GET", DETAIL, {"shop_cipher": shop.cipher, "ids": ",".join(ids)})
     assert resp.json()["code"] == 0
     assert sorted(o["id"] for o in resp.json()["data"]["orders"]) == sorted(ids)
@@ -257,7 +262,7 @@ def test_detail_returns_the_requested_orders(sandbox, shop):
 
 
 def test_moving_the_data_clock_changes_what_the_api_shows(sandbox, shop):
-    order = next(o for o in sandbox.dataset.orders_for_shop(shop.shop_id) if o.delivery_time)
+    order = next(o for o in sandbox.dataset.served_orders_for_shop(shop.shop_id) if o.delivery_time)
     params = {"shop_cipher": shop.cipher, "ids": order.order_id}
     try:
         sandbox.set_as_of(order.paid_time)

@@ -11,6 +11,9 @@ import pytest
 
 from sandbox.generator import (
     CANCELLED,
+    CANCELLED_AFTER_SHIPMENT,
+    COD_REFUSED,
+    DELIVERY_FAILED,
     DatasetConfig,
     Order,
     generate_dataset,
@@ -115,12 +118,17 @@ def test_money_is_consistent_in_every_view(dataset):
             assert sale == orig - sd - pd >= 0
             if li["is_gift"]:
                 assert orig == sale == 0
-        assert pay["sub_total"] == sum(Decimal(li["sale_price"]) for li in lines)
+        vouchers = order.seller_voucher + order.platform_voucher  # order-level, on no line
+        assert pay["sub_total"] == sum(Decimal(li["sale_price"]) for li in lines) - vouchers
         assert pay["original_total_product_price"] == sum(
             Decimal(li["original_price"]) for li in lines
         )
-        assert pay["seller_discount"] == sum(Decimal(li["seller_discount"]) for li in lines)
-        assert pay["platform_discount"] == sum(Decimal(li["platform_discount"]) for li in lines)
+        assert pay["seller_discount"] == order.seller_voucher + sum(
+            Decimal(li["seller_discount"]) for li in lines
+        )
+        assert pay["platform_discount"] == order.platform_voucher + sum(
+            Decimal(li["platform_discount"]) for li in lines
+        )
         assert pay["total_amount"] == pay["sub_total"] + pay["shipping_fee"] + pay["tax"]
         assert pay["original_shipping_fee"] >= pay["shipping_fee"]
 
@@ -149,7 +157,8 @@ def test_life_cycle_mix_is_realistic(dataset):
     n = len(dataset.orders)
     never_paid = sum(o.paid_time is None for o in dataset.orders)
     paid_cancelled = sum(
-        o.paid_time is not None and o.cancel_time is not None for o in dataset.orders
+        o.paid_time is not None and o.cancel_time is not None and o.rts_time is None
+        for o in dataset.orders
     )
     gifts = sum(any(li.is_gift for li in o.line_items) for o in dataset.orders)
     assert 0.05 < never_paid / n < 0.11
@@ -250,13 +259,32 @@ def test_address_is_absent_while_unpaid_or_on_hold(dataset):
 
 
 def test_cancelled_order_shows_reason_and_initiator(dataset):
-    order = next(o for o in dataset.orders if o.cancel_time and o.paid_time)
+    order = next(o for o in dataset.orders if o.cancel_time and o.paid_time and not o.rts_time)
     view = order.api_view(FAR_FUTURE)
     assert view["status"] == CANCELLED
     assert view["cancel_time"] == view["update_time"] == order.cancel_time
     assert view["cancellation_initiator"] in ("BUYER", "SELLER")
     assert all(li["display_status"] == CANCELLED for li in view["line_items"])
     assert "rts_time" not in view and "delivery_time" not in view
+
+
+def test_failures_after_shipment_keep_their_shipment_and_never_deliver(dataset):
+    """South-East Asian shops only: refused COD parcels, failed deliveries sent back and
+    cancellations before collection are CANCELLED with `rts_time` and no `delivery_time`."""
+    failed = [o for o in dataset.orders if o.cancel_time and o.rts_time]
+    assert {o.cancel_reason for o in failed} == {
+        COD_REFUSED,
+        DELIVERY_FAILED,
+        CANCELLED_AFTER_SHIPMENT,
+    }
+    assert {o.shop.region for o in failed} <= {"ID", "TH", "MY", "PH", "VN", "SG"}
+    for order in failed:
+        view = order.api_view(FAR_FUTURE)
+        assert view["status"] == CANCELLED and "rts_time" in view and "delivery_time" not in view
+        assert order.is_cod or order.cancel_reason != COD_REFUSED
+    partial = next(o for o in dataset.orders if o.partial_ship_time)
+    assert partial.api_view(partial.partial_ship_time)["status"] == "PARTIALLY_SHIPPING"
+    assert partial.api_view(partial.rts_time)["status"] == "AWAITING_COLLECTION"
 
 
 def test_touch_moves_update_time_but_not_status(dataset):
