@@ -24,6 +24,12 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/pytest
 
+## The crash matrix: `linkstar run` really killed (kill -9) at each step, then reruns, two runs
+## at once and a mixed-fault landing, compared with a clean run (~6 pipeline runs; CI's second
+## stage, after `make test`).
+test-crash: $(INSTALLED)
+	$(BIN)/pytest -m crash -n 0
+
 ## dbt's unit tests alone (fixed input rows; the refresh's build leaves them out), against the
 ## warehouse a run built (they read its column types): `make run` first.
 dbt-unit-tests: $(INSTALLED)

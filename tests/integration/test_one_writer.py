@@ -274,10 +274,16 @@ def _column(night: Night, sql: str) -> set:
         return {row[0] for row in connection.execute(sql).fetchall()}
 
 
-def _latest_check(night: Night, model: str, test: str, column: str):
-    """The newest evaluation, in the night's Dagster instance, of the dbt test `test` (e.g.
-    not_null) on `model.column` (its asset check is named after the test node)."""
+def _latest_check(night: Night, model: str, rule: str, column: str):
+    """The newest evaluation, in the night's Dagster instance, of the model's `column_rules`
+    test that holds `rule` (not_null, references...) for `column` (its asset check is named
+    after the test node)."""
     from linkstar_pipeline.defs.dbt.project import dbt_project
+
+    def holds(arguments: dict) -> bool:
+        if rule == "references":
+            return any(r["column"] == column for r in arguments.get("references", []))
+        return column in (arguments.get(rule) or [])
 
     manifest = json.loads(dbt_project.manifest_path.read_text())
     (node,) = [
@@ -285,8 +291,8 @@ def _latest_check(night: Night, model: str, test: str, column: str):
         for node in manifest["nodes"].values()
         if node["resource_type"] == "test"
         and node.get("attached_node") == f"model.linkstar.{model}"
-        and node.get("column_name") == column
-        and node.get("test_metadata", {}).get("name") == test
+        and node.get("test_metadata", {}).get("name") == "column_rules"
+        and holds(node["test_metadata"]["kwargs"])
     ]
     layer = "marts" if model.startswith(("fct_", "kpi_", "dim_")) else "staging"
     key = dg.AssetCheckKey(dg.AssetKey([layer, model]), node["name"])
@@ -313,7 +319,7 @@ def test_orders_in_an_unknown_status_are_kept_counted_and_warned_about(night):
     counted = _one(night, "select sum(orders_placed_in_unknown_status) from marts.kpi_shop_daily")
     assert counted == (len(shown_unknown),)
     for model in ("stg_tiktok_shop__orders", "fct_orders"):
-        evaluation = _latest_check(night, model, "relationships", "order_status")
+        evaluation = _latest_check(night, model, "references", "order_status")
         assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
 
 
