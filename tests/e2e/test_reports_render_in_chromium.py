@@ -177,12 +177,12 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
     compared = {f"{metric}.{comparison}.change" for metric, comparison, *_ in rows}
     assert all(figures[name] == "" for name in tiles - compared), "none before the history"
 
-    def shown(name: str) -> Decimal | None:  # an empty figure is a null in the mart
+    def value_of(name: str) -> Decimal | None:  # an empty figure is a null in the mart
         return Decimal(figures[name]) if figures[name] else None
 
     for metric, comparison, current, change, *parts in rows:
-        assert shown(f"{metric}.current") == current
-        assert shown(f"{metric}.{comparison}.change") == change
+        assert value_of(f"{metric}.current") == current
+        assert value_of(f"{metric}.{comparison}.change") == change
         if metric == "gmv" and comparison == request.comparisons[0] and parts[0] is not None:
             names = ("traffic", "conversion", "aov", "video", "live", "product_card")
             shown = [Decimal(figures[f"drivers.{name}"]) for name in names]
