@@ -6,7 +6,10 @@
    records are not objects, is refused: taken as an empty page it would land fewer records
    and replace a good raw file with a smaller one. The references describe the list on every
    list answer; a page may still leave it out (or send null) where nothing is owed: the last
-   page, once the reported total (if any) has arrived, as an empty result (total 0) is. A
+   page once the reported total has arrived, or an empty result (total 0). A page reached
+   through a next-page pointer in a walk that reports no total owes its list (an empty list
+   still says so): taken as empty it would end the walk short (seen on the customer-service
+   conversations, which report no total, under a mix of faults). A
    first page with no `data` at all owes nothing by these rules yet says nothing either
    (not even a total of 0): it is refused too.
 2. A walk must make progress. A page that brings no record not already seen, or more pages
@@ -124,6 +127,10 @@ class PageWalk:
             return "the page points to a next page"
         if total is not None and self.records < total:
             return f"the reported total is {total} and {self.records} arrived before this page"
+        if self.pages > 0 and total is None and self.largest_total is None:
+            # Reached through the page before's pointer, with no total to say the walk is
+            # complete: without its list this page may be the records that walk promised.
+            return "the page before pointed to this one and no total says nothing is left"
         return ""
 
 

@@ -333,6 +333,26 @@ API_CASES = {
         SHOP_SEARCH,
         1 + ATTEMPTS,
     ),
+    "shop_last_list_missing_in_a_walk_with_no_total": ApiCase(
+        # The page before pointed here and nothing says the walk is complete (the
+        # customer-service conversations report no total): an empty last page would end the
+        # walk short, so it is refused like any page that owes its list.
+        {
+            SHOP_SEARCH: (
+                _shop_page(_orders("1", "2"), token="t2", total=None, request_id="s-nt1"),
+                envelope({"next_page_token": ""}, request_id="s-nt2"),
+            )
+        },
+        shop_orders,
+        TikTokShopResponseError,
+        (
+            f"POST {SHOP_SEARCH} page 2",
+            "request_id s-nt2",
+            "no `orders` list although the page before pointed to this one",
+        ),
+        SHOP_SEARCH,
+        1 + ATTEMPTS,
+    ),
     "shop_list_as_object": ApiCase(
         {SHOP_SEARCH: (_shop_page({"1": {"id": "1"}}, request_id="s-obj"),)},
         shop_orders,
