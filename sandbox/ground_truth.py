@@ -18,10 +18,13 @@ are the contract the dbt marts implement independently:
   request: distinct paid orders (by payment day) with any visible request.
 - history: the warehouse loads by update time from the window's first day (00:00 UTC), so it
   has every order of the window and each order placed before it whose latest change falls
-  inside it (`loaded_orders`), with all of its events on their own days, before the window
-  too. An order whose life ended before the window is never loaded: its refunds inside the
-  window count by refund date, and not by order date (its payment day is unknown to the
-  warehouse), nor as an order with a return request (docs/kpi_management.md).
+  inside it (`loaded_orders`), with its events on their own days. Shop days start on that
+  first day in every shop's time zone (`in_loaded_history`): an earlier day would hold only
+  the few orders that changed later, so it is no shop day, though those orders' deliveries,
+  completions, cancellations and refunds inside the window count. An order whose life ended
+  before the window is never loaded: its refunds inside the window count by refund date, and
+  not by order date (its payment day is unknown to the warehouse), nor as an order with a
+  return request (docs/kpi_management.md, section 9).
 """
 
 from __future__ import annotations
@@ -72,6 +75,15 @@ def loaded_from(ds: Dataset) -> int:
     return ds.config.window_start if ds.config else 0
 
 
+def in_loaded_history(ds: Dataset, day: date, first_day: date | None = None) -> bool:
+    """Whether a shop-local `day` is a shop day of the warehouse: on or after the first loaded
+    day (the window's first UTC date; `first_day` when several sandboxes landed into one
+    warehouse, the oldest of their windows), never an older order's day. Every day for a
+    dataset built by hand (no window)."""
+    first = first_day or (ds.config.start_date if ds.config else None)
+    return first is None or day >= first
+
+
 def loaded_orders(ds: Dataset, as_of: int) -> list[Order]:
     """The orders an update-time load from the window's first day has at `as_of`: the window's
     and each history order whose newest change by then is inside the window."""
@@ -81,12 +93,18 @@ def loaded_orders(ds: Dataset, as_of: int) -> list[Order]:
 
 
 def shop_daily_truth(
-    ds: Dataset, as_of: int, after_sales: AfterSales | None = None
+    ds: Dataset,
+    as_of: int,
+    after_sales: AfterSales | None = None,
+    *,
+    first_day: date | None = None,
 ) -> dict[tuple[str, date], ShopDayTruth]:
-    """Truth keyed by (shop_id, shop-local date); only days with some activity appear.
+    """Truth keyed by (shop_id, shop-local date); only days with some activity appear, and
+    only days of the loaded history (`in_loaded_history`, `first_day` passed on to it).
 
-    Days at the edges of the generated window are partial in local time (the window is in
-    UTC days); they are still the truth of what was generated.
+    Days at the edges of the window are partial in local time (the window is in UTC days:
+    east of UTC its first local day begins before it); they are still the truth of what the
+    warehouse loaded.
     """
     totals: dict[tuple[str, date], dict[str, int | Decimal]] = {}
 
@@ -137,7 +155,11 @@ def shop_daily_truth(
             add(order, paid.times["paid_time"], orders_with_return_request=1)
         if refunded:
             add(order, paid.times["paid_time"], refund_amount_by_order_date=request.refund_subtotal)
-    return {key: _freeze(values) for key, values in totals.items()}
+    return {
+        key: _freeze(values)
+        for key, values in totals.items()
+        if in_loaded_history(ds, key[1], first_day)
+    }
 
 
 def _freeze(values: dict[str, int | Decimal]) -> ShopDayTruth:

@@ -9,7 +9,9 @@ shows up as a shop-day whose figures disagree. It reads the status mapping and t
 time zones from the same seeds (they are configuration, not logic).
 
 Each run compares a sample of shop-days (all of them when asked): exact equality, to the
-cent, in the shop's currency.
+cent, in the shop's currency. Only days of the loaded history: like the mart, it starts on the
+UTC date of the oldest landed order partition, never on the earlier payment day of an order
+that landed because it changed later.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from linkstar_pipeline.lib.paths import LinkstarPaths
-from linkstar_pipeline.lib.raw_landing import read_raw_pages
+from linkstar_pipeline.lib.raw_landing import RawPage, read_raw_pages
 from linkstar_pipeline.lib.trust import SEEDS_DIR
 from linkstar_pipeline.lib.warehouse_lock import read_only_warehouse
 
@@ -70,31 +72,47 @@ def _shop_time_zones(raw_dir: Path) -> dict[str, ZoneInfo]:
     }
 
 
-def _newest_orders(raw_dir: Path) -> dict[str, tuple[str, dict]]:
-    """Each order's newest version (highest update_time, then latest fetch) with its shop."""
-    newest: dict[str, tuple[tuple[int, str], str, dict]] = {}
+def _newest_orders(raw_dir: Path) -> dict[str, tuple[RawPage, dict]]:
+    """Each order's newest version (highest update_time, then latest fetch) with its page."""
+    newest: dict[str, tuple[tuple[int, str], RawPage, dict]] = {}
     for page, order in _records(raw_dir / "tiktok_shop" / "orders", "orders"):
         version = (int(order.get("update_time") or 0), page.fetched_at)
         held = newest.get(order["id"])
         if held is None or version > held[0]:
-            newest[order["id"]] = (version, page.shop_id, order)
-    return {order_id: (shop_id, order) for order_id, (_, shop_id, order) in newest.items()}
+            newest[order["id"]] = (version, page, order)
+    return {order_id: (page, order) for order_id, (_, page, order) in newest.items()}
+
+
+def _first_loaded_day(newest: dict[str, tuple[RawPage, dict]]) -> date | None:
+    """The UTC date of the oldest partition holding an order's newest version: the mart has no
+    shop-day before it (an order paid earlier landed only because it changed later; dbt macro
+    first_loaded_day, docs/kpi_management.md section 9)."""
+    days = [
+        date.fromisoformat(page.partition_key) for page, _ in newest.values() if page.partition_key
+    ]
+    return min(days, default=None)
 
 
 def paid_days_from_raw(raw_dir: Path) -> dict[tuple[str, date], PaidDay]:
-    """Paid orders and GMV per shop and shop-local day of payment, from the raw pages alone."""
+    """Paid orders and GMV per shop and shop-local day of payment, from the raw pages alone,
+    for the days of the loaded history."""
     paid_statuses = {
         r["order_status"] for r in _seed_rows("order_status_mapping") if r["is_paid"] == "true"
     }
     zones = _shop_time_zones(raw_dir)
+    newest = _newest_orders(raw_dir)
+    first_day = _first_loaded_day(newest)
     counts: dict[tuple[str, date], int] = defaultdict(int)
     gmv: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
-    for shop_id, order in _newest_orders(raw_dir).values():
+    for page, order in newest.values():
+        shop_id = page.shop_id
         if order.get("status") not in paid_statuses or not order.get("paid_time"):
             continue
         if shop_id not in zones:
             continue
         day = datetime.fromtimestamp(int(order["paid_time"]), UTC).astimezone(zones[shop_id]).date()
+        if first_day is not None and day < first_day:
+            continue
         payment = order.get("payment") or {}
         amount = Decimal(payment.get("sub_total") or "0") + Decimal(
             payment.get("platform_discount") or "0"

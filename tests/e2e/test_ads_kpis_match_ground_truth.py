@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from sandbox.ads_generator import ad_daily_truth, gmv_max_daily_truth
+from sandbox.ground_truth import in_loaded_history
 from tests.conftest import AS_OF, HISTORY_START
 from tests.e2e.fx_truth import PublishedRates
 from tests.e2e.shop_day_truth import ad_counts_by_shop_day, money_parts, shop_day_slices
@@ -179,13 +180,12 @@ def advertiser_day_amounts(sandbox, truth) -> dict[tuple[str, str, date], list[D
     return amounts
 
 
-def test_shop_days_are_advertiser_days_cut_to_the_cent_and_converted_once(ads_world):
-    """Zero tolerance: each advertiser day cut into cents per shop day by largest remainders,
-    each shop day's part converted once at that day's published rates, rounded half up."""
-    home, sandbox, truth, _rates = ads_world
+def ads_money_by_shop_day(sandbox, truth) -> tuple[dict[tuple[str, date, str], list], int]:
+    """(shop, shop-local day, advertiser currency) -> [spend, attributed GMV] in the
+    advertiser's currency, each advertiser day cut into cents per shop day; and how many
+    advertiser days straddle two shop days."""
     shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
     advertisers = {a.advertiser_id: a for a in sandbox.ads_dataset.advertisers}
-    # (shop, shop-local day, advertiser currency) -> [spend, GMV] parts, advertiser's currency
     parts: dict[tuple[str, date, str], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
     split_days = 0
     for (advertiser_id, shop_id, day), figures in advertiser_day_amounts(sandbox, truth).items():
@@ -197,6 +197,15 @@ def test_shop_days_are_advertiser_days_cut_to_the_cent_and_converted_once(ads_wo
         for index, amount in enumerate(figures):
             for local, part in money_parts(amount, slices):
                 parts[(shop_id, local, advertiser.currency)][index % 2] += part
+    return parts, split_days
+
+
+def test_shop_days_are_advertiser_days_cut_to_the_cent_and_converted_once(ads_world):
+    """Zero tolerance: each advertiser day cut into cents per shop day by largest remainders,
+    each shop day's part converted once at that day's published rates, rounded half up."""
+    home, sandbox, truth, _rates = ads_world
+    shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
+    parts, split_days = ads_money_by_shop_day(sandbox, truth)
     assert split_days > 0, "cross-border advertisers' days straddle two shop days"
 
     published = PublishedRates(sandbox)
@@ -241,9 +250,19 @@ def test_every_advertisers_ads_money_reaches_kpi_shop_daily_to_the_cent(ads_worl
     """Per advertiser, what fct_ads_daily (and GMV Max) report is what kpi_shop_daily carries,
     summed over the shop's days, to the cent: in the shop's currency when the advertiser pays
     in it, else in the reporting currency when that is the advertiser's. Nothing may be lost
-    to rounding or to a shop day off the shop's calendar."""
-    home, sandbox, _truth, _rates = ads_world
+    to rounding or to a shop day off the shop's calendar; the one part not carried is what
+    falls on a shop day before the loaded history (Shanghai's first loaded day begins at 09:00
+    on 31 October in Los Angeles), which is no shop day: exactly the generator's slices there."""
+    home, sandbox, truth, _rates = ads_world
     shops = {shop.shop_id: shop for shop in sandbox.dataset.shops}
+    before: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 2)
+    for (shop_id, local, _currency), (spend, gmv) in ads_money_by_shop_day(sandbox, truth)[
+        0
+    ].items():
+        if not in_loaded_history(sandbox.dataset, local):
+            before[shop_id][0] += spend
+            before[shop_id][1] += gmv
+    assert sum(spend for spend, _ in before.values()) > 0, "accounts ahead of their shops' clocks"
     reported = rows_of(
         home / "warehouse.duckdb",
         "select shop_id, currency, sum(spend) as spend, sum(gmv) as gmv from ("
@@ -270,17 +289,16 @@ def test_every_advertisers_ads_money_reaches_kpi_shop_daily_to_the_cent(ads_worl
     for row in reported:
         shop_id, currency = row["shop_id"], row["currency"]
         got = landed.get(shop_id, {"spend": None, "gmv": None, "spend_reporting": None})
+        spend, gmv = (row["spend"] - before[shop_id][0], row["gmv"] - before[shop_id][1])
         if currency == shops[shop_id].currency:
             by_kind["shop currency"] += 1
-            if (got["spend"], got["gmv"]) != (row["spend"], row["gmv"]):
-                wrong.append(
-                    (shop_id, currency, got["spend"], row["spend"], got["gmv"], row["gmv"])
-                )
+            if (got["spend"], got["gmv"]) != (spend, gmv):
+                wrong.append((shop_id, currency, got["spend"], spend, got["gmv"], gmv))
         else:
             assert currency == REPORTING_CURRENCY, (shop_id, currency)
             by_kind["reporting currency"] += 1
-            if got["spend_reporting"] != row["spend"]:
-                wrong.append((shop_id, currency, got["spend_reporting"], row["spend"]))
+            if got["spend_reporting"] != spend:
+                wrong.append((shop_id, currency, got["spend_reporting"], spend))
     assert not wrong, wrong
     assert by_kind["shop currency"] >= 2 and by_kind["reporting currency"] >= 2, by_kind
 

@@ -5,10 +5,14 @@
     money went back (what the day's cash saw) and by the order's payment day (what the day's
     sales turned out to be worth). Money is in the shop's currency and, at the rate of the
     local day (last known rate carried forward), in the reporting currency. Every shop has a
-    row for every day from its first order to the shop-local date of the newest change
-    landed, zeros included, the range stretched over every day some of its ads spend falls on
-    (before the first order or after the newest order change), so every cent of ads spend
-    reaches this mart. -#}
+    row for every day from the first day of the loaded history (macro first_loaded_day) to the
+    shop-local date of the newest change landed, zeros included, the range stretched over
+    every day inside the history some of its ads spend falls on (before its first order or
+    after the newest order change), so every cent of ads spend on those days reaches this
+    mart. Never from an older order's day: an order placed before the history arrives only when
+    it changes inside it, so such a day would show a few orders where there were hundreds; its
+    delivery, completion, cancellation and refunds count on their own days inside the history
+    (docs/kpi_management.md, section 9). -#}
 
 with orders as (
     select * from {{ ref('fct_orders') }}
@@ -145,8 +149,14 @@ order_ranges as (
 
 shop_ranges as (
     -- A day with ads spend is a shop day even before the first order or after the newest
-    -- order change: ads money is never left off the shop's calendar.
-    select shop_id, min(first_local_date) as first_local_date, max(last_local_date) as last_local_date
+    -- order change: ads money is never left off the shop's calendar inside the history. No
+    -- day before the history, whatever its orders or ads: it is partial in both (the first
+    -- loaded ads day of an account ahead of the shop's clock, Shanghai's 1 Nov, covers Los
+    -- Angeles' 31 Oct only from 09:00).
+    select
+        shop_id,
+        greatest(min(first_local_date), {{ first_loaded_day() }}) as first_local_date,
+        max(last_local_date) as last_local_date
     from (
         select shop_id, first_local_date, last_local_date from order_ranges
         union all

@@ -16,7 +16,7 @@ from sandbox.generator import (
     Order,
     generate_dataset,
 )
-from sandbox.ground_truth import ShopDayTruth, order_gmv, shop_daily_truth
+from sandbox.ground_truth import ShopDayTruth, local_date, order_gmv, shop_daily_truth
 
 US = next(s for s in SHOPS if s.time_zone == "America/Los_Angeles")  # UTC-8 in January
 TH = next(s for s in SHOPS if s.time_zone == "Asia/Bangkok")  # UTC+7
@@ -104,6 +104,23 @@ ORDER_E = Order("570000000000000005", US, ts("2024-02-01T00:00:00"), (line(7, "9
 DATASET = Dataset(shops=[US, TH], orders=[ORDER_A, ORDER_B, ORDER_C, ORDER_D, ORDER_E])
 
 
+# H: placed and paid at noon on Jan 5 in Los Angeles, before a window that starts on Jan 10
+#    (00:00 UTC); delivered at noon on Jan 12, inside it, so an update-time load has it.
+ORDER_H = Order(
+    "570000000000000006",
+    US,
+    ts("2024-01-05T20:00:00"),
+    (line(8, "12.00"),),
+    BUYER,
+    paid_time=ts("2024-01-05T20:05:00"),
+    hold_release_time=ts("2024-01-05T21:00:00"),
+    rts_time=ts("2024-01-06T20:00:00"),
+    collection_time=ts("2024-01-07T20:00:00"),
+    delivery_time=ts("2024-01-12T20:00:00"),
+    completion_time=ts("2024-01-28T00:00:00"),
+)
+
+
 def test_order_gmv_adds_platform_discount_back_and_ignores_shipping_and_tax():
     assert order_gmv(ORDER_A) == Decimal("19.00")
     assert ORDER_A.units == 2
@@ -121,6 +138,38 @@ def test_truth_after_everything_settled():
             orders_placed_later_cancelled=2,  # both orders placed on the 10th were cancelled
         ),
         (US.shop_id, date(2024, 1, 11)): ShopDayTruth(orders_cancelled=2),
+        (US.shop_id, date(2024, 1, 14)): ShopDayTruth(
+            orders_delivered=1, gmv_delivered=Decimal("19.00")
+        ),
+        (TH.shop_id, date(2024, 1, 11)): ShopDayTruth(
+            orders_placed=1, orders_paid=1, gmv_paid=Decimal("300.00"), units_paid=1
+        ),
+    }
+
+
+def test_shop_days_start_on_the_windows_first_day_and_history_events_inside_it_count():
+    """Window from Jan 10: H's delivery on Jan 12 counts, but Jan 5 (its placement and payment)
+    is no shop day, nor is Jan 9 in Los Angeles (A, placed 07:50 UTC on Jan 10): a day before the
+    first loaded day holds only the orders that changed later (docs/kpi_management.md, §9)."""
+    windowed = Dataset(
+        shops=[US, TH],
+        orders=[ORDER_A, ORDER_B, ORDER_C, ORDER_D],
+        config=DatasetConfig(seed=0, start_date=date(2024, 1, 10), end_date=date(2024, 1, 20)),
+        history_orders=[ORDER_H],
+    )
+    truth = shop_daily_truth(windowed, ts("2024-01-20T00:00:00"))
+    assert truth == {
+        (US.shop_id, date(2024, 1, 10)): ShopDayTruth(
+            orders_placed=2,
+            orders_paid=1,
+            gmv_paid=Decimal("19.00"),
+            units_paid=2,
+            orders_placed_later_cancelled=2,
+        ),
+        (US.shop_id, date(2024, 1, 11)): ShopDayTruth(orders_cancelled=2),
+        (US.shop_id, date(2024, 1, 12)): ShopDayTruth(
+            orders_delivered=1, gmv_delivered=Decimal("12.00")
+        ),
         (US.shop_id, date(2024, 1, 14)): ShopDayTruth(
             orders_delivered=1, gmv_delivered=Decimal("19.00")
         ),
@@ -169,11 +218,16 @@ def test_generated_truth_adds_up_to_the_orders(as_of):
     clock = ts(as_of)
     truth = shop_daily_truth(ds, clock)
     visible = [o for o in ds.orders if o.create_time <= clock]
-    assert sum(t.orders_placed for t in truth.values()) == len(visible)
+    # West of UTC the window's first hours fall on 29 February, a day before the loaded history.
+    placed = [o for o in visible if local_date(o.shop, o.create_time) >= date(2024, 3, 1)]
+    assert 0 < len(placed) < len(visible)
+    assert sum(t.orders_placed for t in truth.values()) == len(placed)
     paid = [
         o
         for o in visible
-        if o.state_at(clock).status != "CANCELLED" and "paid_time" in o.state_at(clock).times
+        if o.state_at(clock).status != "CANCELLED"
+        and "paid_time" in o.state_at(clock).times
+        and local_date(o.shop, o.state_at(clock).times["paid_time"]) >= date(2024, 3, 1)
     ]
     assert sum(t.orders_paid for t in truth.values()) == len(paid)
     assert sum(t.gmv_paid for t in truth.values()) == sum(order_gmv(o) for o in paid)
