@@ -146,6 +146,7 @@ def test_a_report_loads_without_sideways_scrolling_and_shows_the_marts_figures(
     period = page.name.split("-", 1)[1][:10]
     _assert_figures_equal_the_marts(report_home, request, period, shown.figures)
     _assert_items_equal_the_marts(report_home, request, period, shown.figures)
+    _assert_movers_equal_the_marts(report_home, request, period, shown.figures)
     _assert_people_and_stock_equal_the_marts(report_home, request, period, shown.figures)
     _assert_only_the_scopes_shops_are_named(report_home, request, page.read_text(encoding="utf-8"))
 
@@ -215,6 +216,31 @@ def _assert_figures_equal_the_marts(paths, request, period, figures: dict[str, s
         [*scope_shops, period, _period_end(request, period)],
     )
     assert Decimal(figures["funnel.orders"]) == orders
+
+
+def _assert_movers_equal_the_marts(paths, request, period, figures: dict[str, str]) -> None:
+    """A daily report names the three creators and the three products with the largest parts
+    (falls or rises) of the change it explains, each with its kpi_drivers_items_daily part; a
+    weekly report names none (the mart is daily)."""
+    shown = {name: value for name, value in figures.items() if name.startswith("movers.")}
+    if request.kind == "weekly":
+        assert not shown
+        return
+    rows = _marts(
+        paths,
+        "select split_kind, item_id, contribution_amount_reporting from marts.kpi_drivers_items_daily "
+        "where scope_type = ? and scope_id = ? and period_start = ? and comparison = ?",
+        [request.scope.kind, request.scope.id, period, request.comparisons[0]],
+    )
+    largest = {}
+    for kind in ("creator", "product"):
+        parts = sorted(
+            ((item, part) for split, item, part in rows if split == kind),
+            key=lambda p: (-abs(p[1]), p[1], p[0]),
+        )
+        assert parts, f"the e2e warehouse splits the change of {request.scope} by {kind}"
+        largest.update({f"movers.{kind}.{item}": str(part) for item, part in parts[:3]})
+    assert shown == largest
 
 
 # kind → item → (mart, filter, period column, key, GMV, the figure beside it)

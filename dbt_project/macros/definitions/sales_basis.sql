@@ -2,11 +2,22 @@
     (dbt_project.yml). Returns the name of the basis-specific column, e.g. `gmv_paid_amount` for
     ('gmv', '_amount'): the basis sits between the measure and its unit suffix. -#}
 {% macro sales_basis_column(measure, suffix='') -%}
+    {{ measure }}_{{ sales_basis() }}{{ suffix }}
+{%- endmacro %}
+
+{#- The shop-local day a sale counts on under that basis: the fct_orders column
+    `paid_local_date`, `delivered_local_date` or `completed_local_date`. -#}
+{% macro sales_basis_local_date() -%}
+    {{ sales_basis() }}_local_date
+{%- endmacro %}
+
+{#- The `sales_basis` variable, checked. -#}
+{% macro sales_basis() -%}
     {%- set basis = var('sales_basis') -%}
     {%- if basis not in ['paid', 'delivered', 'completed'] -%}
         {{ exceptions.raise_compiler_error("var sales_basis must be 'paid', 'delivered' or 'completed', got '" ~ basis ~ "'") }}
     {%- endif -%}
-    {{ measure }}_{{ basis }}{{ suffix }}
+    {{ return(basis) }}
 {%- endmacro %}
 
 {#- When an order counts as delivered, from the source var `delivered_source` names: TikTok's

@@ -32,14 +32,18 @@
     cast(round(cast({{ numerator }} as decimal(38, 16)) / nullif({{ denominator }}, 0), {{ scale }}) as decimal(38, {{ scale }}))
 {%- endmacro %}
 
-{#- a ÷ b rounded down, for whole numbers a ≥ 0 and b > 0 (largest_remainder_part). DuckDB's
-    `/` on integers is a float division, `//` is exact (HUGEINT: no overflow below 2^127). -#}
+{#- a ÷ b rounded down (towards minus infinity), for whole numbers a of either sign and b > 0
+    (largest_remainder_part). DuckDB's `/` on integers is a float division, `//` is exact
+    (HUGEINT: no overflow below 2^127) but truncates towards zero, so a negative a with a
+    remainder steps one further down (−7 ÷ 2 → −4, as Python's //). -#}
 {% macro whole_quotient(numerator, denominator) -%}
     {{ return(adapter.dispatch('whole_quotient', 'linkstar')(numerator, denominator)) }}
 {%- endmacro %}
 
 {% macro duckdb__whole_quotient(numerator, denominator) -%}
-    (cast({{ numerator }} as hugeint) // cast({{ denominator }} as hugeint))
+    {%- set a = 'cast(' ~ numerator ~ ' as hugeint)' -%}
+    {%- set b = 'cast(' ~ denominator ~ ' as hugeint)' -%}
+    ({{ a }} // {{ b }} - case when {{ a }} % {{ b }} < 0 then 1 else 0 end)
 {%- endmacro %}
 
 {% macro default__whole_quotient(numerator, denominator) -%}

@@ -1,5 +1,6 @@
 """The report's cards of items and people: top and bottom videos, LIVE sessions and creatives,
-the role scorecards with who is behind target, and the SKUs at risk of a stock-out."""
+the role scorecards with who is behind target, the SKUs at risk of a stock-out, and the
+creators and products that moved GMV (inside the drivers card)."""
 
 from __future__ import annotations
 
@@ -102,3 +103,19 @@ def stock_card(figures: ReportFigures, words: dict[str, str]) -> str:
         else ""
     )
     return card(words["stock"], head + (f"<ul>{rows}</ul>" if rows else "") + more)
+
+
+def movers_list(figures: ReportFigures, words: dict[str, str]) -> str:
+    """The creators that moved the video channel's GMV most and the products that moved the
+    whole GMV most, each with its part of the change (kpi_drivers_items_daily)."""
+    parts = []
+    for kind, items in figures.movers.items():
+        if not items:
+            continue
+        rows = "".join(
+            f"<li>{escape(item.name or words.get(item.item_id, item.item_id))}: "
+            f"{figure(f'movers.{kind}.{item.item_id}', item.contribution, signed=True)}</li>"
+            for item in items
+        )
+        parts.append(f'<div class="muted">{escape(words[f"movers_{kind}"])}</div><ul>{rows}</ul>')
+    return "".join(parts)

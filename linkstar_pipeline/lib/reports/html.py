@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from string import Template
 
-from linkstar_pipeline.lib.reports.cards import people_card, rankings_card, stock_card
+from linkstar_pipeline.lib.reports.cards import movers_list, people_card, rankings_card, stock_card
 from linkstar_pipeline.lib.reports.figures import FUNNEL_STEPS, ReportFigures, ratio
 from linkstar_pipeline.lib.reports.labels import labels
 from linkstar_pipeline.lib.reports.markup import card as _card
@@ -194,7 +194,9 @@ def _drivers(figures: ReportFigures, words: dict[str, str]) -> str:
     ]
     if change.split_status != "complete":
         text.append(escape(words["not_split"]))
-        return _card(words["drivers"], "<p>" + " ".join(text) + "</p>")
+        return _card(
+            words["drivers"], "<p>" + " ".join(text) + "</p>" + movers_list(figures, words)
+        )
     factor_names = {"traffic": "traffic", "conversion": "conversion_factor", "aov": "aov_factor"}
     text.append(
         words["sentence_bottleneck"].format(
@@ -229,6 +231,7 @@ def _drivers(figures: ReportFigures, words: dict[str, str]) -> str:
         + f'<p class="muted">{escape(words["ads_beside"])}: '
         + figure("drivers.ads_attributed_change", change.ads_attributed_change, signed=True)
         + "</p>"
+        + movers_list(figures, words)
     )
     return _card(words["drivers"], body)
 
