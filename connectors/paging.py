@@ -16,6 +16,8 @@
    than the largest reported total allows (plus a margin, as records updated mid-walk may
    come round again), means the server is looping: a page token that changes on every page
    while the records repeat is caught here, where only an exactly repeated token was before.
+   `nothing_new` tells it before the page is taken, so a client that can ask again for
+   another way on (the TikTok Shop client: another page token) need not count the page.
 
 Records are told apart by their content (a digest of their canonical JSON), not by an id
 field, so one helper serves every endpoint; a record updated mid-walk is new content, not a
@@ -108,10 +110,7 @@ class PageWalk:
         if not more:
             return ""
         if fresh == 0:
-            return (
-                f"page {self.pages} brought no record not already seen ({len(records)} "
-                "repeated) yet points to a next page: paging would loop"
-            )
+            return _looping(self.pages, len(records))
         if self.largest_total is not None:
             limit = max_pages(self.largest_total, self.page_size)
             if self.pages >= limit:
@@ -121,6 +120,13 @@ class PageWalk:
                     "paging would loop"
                 )
         return ""
+
+    def nothing_new(self, records: Sequence[Any]) -> str:
+        """What is wrong with the next page, pointing to one more, if every record of it was
+        seen before ("" if it brings one); nothing is counted."""
+        if any(_digest(record) not in self._seen for record in records):
+            return ""
+        return _looping(self.pages + 1, len(records))
 
     def _owed(self, total: int | None, more: bool) -> str:
         if more:
@@ -141,6 +147,13 @@ def records_problem(records: Sequence[Any], list_key: str) -> str:
         if not isinstance(record, dict):
             return f"`{list_key}`[{index}] is a JSON {_json_type(record)}, not an object"
     return ""
+
+
+def _looping(page: int, repeated: int) -> str:
+    return (
+        f"page {page} brought no record not already seen ({repeated} repeated) yet points to "
+        "a next page: paging would loop"
+    )
 
 
 def _digest(record: Any) -> bytes:

@@ -1110,8 +1110,8 @@ class TikTokAdsClient(SessionOwner):
     def _no_answer(self, request: _Request, reason: str, what: str) -> RetryableError:
         base_url = self.settings.base_url
         error = TikTokAdsUnreachableError(
-            f"The TikTok Ads API at {base_url} {what} (GET {request.path}, "
-            f"{self.retry.max_attempts} attempt(s), last: {reason}). "
+            f"The TikTok Ads API at {base_url} {what} ({request.method} {request.path}"
+            f"{request.where}, {self.retry.max_attempts} attempt(s), last: {reason}). "
             + no_answer_hint(
                 what,
                 f"Start the local sandbox with `linkstar sandbox`, or set {ENV_BASE_URL} to the "

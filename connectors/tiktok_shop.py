@@ -535,39 +535,80 @@ class TikTokShopClient(SessionOwner):
         not seen before; a token seen before, or more pages than `total_count` allows, is a
         loop too.
 
+        A page that brings nothing new came by a token gone wrong (one that leads back to the
+        first page, as a server churning its tokens now and then hands out): it is not
+        yielded, and the page before is asked again for another token, up to the retry
+        policy's attempts; then the walk is refused naming the page.
+
         Filters go in the JSON body (searches) or the query (GET lists), the same on every page.
         """
         body_bytes = None if body is None else _json_bytes(body)
+        query = {**(params or {}), "page_size": str(page_size)}
         walk = PageWalk(page_size)
+
+        def fetch(token: str, number: int) -> tuple[ApiResponse, list[Any]]:
+            page = f"page {number} (page_token {token[:80] or 'none'!r})"
+            sent = {**query, "page_token": token} if token else query
+            request = _Request(method, path, sent, body_bytes, shop_cipher, path_template, page)
+            return self._page(request, walk, list_key, token, number)
+
         seen: set[str] = set()
-        token = ""
+        token, previous, asked_again = "", "", 0
         while True:
-            params_now = {**(params or {}), "page_size": str(page_size)}
-            if token:
-                params_now["page_token"] = token
-            page = f"page {walk.pages + 1} (page_token {token[:80] or 'none'!r})"
-            request = _Request(
-                method, path, params_now, body_bytes, shop_cipher, path_template, page
-            )
-            response, records = self._page(request, walk, list_key, token)
-            yield response
+            response, records = fetch(token, walk.pages + 1)
             next_token = _next_page_token(response)
+            looping = walk.nothing_new(records) if next_token and walk.pages else ""
+            if looping and asked_again < self.retry.max_attempts - 1:
+                asked_again += 1
+                again = self._token_asked_again(fetch, previous, walk.pages, token, asked_again)
+                if not again or again in seen:
+                    problem = f"{looping}; page {walk.pages} asked again gave no new page token"
+                    raise self._paging_error(response, walk.pages + 1, token, problem)
+                seen.add(again)
+                token = again
+                continue
+            yield response
             total = reported_total(response.data.get("total_count"))
             problem = walk.take(records, total=total, more=bool(next_token))
             if not problem and next_token in seen:
                 problem = f"page token {next_token[:80]!r} came a second time: paging would loop"
+            if problem and asked_again:
+                problem += f" (page {walk.pages - 1} asked again {asked_again} time(s) for a token)"
             if problem:
                 raise self._paging_error(response, walk.pages, token, problem)
             if not next_token:
                 return
             seen.add(next_token)
-            token = next_token
+            previous, token, asked_again = token, next_token, 0
+
+    def _token_asked_again(
+        self,
+        fetch: Callable[[str, int], tuple[ApiResponse, list[Any]]],
+        previous: str,
+        page: int,
+        failed: str,
+        attempt: int,
+    ) -> str:
+        """The next page token page `page` gives when fetched again (its records, already
+        yielded, are not); `failed` is the token that led back to records already seen."""
+        logger.warning(
+            "TikTok Shop page %d (page_token %r) brought only records already seen: asking "
+            "page %d again for another page token (%d/%d)",
+            page + 1,
+            failed[:80],
+            page,
+            attempt,
+            self.retry.max_attempts - 1,
+        )
+        self._sleep(self.retry.delay(attempt, self._rng))
+        response, _ = fetch(previous, page)
+        return _next_page_token(response)
 
     def _page(
-        self, request: _Request, walk: PageWalk, list_key: ListKey, token: str
+        self, request: _Request, walk: PageWalk, list_key: ListKey, token: str, number: int
     ) -> tuple[ApiResponse, list[Any]]:
-        """One page and its records; a page without its list (while records are owed) is
-        asked for again like a body cut short, then refused."""
+        """Page `number` and its records; a page without its list (while records are owed)
+        is asked for again like a body cut short, then refused."""
 
         def attempt(_: int) -> tuple[ApiResponse, list[Any]]:
             response = self._call(request)
@@ -576,7 +617,7 @@ class TikTokShopClient(SessionOwner):
             total = reported_total(response.data.get("total_count"))
             problem = walk.list_problem(response.data, key, total=total, more=more)
             if problem:
-                error = self._paging_error(response, walk.pages + 1, token, problem)
+                error = self._paging_error(response, number, token, problem)
                 raise RetryableError(
                     f"page without its list, request_id {response.request_id}", error
                 )
@@ -588,7 +629,7 @@ class TikTokShopClient(SessionOwner):
             self.retry,
             rng=self._rng,
             sleep=self._sleep,
-            describe=f"TikTok Shop {request.method} {request.path} page {walk.pages + 1}",
+            describe=f"TikTok Shop {request.method} {request.path} page {number}",
             log=logger,
         )
 

@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from email.parser import BytesParser
@@ -46,9 +46,10 @@ from connectors.sandbox_defaults import (
     LINGXING_SANDBOX_PATH,
 )
 from sandbox.erp_exports import stock_warehouse
+from sandbox.faults import ListFaults, TransportDraw, TransportFaults
 from sandbox.generator import Dataset, Order
 from sandbox.journal import RequestJournal
-from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, ListFaults, TokenBucket
+from sandbox.tiktok_shop_api import ApiRequest, ApiResponse, TokenBucket
 
 PATH_PREFIX = LINGXING_SANDBOX_PATH
 TOKEN_PATH = "/api/auth-server/oauth/access-token"
@@ -95,8 +96,11 @@ class LingxingApiSettings:
     rate_limit_burst: int = 1
     token_ttl_seconds: int = 7200
     sign_window_seconds: int = 120
-    fault_rate: float = 0.0
+    fault_rate: float = 0.0  # share of answers replaced by an HTML 502
     truncate_rate: float = 0.0
+    # Share of answers held back `slow_seconds` (a client waiting less times out).
+    slow_rate: float = 0.0
+    slow_seconds: float = 5.0
     # A share of order pages lose `data.list` (or carry an object in its place), `total` kept.
     list_fault_rate: float = 0.0
     list_fault: str = "missing"
@@ -412,7 +416,7 @@ class LingxingApi:
         self._bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
         self._tokens: dict[str, tuple[str, float]] = {}  # token -> (app id, expires at)
         self._lock = threading.Lock()
-        self._faults = random.Random(f"{settings.seed}:lingxing-faults")
+        self._faults = TransportFaults(f"{settings.seed}:lingxing-faults", settings)
         self._list_faults = ListFaults(
             settings.list_fault_rate, settings.list_fault, f"{settings.seed}:lingxing"
         )
@@ -435,13 +439,13 @@ class LingxingApi:
     def handle(self, request: ApiRequest) -> ApiResponse:
         path = request.path.removeprefix(PATH_PREFIX)
         request_id = self._journal.next_request_id()
-        truncate = False
+        draw = TransportDraw()
         try:
             if request.method != "POST":
                 raise _Rejected(CODE_NOT_FOUND, f"{path} expects POST", 405)
-            fault, truncate = self._draw_faults()
-            if fault:
-                response = ApiResponse(fault, b"<html>502 Bad Gateway</html>", "text/html", None)
+            draw = self._faults.draw()
+            if draw.fault is not None:
+                response = ApiResponse(502, b"<html>502 Bad Gateway</html>", "text/html", None)
             elif path == TOKEN_PATH:
                 response = self._token(request, request_id)
             elif path in (ORDERS_PATH, INVENTORY_PATH):
@@ -451,17 +455,7 @@ class LingxingApi:
         except _Rejected as err:
             response = _answer(err.http_status, err.code, err.message, request_id, None)
         self._journal.record(request.method, request.path, response.status, response.api_code)
-        if truncate and len(response.body) > 1:
-            response = replace(response, truncate_at=len(response.body) // 2)
-        return response
-
-    def _draw_faults(self) -> tuple[int | None, bool]:
-        s = self.settings
-        if s.fault_rate <= 0 and s.truncate_rate <= 0:
-            return None, False
-        with self._lock:
-            fault_draw, cut_draw = self._faults.random(), self._faults.random()
-        return (502 if fault_draw < s.fault_rate else None), cut_draw < s.truncate_rate
+        return draw.apply(response)
 
     # -- token ---------------------------------------------------------------------------------
 

@@ -62,16 +62,20 @@ class SandboxSettings:
     rate_limit_per_second: float = 50.0
     rate_limit_burst: int = 50
     timestamp_window_seconds: int = 300
+    # Transport faults, on the TikTok Shop, TikTok Ads and Lingxing emulators alike
+    # (sandbox/faults.py): a share of answers a server fault, held back `slow_seconds`, or
+    # cut short with the connection dropped.
     fault_rate: float = 0.0
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
     truncate_rate: float = 0.0
     # Paging faults (sandbox/tiktok_shop_api.py `ApiSettings`): pages without their list, and
-    # page tokens that change while the records repeat. The list knobs reach the ads and
-    # Lingxing emulators too; `ads_repeat_pages` makes every ads page serve the first one's rows.
+    # a share of TikTok Shop page tokens that change while the records repeat (1.0: every
+    # page). The list knobs reach the ads and Lingxing emulators too; `ads_repeat_pages` makes
+    # every ads page serve the first one's rows.
     list_fault_rate: float = 0.0
     list_fault: str = "missing"
-    churn_page_tokens: bool = False
+    churn_page_token_rate: float = 0.0
     ads_repeat_pages: bool = False
     # Records that break a warehouse rule but that the APIs legitimately send (issue #14):
     # a share of orders in a status nobody mapped yet (tiktok_shop_api.UNKNOWN_ORDER_STATUS),
@@ -89,8 +93,8 @@ class SandboxSettings:
     expire_access_token: bool = False
     shop_count: int | None = None
     host: str = SANDBOX_HOST
-    # The ads API's own quota (reference: ~10/s on the basic tier); faults and slowness are
-    # shared with the shop API's knobs above.
+    # The ads API's own quota (reference: ~10/s on the basic tier); the transport and list
+    # fault knobs above are shared.
     ads_rate_limit_per_second: float = 10.0
     ads_rate_limit_burst: int = 20
     # A synchronous ads report over more ads than this answers 40067 (reference: ~10,000).
@@ -127,6 +131,7 @@ class SandboxSettings:
             fault_rate=self.fault_rate,
             slow_rate=self.slow_rate,
             slow_seconds=self.slow_seconds,
+            truncate_rate=self.truncate_rate,
             list_fault_rate=self.list_fault_rate,
             list_fault=self.list_fault,
             repeat_pages=self.ads_repeat_pages,
@@ -280,6 +285,8 @@ class Sandbox:
                 seed=settings.seed,
                 fault_rate=settings.fault_rate,
                 truncate_rate=settings.truncate_rate,
+                slow_rate=settings.slow_rate,
+                slow_seconds=settings.slow_seconds,
                 list_fault_rate=settings.list_fault_rate,
                 list_fault=settings.list_fault,
             ),

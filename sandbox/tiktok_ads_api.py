@@ -12,8 +12,6 @@ import hashlib
 import json
 import logging
 import math
-import random
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -38,9 +36,10 @@ from sandbox.ads_generator import (
     local_days,
     stats_as_of,
 )
+from sandbox.faults import ListFaults, TransportDraw, TransportFaults
 from sandbox.journal import RequestJournal
 from sandbox.tiktok_ads_tasks import ReportTasks, TaskNotFound
-from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, ListFaults, TokenBucket
+from sandbox.tiktok_shop_api import ApiError, ApiRequest, ApiResponse, TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +156,9 @@ class AdsApiSettings:
     fault_rate: float = 0.0  # share of answers replaced by 50000/50002/60001
     slow_rate: float = 0.0
     slow_seconds: float = 5.0
+    # Share of API answers sent with their full Content-Length but half their body, then a
+    # hang-up (the report files of async tasks are served whole).
+    truncate_rate: float = 0.0
     max_report_days: int = 30  # unconfirmed: public connectors use 29-30
     max_page_size: int = 1000  # unconfirmed
     max_report_entities: int = 10_000  # a synchronous report returns at most ~10,000 ads
@@ -209,11 +211,10 @@ class TikTokAdsApi:
         self._bucket = TokenBucket(
             settings.rate_limit_per_second, settings.rate_limit_burst, monotonic
         )
-        self._fault_rng = random.Random(f"{settings.seed}:ads-faults")
+        self._faults = TransportFaults(f"{settings.seed}:ads-faults", settings)
         self._list_faults = ListFaults(
             settings.list_fault_rate, settings.list_fault, f"{settings.seed}:ads"
         )
-        self._fault_lock = threading.Lock()
         self._journal = RequestJournal()
         self._ordered_ids = sorted(a.advertiser_id for a in ads.advertisers)
         self._names = {c.campaign_id: c.name for c in ads.campaigns} | {
@@ -254,19 +255,20 @@ class TikTokAdsApi:
             # Outside the API's routes (a missing trailing slash included) the gateway answers
             # like a plain web server, not with the JSON envelope.
             response = ApiResponse(404 if handler is None else 405, _NOT_FOUND, "text/plain", None)
-            delay = 0.0
+            draw = TransportDraw()
         else:
-            fault, delay = self._draw_faults()
+            draw = self._faults.draw()
             try:
-                if fault is not None:
-                    raise ApiError(200, fault, _FAULT_MESSAGES[fault])
+                if draw.fault is not None:
+                    code = _fault_code(draw.fault)
+                    raise ApiError(200, code, _FAULT_MESSAGES[code])
                 response = _envelope(CODE_OK, "OK", request_id, self._serve(request, handler))
             except ApiError as err:
                 response = _envelope(err.code, err.message, request_id, {})
         self._journal.record(request.method, request.path, response.status, response.api_code)
         if response.api_code not in (CODE_OK, None):
             logger.debug("GET %s -> code %s", request.path, response.api_code)
-        return replace(response, delay_seconds=delay) if delay else response
+        return draw.apply(response)
 
     # ---------------------------------------------------------------- pipeline
 
@@ -297,24 +299,6 @@ class TikTokAdsApi:
             raise ApiError(200, CODE_TOKEN_INVALID, "Access token is invalid")
         reach = self.settings.access_tokens[token]
         return frozenset(self._ordered_ids if reach is None else self._ordered_ids[:reach])
-
-    def _draw_faults(self) -> tuple[int | None, float]:
-        """(fault code, delay) from a deterministic sequence seeded per sandbox."""
-        s = self.settings
-        if s.fault_rate <= 0 and s.slow_rate <= 0:
-            return None, 0.0
-        with self._fault_lock:
-            fault_draw, kind_draw, slow_draw = (self._fault_rng.random() for _ in range(3))
-        fault = None
-        if fault_draw < s.fault_rate:
-            fault = (
-                CODE_SYSTEM_ERROR
-                if kind_draw < 0.4
-                else CODE_SYSTEM_BUSY
-                if kind_draw < 0.8
-                else CODE_MAINTENANCE
-            )
-        return fault, s.slow_seconds if slow_draw < s.slow_rate else 0.0
 
     def _advertiser_id(self, query: Mapping[str, str], reachable: frozenset[str]) -> str:
         advertiser_id = query.get("advertiser_id", "")
@@ -567,6 +551,13 @@ class TikTokAdsApi:
             "adgroup_name": self._names[ad.adgroup_id],
             "ad_name": ad.name,
         }
+
+
+def _fault_code(kind: float) -> int:
+    """Which system error a drawn fault answers (`kind` uniform in [0, 1))."""
+    if kind < 0.4:
+        return CODE_SYSTEM_ERROR
+    return CODE_SYSTEM_BUSY if kind < 0.8 else CODE_MAINTENANCE
 
 
 _FAULT_MESSAGES = {

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +34,7 @@ from sandbox.after_sales import (
     ReturnRequest,
     build_after_sales,
 )
+from sandbox.faults import ListFaults, SeededShare, TransportDraw, TransportFaults
 from sandbox.generator import ORDER_STATUSES, Dataset, Order, Shop
 from sandbox.journal import RequestJournal
 from sandbox.products import PRODUCT_STATUS, Product, build_products
@@ -103,11 +103,12 @@ class ApiSettings:
     # Paging fault knobs (for every paged answer, i.e. one with `next_page_token`): a share
     # of pages lose their list (`list_fault="missing"`) or carry an object in its place
     # (`"not_list"`), the rest of the envelope (total_count, next_page_token) untouched; and
-    # `churn_page_tokens` answers every page that has a next one with a token never given
-    # before, which leads back to the first page: the records repeat, the token never does.
+    # a share `churn_page_token_rate` of the pages that have a next one (1.0: every one)
+    # answer a token never given before, which leads back to the first page: the records
+    # repeat, the token never does. Each knob draws from a seeded sequence of its own.
     list_fault_rate: float = 0.0
     list_fault: str = "missing"
-    churn_page_tokens: bool = False
+    churn_page_token_rate: float = 0.0
     # Record knob: this share of orders (picked by a hash of seed and id) is shown in a status
     # the API might add one day, UNKNOWN_ORDER_STATUS, in search results and details alike.
     unknown_status_rate: float = 0.0
@@ -215,11 +216,12 @@ class TikTokShopApi:
         self._bucket = TokenBucket(
             settings.rate_limit_per_second, settings.rate_limit_burst, monotonic
         )
-        self._fault_rng = random.Random(f"{settings.seed}:faults")
-        self._fault_lock = threading.Lock()
+        self._faults = TransportFaults(f"{settings.seed}:faults", settings)
+        self._token_lock = threading.Lock()
         self._list_faults = ListFaults(
             settings.list_fault_rate, settings.list_fault, str(settings.seed)
         )
+        self._churn = SeededShare(settings.churn_page_token_rate, f"{settings.seed}:churn")
         self._journal = RequestJournal()
         self._issued_tokens: frozenset[str] = frozenset()
         self._routes: dict[str, tuple[str, Callable[[ApiRequest, Shop | None], dict], bool]] = {
@@ -257,14 +259,15 @@ class TikTokShopApi:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         request_id = self._journal.next_request_id()
-        delay, truncate = 0.0, False
+        draw = TransportDraw()
         try:
             routed, handler, shop_scoped = self._route(request)
-            fault, delay, truncate = self._draw_faults()
-            if fault == 502:
-                response = ApiResponse(502, _BAD_GATEWAY_HTML, "text/html", None)
-            elif fault == 500:
+            draw = self._faults.draw()
+            # Faults split evenly between a 500 envelope and a 502 HTML page.
+            if draw.fault is not None and draw.fault < 0.5:
                 raise ApiError(500, CODE_INTERNAL, "Internal error, please retry (sandbox fault)")
+            if draw.fault is not None:
+                response = ApiResponse(502, _BAD_GATEWAY_HTML, "text/html", None)
             else:
                 response = self._serve(routed, request_id, handler, shop_scoped)
         except ApiError as err:
@@ -274,9 +277,7 @@ class TikTokShopApi:
             logger.debug(
                 "%s %s -> %s %s", request.method, request.path, response.status, response.api_code
             )
-        if truncate and len(response.body) > 1:
-            response = replace(response, truncate_at=len(response.body) // 2)
-        return replace(response, delay_seconds=delay) if delay else response
+        return draw.apply(response)
 
     # ---------------------------------------------------------------- pipeline
 
@@ -313,33 +314,18 @@ class TikTokShopApi:
             raise ApiError(429, CODE_THROTTLED, "Request throttled: too many requests, back off")
         shop = self._shop(request) if shop_scoped else None
         churned = request.query.get("page_token", "").startswith(_CHURNED_TOKEN_PREFIX)
-        if churned and self.settings.churn_page_tokens:
+        if churned and self.settings.churn_page_token_rate > 0:
             request = replace(request, query=_without(request.query, "page_token"))
         data = self._page_faults(handler(request, shop), request_id)
         return _envelope(200, CODE_OK, "Success", request_id, data)
 
     def _page_faults(self, data: dict, request_id: str) -> dict:
         """The paging fault knobs, applied to a paged answer (see `ApiSettings`)."""
-        s = self.settings
         if "next_page_token" not in data:
             return data
-        if s.churn_page_tokens and data["next_page_token"]:
+        if data["next_page_token"] and self._churn.hit():
             data = {**data, "next_page_token": f"{_CHURNED_TOKEN_PREFIX}{request_id}"}
         return self._list_faults.apply(data)
-
-    def _draw_faults(self) -> tuple[int | None, float, bool]:
-        """(HTTP fault, delay, truncate?) from a deterministic sequence seeded per sandbox;
-        faults split evenly between 500 and 502."""
-        s = self.settings
-        if s.fault_rate <= 0 and s.slow_rate <= 0 and s.truncate_rate <= 0:
-            return None, 0.0, False
-        with self._fault_lock:
-            fault_draw, kind_draw, slow_draw, cut_draw = (
-                self._fault_rng.random() for _ in range(4)
-            )
-        fault = (500 if kind_draw < 0.5 else 502) if fault_draw < s.fault_rate else None
-        delay = s.slow_seconds if slow_draw < s.slow_rate else 0.0
-        return fault, delay, cut_draw < s.truncate_rate
 
     def _check_signature(self, request: ApiRequest) -> str:
         app_key = request.query.get("app_key", "")
@@ -365,7 +351,7 @@ class TikTokShopApi:
 
     def accept_access_token(self, token: str) -> None:
         """A token the sandbox's token endpoint has just issued."""
-        with self._fault_lock:
+        with self._token_lock:
             self._issued_tokens = self._issued_tokens | {token}
 
     def _check_token(self, request: ApiRequest) -> None:
@@ -727,32 +713,6 @@ def _match_template(template: str, path: str) -> dict[str, str] | None:
 
 
 _CHURNED_TOKEN_PREFIX = "churned-"
-LIST_FAULTS = ("missing", "not_list")
-
-
-class ListFaults:
-    """The list fault knob of one emulator: a deterministic share (`rate`) of the pages it
-    is applied to lose every list at the top level of their `data` (`kind="missing"`) or
-    carry an object in its place (`"not_list"`), the rest of the page untouched. Shared by
-    the shop, ads and Lingxing emulators; its own seeded sequence leaves other faults' draws
-    as they were."""
-
-    def __init__(self, rate: float, kind: str, seed: str) -> None:
-        if kind not in LIST_FAULTS:
-            raise ValueError(f"list_fault must be one of {', '.join(LIST_FAULTS)}, got {kind!r}")
-        self.rate, self.kind = rate, kind
-        self._rng = random.Random(f"{seed}:list-faults")
-        self._lock = threading.Lock()
-
-    def apply(self, data: dict) -> dict:
-        if self.rate <= 0:
-            return data
-        with self._lock:
-            if self._rng.random() >= self.rate:
-                return data
-        if self.kind == "missing":
-            return {k: v for k, v in data.items() if not isinstance(v, list)}
-        return {k: ({} if isinstance(v, list) else v) for k, v in data.items()}
 
 
 def _without(query: Mapping[str, str], name: str) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """A real HTTP server on 127.0.0.1 that answers each path with exactly the bytes a test wrote.
 
 For answers no emulator would give on purpose (a body cut short, HTML with 200, a JSON array,
-a page whose records repeat under a new page token): the connectors talk to it over real
-HTTP like to any API. Answers are matched by the end of the request path; each path serves
+a page whose records repeat under a new page token), or not where a test needs them (the
+connection dropped mid-answer on one page of a walk, `cut_in_transit`): the connectors talk
+to it over real HTTP like to any API. Answers are matched by the end of the request path; each path serves
 its answers in turn and repeats the last one, so "503 on every attempt" is one answer.
 """
 
@@ -12,7 +13,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,13 @@ class Answer:
     status: int
     body: bytes
     content_type: str = "application/json"
+    # Promise the whole body (Content-Length), send half of it, hang up.
+    dropped_mid_answer: bool = False
+
+
+def cut_in_transit(answer: Answer) -> Answer:
+    """The answer as a connection dropped half-way through its body delivers it."""
+    return replace(answer, dropped_mid_answer=True)
 
 
 def json_answer(payload: Any, status: int = 200) -> Answer:
@@ -77,6 +85,10 @@ def canned_api() -> Iterator[CannedApi]:
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
+            if answer.dropped_mid_answer:
+                self.wfile.write(answer.body[: len(answer.body) // 2])
+                self.close_connection = True
+                return
             self.wfile.write(answer.body)
 
         do_GET = do_POST = _answer

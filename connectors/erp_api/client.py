@@ -436,7 +436,7 @@ class ErpApiClient(SessionOwner):
             "POST",
             self.settings.base_url + path,
             timeout=self.timeout,
-            no_answer=lambda reason, what: self._no_answer(path, reason, what),
+            no_answer=lambda reason, what: self._no_answer(path, reason, what, offset),
             params={**common, "sign": signature},
             data=body_text.encode("utf-8"),
             headers={"Content-Type": "application/json"},
@@ -541,10 +541,14 @@ class ErpApiClient(SessionOwner):
             return RetryableError(f"HTTP {status}, code {code}, {problem or 'answered'}", error)
         return error
 
-    def _no_answer(self, path: str, reason: str, what: str) -> RetryableError:
+    def _no_answer(
+        self, path: str, reason: str, what: str, offset: int | None = None
+    ) -> RetryableError:
+        """`offset` names the page of a list call, as in `_error`."""
+        page = "" if offset is None else f" page at offset {offset}"
         error = ErpApiUnreachableError(
             f"The ERP API ({self.settings.vendor}) at {self.settings.base_url} {what} "
-            f"(POST {path}, {self.retry.max_attempts} attempt(s), last: {reason}). "
+            f"(POST {path}{page}, {self.retry.max_attempts} attempt(s), last: {reason}). "
             + no_answer_hint(what, f"Check {ENV_BASE_URL}, or unset it to run without the ERP API.")
         )
         return RetryableError(reason, error)

@@ -267,17 +267,19 @@ def test_after_the_kills_and_the_concurrent_runs_the_marts_equal_a_clean_runs(ni
 
 # ------------------------------------------------ a mix of faults across every API (item 2)
 
-# About one answer in ten goes wrong on every API, each in the ways the sandbox can: a 5xx
-# (TikTok Ads: its envelope's 50000 / 50002 / 60001), a body cut short with the connection
-# dropped (TikTok Shop, Lingxing), an answer slower than the client waits (TikTok Shop, Ads),
-# a page without its list (all three), and 429s: the sandbox's own quota, with the clients'
-# pacing off (TikTok Shop and Ads).
+# About one answer in ten goes wrong in each way the sandbox can (sandbox/faults.py), on all
+# three APIs: a 5xx (TikTok Ads: its envelope's 50000 / 50002 / 60001), a body cut short with
+# the connection dropped, a page without its list; on TikTok Shop a page token that leads back
+# to the first page; 429s: the sandbox's own quota, with the clients' pacing off (TikTok Shop
+# and Ads); and one in twenty slower than the client waits (each costs the whole timeout, so
+# at one in ten they alone would add ten seconds to this test).
 FAULTS = {
     "fault_rate": 0.1,
     "truncate_rate": 0.1,
     "slow_rate": 0.05,
     "slow_seconds": 1.5,
     "list_fault_rate": 0.1,
+    "churn_page_token_rate": 0.1,
     "rate_limit_per_second": 30.0,
     "rate_limit_burst": 5,
     "ads_rate_limit_per_second": 30.0,
@@ -295,6 +297,11 @@ FAST_RETRIES = {
         "erp_api": {"config": {**QUICK, "backoff_max_seconds": 0.2}},
     }
 }
+# Two shops over two days hold few Ads and ERP records: at their default page sizes five
+# Lingxing answers bring them all, and often none goes wrong. Smaller pages (settings an
+# operator has too) make about thirty Ads and twenty Lingxing answers (a few seconds more);
+# what lands does not depend on the page size.
+SMALL_PAGES = {"TIKTOK_ADS_PAGE_SIZE": "10", "ERP_API_PAGE_SIZE": "10"}
 
 
 def _records(path: Path) -> int:
@@ -324,12 +331,18 @@ def _landed(raw: Path) -> dict[str, int]:
 
 
 def test_a_mix_of_faults_across_every_api_lands_what_a_clean_run_landed(
-    clean, tmp_path, monkeypatch
+    clean, tmp_path, monkeypatch, caplog
 ):
     """The clean run's raw files are the partitions landed the night before; the same window
     landed again under the fault mix must end with every file holding what the clean run
     landed: fetched again whole, or (a source that gave up) the previous file kept, its
-    failure naming the page. Never a smaller file."""
+    failure naming the page. Never a smaller file.
+
+    Which answers go wrong is drawn, and this run is small: a kind of fault may not come up
+    on every API. The page token leading back to the first page is drawn only on the two
+    TikTok Shop pages here that have a next one, so it seldom does. Each kind is proven on
+    its own, at a higher rate and with evidence that it came up, in the clients' tests
+    (tests/integration/connectors/; docs/reliability.md, "Fault matrix")."""
     home = tmp_path / "home"
     shutil.copytree(clean.home / "raw", home / "raw")
     before = {
@@ -342,6 +355,8 @@ def test_a_mix_of_faults_across_every_api_lands_what_a_clean_run_landed(
         point_connectors_at(monkeypatch, faulty)
         for pace in ("TIKTOK_SHOP_MAX_REQUESTS_PER_SECOND", "TIKTOK_ADS_MAX_REQUESTS_PER_SECOND"):
             monkeypatch.setenv(pace, "0")
+        for name, value in SMALL_PAGES.items():
+            monkeypatch.setenv(name, value)
         with dg.DagsterInstance.get() as instance:
             outcome = run_refresh(instance, START, END, build=False, run_config=FAST_RETRIES)
         logs = {
@@ -358,7 +373,10 @@ def test_a_mix_of_faults_across_every_api_lands_what_a_clean_run_landed(
         name for name, mtime in before.items() if (home / "raw" / name).stat().st_mtime_ns != mtime
     ]
     assert len(rewritten) > len(before) / 2, (rewritten, failures)
-    # The faults were there: answers that were not a success on every API.
-    for api, log in logs.items():
-        refused = sum(1 for _, _, status, code in log if status != 200 or code not in (0, None))
-        assert refused > 0, api
+    # The faults were there: every client asked again for answers that went wrong (a body
+    # cut short or an answer past the timeout leaves no trace in the sandbox's request logs,
+    # which record what it sent, not what arrived).
+    retried = [(r.name, r.getMessage()) for r in caplog.records if " failed (" in r.getMessage()]
+    for connector in ("tiktok_shop", "tiktok_ads", "erp_api"):
+        assert any(f"connectors.{connector}" in name for name, _ in retried), (connector, retried)
+    assert all(len(log) > 10 for log in logs.values()), {api: len(log) for api, log in logs.items()}

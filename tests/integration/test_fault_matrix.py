@@ -45,6 +45,7 @@ from connectors.erp_api.client import (
     ErpApiError,
     ErpApiPagingError,
     ErpApiSettings,
+    ErpApiUnreachableError,
 )
 from connectors.erp_files import ErpFileRejected, load_mappings, read_erp_file
 from connectors.rate_limit import RateLimiter
@@ -55,6 +56,7 @@ from connectors.tiktok_ads import (
     TikTokAdsClient,
     TikTokAdsResponseError,
     TikTokAdsSettings,
+    TikTokAdsUnreachableError,
 )
 from connectors.tiktok_shop import (
     TikTokShopApiError,
@@ -65,7 +67,7 @@ from connectors.tiktok_shop import (
 )
 from sandbox.erp_exports import BROKEN_CASES, BrokenErpFile, write_broken_erp_files
 from sandbox.generator import DatasetConfig, generate_dataset
-from tests.canned_http import Answer, canned_api, envelope, json_answer
+from tests.canned_http import Answer, canned_api, cut_in_transit, envelope, json_answer
 from tests.conftest import sandbox_running
 
 ATTEMPTS = 3
@@ -165,6 +167,11 @@ def _erp(data, *, code: int = 0, request_id: str, status: int = 200) -> Answer:
         },
         status,
     )
+
+
+ERP_FIRST_OF_TWO_PAGES = _erp(
+    {"total": 4, "list": [{"global_order_no": "1"}, {"global_order_no": "2"}]}, request_id="e-1"
+)
 
 
 def _history_zip(csv_text: str) -> Answer:
@@ -369,24 +376,26 @@ API_CASES = {
         SHOP_SEARCH,
         ATTEMPTS,
     ),
+    # Page 1, page 2 repeating it under a new token, then page 1 asked again for another
+    # token, which repeats again: refused after the attempts, naming the last page 2.
     "shop_page_token_changes_while_records_repeat": ApiCase(
         {
-            SHOP_SEARCH: (
-                _shop_page(_orders("1", "2"), token="t2", request_id="s-r1"),
-                _shop_page(_orders("1", "2"), token="t3", request_id="s-r2"),
-                _shop_page(_orders("1", "2"), token="t4", request_id="s-r3"),
+            SHOP_SEARCH: tuple(
+                _shop_page(_orders("1", "2"), token=f"t{n + 1}", request_id=f"s-r{n}")
+                for n in range(1, 2 * ATTEMPTS + 1)
             )
         },
         shop_orders,
         TikTokShopResponseError,
         (
             f"POST {SHOP_SEARCH} page 2",
-            "page_token 't2'",
-            "request_id s-r2",
+            f"page_token 't{2 * ATTEMPTS}'",
+            f"request_id s-r{2 * ATTEMPTS}",
             "no record not already seen",
+            f"page 1 asked again {ATTEMPTS - 1} time(s)",
         ),
         SHOP_SEARCH,
-        2,
+        2 * ATTEMPTS,
     ),
     # -- TikTok Ads ----------------------------------------------------------------------
     "ads_truncated_json_on_page_2": ApiCase(
@@ -399,6 +408,23 @@ API_CASES = {
         ads_campaigns,
         TikTokAdsResponseError,
         (f"GET {ADS_CAMPAIGNS} (page 2, advertiser {ADVERTISER})", "HTTP 200", "not JSON"),
+        ADS_CAMPAIGNS,
+        1 + ATTEMPTS,
+    ),
+    "ads_connection_dropped_on_page_2": ApiCase(
+        {
+            ADS_CAMPAIGNS: (
+                _ads_page(_campaigns("1", "2"), request_id="ads-1"),
+                cut_in_transit(_ads_page(_campaigns("3", "4"), page=2, request_id="ads-2")),
+            )
+        },
+        ads_campaigns,
+        TikTokAdsUnreachableError,
+        (
+            f"GET {ADS_CAMPAIGNS} (page 2, advertiser {ADVERTISER})",
+            "dropped the connection mid-answer",
+            "did not arrive whole",
+        ),
         ADS_CAMPAIGNS,
         1 + ATTEMPTS,
     ),
@@ -523,16 +549,32 @@ API_CASES = {
         {
             ERP_TOKEN: (ERP_TOKEN_ANSWER,),
             ERP_ORDERS: (
-                _erp(
-                    {"total": 4, "list": [{"global_order_no": "1"}, {"global_order_no": "2"}]},
-                    request_id="e-1",
-                ),
+                ERP_FIRST_OF_TWO_PAGES,
                 Answer(200, b'{"code":0,"data":{"to'),
             ),
         },
         erp_orders,
         ErpApiCallError,
         (f"ERP API (lingxing) POST {ERP_ORDERS}", "the page at offset 2", "HTTP 200", "not JSON"),
+        ERP_ORDERS,
+        1 + ATTEMPTS,
+    ),
+    "erp_connection_dropped_on_page_2": ApiCase(
+        {
+            ERP_TOKEN: (ERP_TOKEN_ANSWER,),
+            ERP_ORDERS: (
+                ERP_FIRST_OF_TWO_PAGES,
+                cut_in_transit(
+                    _erp(
+                        {"total": 4, "list": [{"global_order_no": "3"}, {"global_order_no": "4"}]},
+                        request_id="e-2",
+                    )
+                ),
+            ),
+        },
+        erp_orders,
+        ErpApiUnreachableError,
+        (f"POST {ERP_ORDERS} page at offset 2", "dropped the connection mid-answer"),
         ERP_ORDERS,
         1 + ATTEMPTS,
     ),
@@ -973,6 +1015,12 @@ KNOB_CASES = {
     "erp_server_faults": (
         "every_answer_a_server_fault", erp_orders, ErpApiError,
         (f"POST {ERP_TOKEN}", "HTTP 502"), _erp_log, ERP_TOKEN,
+    ),
+    "ads_bodies_cut_short": (
+        "every_body_cut_short_in_transit", ads_campaigns, TikTokAdsUnreachableError,
+        (f"GET {ADS_CAMPAIGNS} (page 1, advertiser {ADVERTISER})",
+         "dropped the connection mid-answer", "did not arrive whole"),
+        _ads_log, ADS_CAMPAIGNS,
     ),
     "shop_bodies_cut_short": (
         "every_body_cut_short_in_transit", shop_orders, TikTokShopError,

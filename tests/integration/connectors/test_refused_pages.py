@@ -4,7 +4,9 @@ over real HTTP on 127.0.0.1, for every client that pages (TikTok Shop, TikTok Ad
 A page without its list while records are owed is refused with an error naming endpoint,
 page and request id (after being asked for again, like a body cut short); a walk whose pages
 bring nothing new (a page token that changes while the records repeat) stops with an error
-instead of running on. Expected ids come from the sandbox's dataset, not from the clients.
+instead of running on, after asking the page before for another token: a token that goes
+wrong now and then costs two requests, not the walk. Expected ids come from the sandbox's
+dataset, not from the clients.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def test_every_shop_search_refuses_a_page_without_its_list(search, list_key):
 
 
 def test_a_page_token_that_changes_while_the_records_repeat_stops_paging():
-    with sandbox(churn_page_tokens=True) as sb:
+    with sandbox(churn_page_token_rate=1.0) as sb:
         client = shop_client(sb.base_url)
         cipher = client.get_authorized_shops().data["shops"][0]["cipher"]
         started = time.monotonic()
@@ -125,7 +127,33 @@ def test_a_page_token_that_changes_while_the_records_repeat_stops_paging():
 
     message = str(caught.value)
     assert f"POST {SEARCH_PATH} page 2" in message and "no record not already seen" in message
-    assert len(searches) == 2
+    retries = FAST_RETRY.max_attempts - 1
+    assert f"page 1 asked again {retries} time(s)" in message
+    # Page 1, the page its token led to, then page 1 again and where each new token led.
+    assert len(searches) == 2 + 2 * retries
+
+
+def test_page_tokens_that_change_now_and_then_cost_a_request_and_lose_nothing():
+    """A share of pages answer a token that leads back to the first page: the page before
+    is asked again for another token; every order arrives, no page twice."""
+    with sandbox(churn_page_token_rate=0.3, shop_count=2) as sb:
+        client = shop_client(sb.base_url, RetryPolicy(12, 0.001, 0.01))
+        pages = [
+            page
+            for shop in client.get_authorized_shops().data["shops"]
+            for page in client.search_orders(
+                shop["cipher"], update_time_ge=WINDOW_GE, update_time_lt=WINDOW_LT, page_size=20
+            )
+        ]
+        searches = [e for e in sb.request_log if e[1] == SEARCH_PATH]
+        truth = window_ids(sb)
+
+    versions = [
+        (order["id"], order["update_time"]) for page in pages for order in page.data["orders"]
+    ]
+    assert truth and {order_id for order_id, _ in versions} == truth
+    assert len(versions) == len(set(versions)), "a page was yielded twice"
+    assert len(searches) > len(pages), "no token led back to the first page"
 
 
 # ----------------------------------------------------------------------------- TikTok Ads

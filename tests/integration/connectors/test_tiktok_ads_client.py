@@ -87,13 +87,22 @@ def report_rows(client, advertiser_id, level, dimensions, start, end, metrics=SU
 
 def daily_totals(client, advertiser_ids, level, dimensions, start, end) -> dict:
     """(advertiser_id, local day) -> summed parsed metrics, from any report level."""
+    return page_totals(
+        page
+        for advertiser_id in advertiser_ids
+        for page in client.iter_report_pages(advertiser_id, level, start, end, SUMMED, dimensions)
+    )
+
+
+def page_totals(pages) -> dict:
+    """The same, from report pages already fetched."""
     totals: dict = defaultdict(lambda: defaultdict(Decimal))
-    for advertiser_id in advertiser_ids:
-        for row in report_rows(client, advertiser_id, level, dimensions, start, end):
+    for page in pages:
+        for row in page.rows:
             day = parse_stat_day(row["dimensions"]["stat_time_day"])
             for name, value in parse_metrics(row["metrics"]).items():
                 if value is not None:
-                    totals[(advertiser_id, day)][name] += value
+                    totals[(page.advertiser_id, day)][name] += value
     return totals
 
 
@@ -222,6 +231,26 @@ def test_a_fault_mix_gives_the_same_figures_as_a_clean_run(sb):
         codes = Counter(code for *_, code in faulty.ads_request_log)
     assert as_plain(noisy) == as_plain(clean)
     assert codes[40100] and codes[50000] + codes[50002] + codes[60001] > 3, codes
+
+
+def test_bodies_cut_short_in_transit_are_fetched_again_to_the_ground_truths_figures():
+    """A share of answers come with their full length but half their body, then a hang-up."""
+    start, end = date(2026, 11, 1), date(2026, 11, 20)
+    with sandbox(truncate_rate=0.3, shop_count=2) as faulty:
+        client = client_for(faulty.base_url, page_size=50)
+        pages = [
+            page
+            for advertiser_id in client.advertiser_ids()
+            for page in client.iter_report_pages(
+                advertiser_id, "AUCTION_AD", start, end, SUMMED, ["ad_id", "stat_time_day"]
+            )
+        ]
+        answered = sum(
+            1 for _, path, _, code in faulty.ads_request_log if path == REPORT and code == 0
+        )
+        expected = expected_totals(faulty, start, end)
+    assert as_plain(page_totals(pages)) == expected
+    assert answered > len(pages), "no answer was cut short and asked for again"
 
 
 # ------------------------------------------------------------------------------- tokens
