@@ -47,7 +47,15 @@ class MissingFxRateError(RuntimeError):
 
     def __init__(self, unrated: list[UnratedShop]) -> None:
         self.unrated = unrated
-        super().__init__(missing_fx_message(unrated))
+        self.shop_days = sum(len(shop.days) for shop in unrated)
+        super().__init__(
+            f"{self.shop_days} shop days use a currency with no FX rate known, so their amounts "
+            "in the reporting currency would be missing from every total; the marts were built "
+            "but not published (the previous publish stays): "
+            + "; ".join(shop.line() for shop in unrated)
+            + ". Load the rates for those days (the ECB history; for a currency the ECB does "
+            "not quote, dbt_project/seeds/fx_supplementary_rates.csv) and run again."
+        )
 
 
 def unrated_shop_days(paths: LinkstarPaths) -> list[UnratedShop]:
@@ -58,18 +66,6 @@ def unrated_shop_days(paths: LinkstarPaths) -> list[UnratedShop]:
     for reason, shop_id, shop_name, local_date in rows:
         days[(reason, shop_id, shop_name)].append(local_date)
     return [UnratedShop(*key, tuple(found)) for key, found in days.items()]
-
-
-def missing_fx_message(unrated: list[UnratedShop]) -> str:
-    shop_days = sum(len(shop.days) for shop in unrated)
-    return (
-        f"{shop_days} shop days use a currency with no FX rate known, so their amounts in the "
-        "reporting currency would be missing from every total; the marts were built but not "
-        "published (the previous publish stays): "
-        + "; ".join(shop.line() for shop in unrated)
-        + ". Load the rates for those days (the ECB history; for a currency the ECB does not "
-        "quote, dbt_project/seeds/fx_supplementary_rates.csv) and run again."
-    )
 
 
 def day_ranges(days: tuple[date, ...]) -> str:

@@ -11,11 +11,7 @@ run_failed alert print.
 
 import dagster as dg
 
-from linkstar_pipeline.lib.missing_fx import (
-    MissingFxRateError,
-    missing_fx_message,
-    unrated_shop_days,
-)
+from linkstar_pipeline.lib.missing_fx import MissingFxRateError, unrated_shop_days
 from linkstar_pipeline.lib.paths import linkstar_paths
 
 SHOP_DAILY_KEY = dg.AssetKey(["marts", "kpi_shop_daily"])
@@ -42,19 +38,21 @@ FX_RATE_CHECK = dg.AssetCheckKey(SHOP_DAILY_KEY, CHECK_NAME)
     ],
 )
 def every_used_currency_has_an_fx_rate():
+    # A multi-asset check so that it can both record its failed evaluation and raise.
     unrated = unrated_shop_days(linkstar_paths())
+    error = MissingFxRateError(unrated) if unrated else None
     yield dg.AssetCheckResult(
         check_name=CHECK_NAME,
         asset_key=SHOP_DAILY_KEY,
-        passed=not unrated,
+        passed=error is None,
         severity=dg.AssetCheckSeverity.ERROR,
-        description=missing_fx_message(unrated) if unrated else None,
+        description=str(error) if error else None,
         metadata={
-            "shop_days_without_a_rate": sum(len(shop.days) for shop in unrated),
+            "shop_days_without_a_rate": error.shop_days if error else 0,
             "shops_without_a_rate": dg.MetadataValue.json(
                 [{"reason": s.reason, "shop_id": s.shop_id, "days": len(s.days)} for s in unrated]
             ),
         },
     )
-    if unrated:
-        raise MissingFxRateError(unrated)
+    if error is not None:
+        raise error
