@@ -4,6 +4,7 @@ Every expected number comes from the sandbox generator's plain-Python ground tru
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hmac
 import json
@@ -11,11 +12,13 @@ import stat
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
 from connectors import sandbox_defaults
+from linkstar_pipeline.defs.dbt.project import DBT_PROJECT_DIR
 from linkstar_pipeline.lib import buyer_key
 from sandbox.ads_generator import advertiser_daily_truth
 from sandbox.ecb_fx import published_through
@@ -510,10 +513,13 @@ def test_fx_rates_follow_the_published_files_with_weekends_carried_forward(loade
 
 def test_fx_rates_are_carried_forward_to_the_pipelines_today_not_the_real_one(loaded_warehouse):
     """The carry-forward ends on the pipeline clock's day (LINKSTAR_NOW, pinned by the suite to
-    the sandbox's clock), never on the date the suite happens to run."""
+    the sandbox's clock) in the market furthest east (markets.csv), never on the date the
+    suite happens to run."""
     home, *_ = loaded_warehouse
+    with (DBT_PROJECT_DIR / "seeds" / "markets.csv").open(newline="") as seed:
+        zones = {row["time_zone"] for row in csv.DictReader(seed)}
     ((newest,),) = serving_rows(home, "select max(local_date) from marts.fct_fx_rates_daily")
-    assert newest == AS_OF.date()
+    assert newest == max(AS_OF.astimezone(ZoneInfo(zone)).date() for zone in zones)
 
 
 def newest_rate_on(published, day: date, currency: str) -> Decimal:
