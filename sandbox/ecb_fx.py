@@ -2,8 +2,11 @@
 
 Each currency follows a mean-reverting random walk in log space around a realistic level,
 stepped once per calendar day from the ECB's first day (1999-01-04) with its own seeded
-stream, so a day's rate is the same whatever window is generated. Rates exist on TARGET
-working days only, and BRL has a few `N/A` days so clients meet missing rates. MYR has no
+stream, so a day's rate is the same whatever window is generated. The history starts a year
+before the first day the dataset has orders (`history_start`), as the real files reach back
+to 1999: every day any source dates has a rate in force, the way a client of the real ECB
+sees it. Rates exist on TARGET working days only, and BRL has a few `N/A` days so clients
+meet missing rates. MYR has no
 rate from Wednesday to Friday of one week in four (`GAP_CURRENCY`, `is_fx_gap_day`): the
 Tuesday's rate is carried forward until Monday, 5 days old on the Sunday, past the
 fx_rate_age check's 4 — the known "missing FX day" the trust test expects flagged for the shop
@@ -36,6 +39,11 @@ HISTORY_ZIP_PATH = PATH_PREFIX + "eurofxref-hist.zip"
 HISTORY_CSV_MEMBER = "eurofxref-hist.csv"
 
 ECB_FIRST_DAY = date(1999, 1, 4)
+# The files start this many days before the dataset's first order day (its history days
+# included): a sandbox choice. The real history reaches back to ECB_FIRST_DAY; a year covers
+# every day the sandbox's sources date (ads start 40 days before the window) and the longest
+# carry-forward, in a file of a few hundred lines.
+HISTORY_LEAD_DAYS = 365
 # Rates appear around 16:00 Frankfurt time; before that the previous working day is newest.
 PUBLICATION_TIME = time(16, 0)
 PUBLICATION_ZONE = ZoneInfo("Europe/Berlin")
@@ -129,12 +137,21 @@ def published_through(as_of: datetime) -> date:
 # --------------------------------------------------------------------------------- rates
 
 
+def history_start(config: DatasetConfig) -> date:
+    """The first day of the sandbox's ECB history: HISTORY_LEAD_DAYS before the dataset's
+    first order day (the first of its history days, else `start_date`)."""
+    first_order_day = config.start_date - timedelta(days=config.history_days)
+    return max(ECB_FIRST_DAY, first_order_day - timedelta(days=HISTORY_LEAD_DAYS))
+
+
 def ecb_rates(config: DatasetConfig) -> dict[date, dict[str, Decimal]]:
-    """Ground truth: units per EUR per TARGET working day in `[start_date, end_date]`.
+    """Ground truth: units per EUR per TARGET working day in `[history_start, end_date]`.
 
     A currency missing from a day's dict had no rate that day (the files say `N/A`).
     """
-    days = [day for day in config.days() if day >= ECB_FIRST_DAY and is_target_working_day(day)]
+    first = history_start(config)
+    calendar = (first + timedelta(days=n) for n in range((config.end_date - first).days + 1))
+    days = [day for day in calendar if is_target_working_day(day)]
     if not days:
         return {}
     walks = {

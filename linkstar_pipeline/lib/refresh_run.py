@@ -5,8 +5,8 @@ single run, one failing endpoint would stop the dbt build and the publish for ev
 each source lands (or fails) on its own, then the build runs over everything landed — a
 failed source's earlier raw files included — whatever the ingestion's outcome. The daemon does
 the same for the nightly schedule (sensor `build_after_ingestion`). Only the build itself
-(a model error, or an ERROR-severity dbt test: the data is wrong) stops the publish, and then
-the previously published marts stay as they were.
+(a model error, an ERROR-severity dbt test, or the blocking FX check of defs/trust/integrity.py:
+the data is wrong) stops the publish, and then the previously published marts stay as they were.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from linkstar_pipeline.lib.stale_runs import process_tags
 # `linkstar run` exit codes (documented in the README).
 EXIT_OK = 0
 EXIT_SOURCE_FAILED = 1  # a configured source failed; the marts were built from the rest
-EXIT_BUILD_FAILED = 3  # the build or publish failed; the previous publish stays
+EXIT_BUILD_FAILED = 3  # the build or publish failed, or an integrity failure blocked the publish
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from linkstar_pipeline.defs.refresh.jobs import default_refresh_range
+from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 from linkstar_pipeline.lib.paths import linkstar_paths
 from linkstar_pipeline.lib.settings import PipelineSettings
 from sandbox.ground_truth import shop_daily_truth
@@ -42,6 +43,9 @@ def test_rerunning_partitions_never_duplicates_and_late_changes_land(
 
         later = AS_OF + timedelta(days=3)
         sandbox.set_as_of(later)
+        # The pipeline's clock moves with the data's: FX is carried forward to its today, and
+        # a shop day after it would have no rate (and block the publish).
+        monkeypatch.setenv(CLOCK_VARIABLE, later.isoformat())
         nightly = default_refresh_range(
             later.date(), linkstar_paths().raw_dir, PipelineSettings.from_env()
         )

@@ -352,3 +352,36 @@ def test_every_asset_check_says_what_it_checks():
         if node["resource_type"] == "test" and not node.get("test_metadata")
     }
     assert singular - {name for _, name in by_name} == set()
+
+
+def _upstream_steps(job: dg.JobDefinition) -> dict[str, set[str]]:
+    """Each step of the job → the steps it waits for."""
+    structure = job.graph.dependency_structure
+    return {
+        node.name: {
+            output.node.name
+            for outputs in structure.input_to_upstream_outputs_for_node(node.name).values()
+            for output in outputs
+        }
+        for node in job.graph.nodes
+    }
+
+
+def test_the_fx_integrity_check_holds_back_the_publish_and_nothing_else():
+    """Issue 14: a shop day using a currency with no FX rate blocks the publish. The check runs
+    after the dbt build and only the publish waits for it, so every model is built whatever
+    it finds; the publish job (UI, sensor publish_after_mart_runs) runs it too, on the
+    warehouse as it is."""
+    from linkstar_pipeline.defs.refresh.jobs import REBUILD_JOB_NAME
+    from linkstar_pipeline.defs.serving.sensors import PUBLISH_JOB_NAME
+    from linkstar_pipeline.defs.trust.integrity import CHECK_NAME
+
+    defs = _defs()
+    rebuild = _upstream_steps(defs.resolve_job_def(REBUILD_JOB_NAME))
+    publish = _upstream_steps(defs.resolve_job_def(PUBLISH_JOB_NAME))
+    for steps in (rebuild, publish):
+        assert {step for step, waits_for in steps.items() if CHECK_NAME in waits_for} == {
+            "published_marts"
+        }
+    assert rebuild[CHECK_NAME] == {"linkstar_dbt_models"}
+    assert publish == {CHECK_NAME: set(), "published_marts": {CHECK_NAME}}

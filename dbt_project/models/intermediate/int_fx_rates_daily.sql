@@ -4,9 +4,12 @@
     units_per_eur(reporting) / units_per_eur(C) units of the reporting currency. Both terms are
     kept (`reporting_units_per_eur`, `units_per_eur`) because conversions divide last
     (macro in_reporting_currency); `reporting_per_unit`, that quotient rounded to 10 decimals,
-    is for reading, not for converting. Days run from a currency's first rate to today (or the
-    newest rate, if later). A supplementary row dated after the pipeline's today is not known
-    yet (the seed may list the coming weeks' rates), so a run at an earlier clock ignores it. -#}
+    is for reading, not for converting. Days run from a currency's first rate to today in the
+    market furthest east (or the newest rate, if later): in the evening UTC, a shop in Asia is
+    already on tomorrow's local day, and its day converts at the rate in force like any other
+    (a shop day without a rate blocks the publish). A supplementary row dated after the
+    pipeline's today is not known yet (the seed may list the coming weeks' rates), so a run at
+    an earlier clock ignores it. -#}
 
 with ecb as (
     select rate_date, currency, units_per_eur, 'ecb' as rate_source
@@ -39,11 +42,17 @@ currency_ranges as (
     group by currency
 ),
 
+local_todays as (
+    select cast({{ pipeline_now() }} as date) as local_today
+    union all
+    select {{ utc_to_local_date(pipeline_now(), 'time_zone') }} from {{ ref('markets') }}
+),
+
 last_day as (
     select
         case
-            when max(rate_date) > cast({{ pipeline_now() }} as date) then max(rate_date)
-            else cast({{ pipeline_now() }} as date)
+            when max(rate_date) > (select max(local_today) from local_todays) then max(rate_date)
+            else (select max(local_today) from local_todays)
         end as last_rate_day
     from published
 ),

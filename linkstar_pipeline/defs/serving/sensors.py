@@ -3,19 +3,25 @@
 The refresh jobs publish in the same run as the build, but a mart materialized on its own (from
 the UI, a backfill of one model) would leave BI reading an older copy than the warehouse holds.
 A run-status sensor on success, not an automation condition: a failed build (an integrity test
-failed) must leave the previous publish in place, and a run's outcome says exactly that.
+failed) must leave the previous publish in place, and a run's outcome says exactly that. The
+publish job runs the blocking FX check first (defs/trust/integrity.py): a mart run that
+succeeded does not make a warehouse whose shop days lack a rate publishable.
 """
 
 import dagster as dg
 
 from linkstar_pipeline.defs.serving.assets import MART_KEYS, PUBLISHED_MARTS
+from linkstar_pipeline.defs.trust.integrity import FX_RATE_CHECK
 
 PUBLISH_JOB_NAME = "publish_marts"
 
 publish_job = dg.define_asset_job(
     name=PUBLISH_JOB_NAME,
-    selection=[PUBLISHED_MARTS],
-    description="Publish the marts as the warehouse holds them now, for BI tools.",
+    selection=dg.AssetSelection.assets(PUBLISHED_MARTS) | dg.AssetSelection.checks(FX_RATE_CHECK),
+    description=(
+        "Publish the marts as the warehouse holds them now, for BI tools, unless a shop day "
+        "uses a currency with no FX rate (check every_used_currency_has_an_fx_rate)."
+    ),
 )
 
 

@@ -3,7 +3,8 @@
 One check per row of the recon_checks seed on marts.recon_daily, one on marts.data_freshness,
 one on marts.anomalies_daily, and the calibration of kpi_shop_daily against the raw pages.
 They never block: a mismatch between sources is the signal the seller needs, not a reason to
-withhold the numbers (integrity failures are dbt tests of severity error, and those block).
+withhold the numbers (integrity failures are dbt tests of severity error, and those block, as
+does the FX check in integrity.py).
 """
 
 import dagster as dg

@@ -1,4 +1,5 @@
-"""The sandbox's ECB rates: deterministic, TARGET working days only, some N/A days."""
+"""The sandbox's ECB rates: deterministic, TARGET working days only, some N/A days, and a
+history that starts well before the first day any source of the dataset dates."""
 
 import io
 import zipfile
@@ -7,6 +8,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from connectors.ecb_fx import parse_daily_xml, parse_history_csv
+from sandbox.ads_generator import HISTORY_LEAD_DAYS as ADS_LEAD_DAYS
 from sandbox.ecb_fx import (
     GAP_CURRENCY,
     LEVELS,
@@ -15,6 +17,7 @@ from sandbox.ecb_fx import (
     easter_sunday,
     ecb_rates,
     history_csv,
+    history_start,
     history_zip,
     is_target_working_day,
     published_through,
@@ -44,7 +47,8 @@ def test_easter_by_the_gregorian_algorithm():
 
 
 def test_only_target_working_days_have_rates():
-    rates = ecb_rates(DatasetConfig(7, date(2025, 12, 1), date(2026, 5, 31)))
+    config = DatasetConfig(7, date(2025, 12, 1), date(2026, 5, 31))
+    rates = ecb_rates(config)
     days = set(rates)
     assert all(day.weekday() < 5 for day in days)
     for holiday in (
@@ -58,8 +62,22 @@ def test_only_target_working_days_have_rates():
         assert holiday not in days
         assert not is_target_working_day(holiday)
     assert date(2026, 4, 2) in days and date(2026, 4, 7) in days
-    every_day = [date(2025, 12, 1) + timedelta(days=n) for n in range(182)]
+    first = history_start(config)
+    every_day = [first + timedelta(days=n) for n in range((config.end_date - first).days + 1)]
     assert days == {day for day in every_day if is_target_working_day(day)}
+
+
+def test_every_currency_has_a_rate_on_every_day_a_source_dates_from_its_first_order_on():
+    """The real ECB history reaches back to 1999, so no day a shop sells on lacks a rate: the
+    sandbox's starts well before its first history order and its first ads day (40 days
+    before the window), a day before in UTC-8 included."""
+    config = DatasetConfig(7, date(2026, 11, 1), date(2026, 11, 20), history_days=35)
+    rates = ecb_rates(config)
+    earliest = min(config.history()[0], config.start_date - timedelta(days=ADS_LEAD_DAYS))
+    first_local = earliest - timedelta(days=1)  # a UTC day is the day before west of UTC
+    days = [first_local + timedelta(days=n) for n in range((config.end_date - first_local).days)]
+    unrated = [(c, d) for d in days for c in LEVELS if rate_in_force(rates, c, d) is None]
+    assert unrated == []
 
 
 def test_rates_are_decimals_near_their_levels_with_ecb_decimals():
@@ -75,7 +93,8 @@ def test_some_days_have_no_brl_rate_and_the_csv_says_na():
     rates = ecb_rates(WINDOW)
     missing = [day for day, day_rates in rates.items() if NA_CURRENCY not in day_rates]
     assert 1 <= len(missing) < len(rates) // 3
-    assert all(set(rates[day]) == set(LEVELS) - {NA_CURRENCY} for day in missing)
+    # Only BRL is N/A those days (MYR may be in its gap week too).
+    assert all(set(rates[day]) >= set(LEVELS) - {NA_CURRENCY, GAP_CURRENCY} for day in missing)
     csv_text = history_csv(rates, WINDOW.end_date).decode()
     assert f"{missing[0].isoformat()}," in csv_text
     row = next(line for line in csv_text.splitlines() if line.startswith(missing[0].isoformat()))
@@ -124,13 +143,15 @@ def test_myr_misses_wednesday_to_friday_of_one_week_in_four_so_its_rate_goes_sta
     rates = ecb_rates(WINDOW)
     missing = sorted(day for day, day_rates in rates.items() if GAP_CURRENCY not in day_rates)
     mondays = sorted({day - timedelta(days=day.weekday()) for day in missing})
-    assert [later - earlier for earlier, later in pairwise(mondays)] == [timedelta(28)]
+    assert len(mondays) > 2
+    assert {later - earlier for earlier, later in pairwise(mondays)} == {timedelta(28)}
+    first = history_start(WINDOW)
     for monday in mondays:
         wednesday_to_friday = [monday + timedelta(days=n) for n in (2, 3, 4)]
         assert [d for d in missing if monday <= d <= monday + timedelta(days=6)] == [
             d
             for d in wednesday_to_friday
-            if is_target_working_day(d) and WINDOW.start_date <= d <= WINDOW.end_date
+            if is_target_working_day(d) and first <= d <= WINDOW.end_date
         ]
     assert all(set(rates[day]) >= set(LEVELS) - {GAP_CURRENCY, NA_CURRENCY} for day in missing)
     ages = [
