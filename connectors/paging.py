@@ -6,12 +6,12 @@
    records are not objects, is refused: taken as an empty page it would land fewer records
    and replace a good raw file with a smaller one. The references describe the list on every
    list answer; a page may still leave it out (or send null) where nothing is owed: the last
-   page once the reported total has arrived, or an empty result (total 0). A page reached
-   through a next-page pointer in a walk that reports no total owes its list (an empty list
-   still says so): taken as empty it would end the walk short (seen on the customer-service
-   conversations, which report no total, under a mix of faults). A
-   first page with no `data` at all owes nothing by these rules yet says nothing either
-   (not even a total of 0): it is refused too.
+   page once the reported total has arrived, or an empty result (total 0). Every page of
+   a walk that reports no total owes its list (an empty list still says so): taken as
+   empty, a later page would end the walk short and a first one would land nothing (both
+   seen on the customer-service conversations and their messages, which report no total,
+   under a mix of faults: a shop or conversation whose records fit on one page lost them
+   all). A first page with no `data` at all says nothing either: it is refused too.
 2. A walk must make progress. A page that brings no record not already seen, or more pages
    than the largest reported total allows (plus a margin, as records updated mid-walk may
    come round again), means the server is looping: a page token that changes on every page
@@ -131,12 +131,16 @@ class PageWalk:
     def _owed(self, total: int | None, more: bool) -> str:
         if more:
             return "the page points to a next page"
-        if total is not None and self.records < total:
-            return f"the reported total is {total} and {self.records} arrived before this page"
-        if self.pages > 0 and total is None and self.largest_total is None:
-            # Reached through the page before's pointer, with no total to say the walk is
-            # complete: without its list this page may be the records that walk promised.
-            return "the page before pointed to this one and no total says nothing is left"
+        known = total if total is not None else self.largest_total
+        if known is None:
+            # Nothing says the walk is complete: without its list this page may be the
+            # records the walk promised (a page reached by the page before's pointer), or,
+            # on a first page, a result whose records went missing rather than an empty one.
+            if self.pages:
+                return "the page before pointed to this one and no total says nothing is left"
+            return "no total says the result is empty"
+        if self.records < known:
+            return f"the reported total is {known} and {self.records} arrived before this page"
         return ""
 
 

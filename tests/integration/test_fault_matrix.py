@@ -360,6 +360,21 @@ API_CASES = {
         SHOP_SEARCH,
         1 + ATTEMPTS,
     ),
+    "shop_only_list_missing_in_a_walk_with_no_total": ApiCase(
+        # A first page with no next one, no total and no list: a shop or conversation whose
+        # records fit on one page, its list lost (seen under the mixed faults). Nothing says
+        # the result is empty, so it is asked for again, then refused, never landed as none.
+        {SHOP_SEARCH: (envelope({"next_page_token": ""}, request_id="s-nt0"),)},
+        shop_orders,
+        TikTokShopResponseError,
+        (
+            f"POST {SHOP_SEARCH} page 1",
+            "request_id s-nt0",
+            "no `orders` list although no total says the result is empty",
+        ),
+        SHOP_SEARCH,
+        ATTEMPTS,
+    ),
     "shop_list_as_object": ApiCase(
         {SHOP_SEARCH: (_shop_page({"1": {"id": "1"}}, request_id="s-obj"),)},
         shop_orders,

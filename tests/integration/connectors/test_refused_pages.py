@@ -25,6 +25,11 @@ from connectors.retry import RetryPolicy
 from connectors.sandbox_defaults import sandbox_environment
 from connectors.tiktok_ads import TikTokAdsClient, TikTokAdsResponseError, TikTokAdsSettings
 from connectors.tiktok_shop import TikTokShopClient, TikTokShopResponseError, TikTokShopSettings
+from connectors.tiktok_shop_service import (
+    CONVERSATIONS_PATH,
+    MESSAGES_LIST_KEY,
+    TikTokShopServiceClient,
+)
 
 # The TikTok Shop client tests' window and sandbox: the same orders, the same expected ids.
 from tests.integration.connectors.test_tiktok_shop_client import (
@@ -213,3 +218,32 @@ def test_an_erp_page_without_its_list_is_refused_naming_endpoint_offset_and_requ
     message = str(caught.value)
     assert "/pb/mp/order/v2/list" in message and "offset 0" in message
     assert caught.value.request_id and caught.value.request_id in message
+
+
+def test_conversations_and_messages_missing_their_list_now_and_then_lose_nothing(caplog):
+    """The customer-service list and its messages report no total: a page of them without
+    its list (the only page of a shop or of a conversation included) is asked for again,
+    never taken as none. Every conversation active since the window's start and every message
+    of each arrive, as the sandbox's service model holds them."""
+    since = WINDOW_GE
+    with sandbox(list_fault_rate=0.3) as sb:
+        service = TikTokShopServiceClient(shop_client(sb.base_url, RetryPolicy(12, 0.001, 0.01)))
+        as_of = sb.as_of()
+        expected, fetched = {}, {}
+        for shop in sb.dataset.shops:
+            for conversation in sb.service.conversations.get(shop.shop_id, []):
+                if (conversation.update_time_at(as_of) or 0) >= since:
+                    messages = conversation.visible_messages(as_of)
+                    expected[conversation.conversation_id] = sorted(m.message_id for m in messages)
+            for page in service.conversations_since(shop.cipher, since):
+                for conversation in page.recent:
+                    pages = service.messages(shop.cipher, conversation["id"])
+                    ids = [m["id"] for p in pages for m in p.data.get(MESSAGES_LIST_KEY) or []]
+                    fetched[conversation["id"]] = sorted(ids)
+    assert expected and fetched == expected
+    # The faults came up on both walks, single pages included, and were asked for again.
+    asked_again = [
+        r.getMessage() for r in caplog.records if "page without its list" in r.getMessage()
+    ]
+    assert any("/messages page 1" in m for m in asked_again), asked_again
+    assert any(f"{CONVERSATIONS_PATH} page" in m for m in asked_again), asked_again

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from connectors.paging import PageWalk, max_pages
 
 
@@ -19,15 +17,31 @@ def test_a_page_promising_records_without_its_list_is_a_problem():
     )
 
 
-@pytest.mark.parametrize(
-    "data, total",
-    [
-        ({"total_count": 0, "next_page_token": ""}, 0),  # an empty result
-        ({"next_page_token": ""}, None),  # an empty last page reporting no total
-    ],
-)
-def test_a_page_owing_nothing_may_leave_its_list_out(data, total):
-    assert PageWalk(page_size=100).list_problem(data, "orders", total=total, more=False) == ""
+def test_an_empty_result_reporting_a_total_of_zero_may_leave_its_list_out():
+    data = {"total_count": 0, "next_page_token": ""}
+    assert PageWalk(page_size=100).list_problem(data, "orders", total=0, more=False) == ""
+
+
+def test_a_first_and_only_page_reporting_no_total_owes_its_list():
+    """Nothing tells an empty result from one whose list went missing: refused, so a shop or
+    conversation whose records fit on one page is never landed as none."""
+    walk = PageWalk(page_size=100)
+    problem = walk.list_problem({"next_page_token": ""}, "orders", total=None, more=False)
+    assert problem == "no `orders` list although no total says the result is empty"
+    assert (
+        walk.list_problem({"orders": [], "next_page_token": ""}, "orders", total=None, more=False)
+        == ""
+    )
+
+
+def test_a_later_page_short_of_an_earlier_pages_total_owes_its_list():
+    walk = PageWalk(page_size=2)
+    assert walk.take([{"id": 1}, {"id": 2}], total=3, more=True) == ""
+    problem = walk.list_problem({}, "orders", total=None, more=False)
+    assert (
+        problem
+        == "no `orders` list although the reported total is 3 and 2 arrived before this page"
+    )
 
 
 def test_an_empty_last_page_after_the_total_arrived_may_leave_its_list_out():
