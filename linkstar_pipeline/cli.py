@@ -397,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--scope",
         default="global",
-        help="global (default), region:<region>, market:<market> or shop:<shop id>",
+        help="global (default), region:<region id of organisation.yml, e.g. sea>, market:<market> or shop:<shop id>",
     )
     report.add_argument(
         "--lang", choices=("en", "zh"), help="language (default: $LINKSTAR_REPORT_LANGUAGE or en)"

@@ -15,6 +15,7 @@ from itertools import product
 
 import pytest
 
+from tests.e2e.configured_regions import UNASSIGNED, region_of_market
 from tests.e2e.test_kpi_drivers_explain_every_change import COMPARISONS, _rows
 
 pytestmark = pytest.mark.e2e
@@ -119,7 +120,7 @@ def _expected_parts(home, wholes, item_days) -> dict[tuple, Decimal | None]:
             scopes = (
                 ("shop", shop),
                 ("market", shops[shop]["market"]),
-                ("region", shops[shop]["region"]),
+                ("region", region_of_market().get(shops[shop]["market"], UNASSIGNED)),
                 ("seller", "ALL"),
             )
             for (scope_type, scope_id), (item, part) in product(scopes, parts.items()):

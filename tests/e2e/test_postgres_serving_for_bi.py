@@ -117,6 +117,13 @@ def test_the_americas_lead_reads_only_americas_rows_in_every_mart(published):
     lead = _query(server, "carlos_mendez", total)
     assert lead == _query(server, "wei_zhang", f"{total} where shop_id in ({shops})")
     assert lead[0][0] > 0
+    # The drivers' region rows carry the configuration's region id: the lead reads their own
+    # region's "why it moved", as headquarters does.
+    for mart in ("kpi_drivers_daily", "kpi_drivers_weekly", "kpi_drivers_items_daily"):
+        region_rows = f"select count(*) from marts.{mart} where scope_type = 'region'"
+        own = _query(server, "carlos_mendez", region_rows)
+        assert own == _query(server, "wei_zhang", f"{region_rows} and scope_id = 'americas'"), mart
+        assert own[0][0] > 0, mart
 
 
 def test_the_executive_reads_only_roll_ups_scorecards_and_reference_data(published):

@@ -9,7 +9,7 @@ with shop_days as (
     select
         shop_days.shop_id,
         shop_days.market,
-        shops.region,
+        {{ driver_region_id('shops') }} as region,
         {{ 'shop_days.local_date' if period == 'day' else 'dim_dates.week_start' }} as period_start,
         shop_days.local_date,
         shop_days.visitors,
@@ -265,3 +265,11 @@ final as (
 select * from final
 
 {% endmacro %}
+
+{#- A region scope of the drivers marts: the KPI configuration's region id of the shop
+    (dim_shops.region_id, the id BI access and the region folders filter on), 'unassigned'
+    for a shop the newest configuration puts in no region, so every market still adds up into
+    a region and the regions into the seller. -#}
+{% macro driver_region_id(shops) -%}
+coalesce({{ shops }}.region_id, 'unassigned')
+{%- endmacro %}

@@ -12,7 +12,7 @@
       region or the seller is its shop's.
     Rules and why: docs/kpi_management.md section 8. -#}
 
-{%- set scopes = [('shop', 'shops.shop_id'), ('market', 'shops.market'), ('region', 'shops.region'), ('seller', "'ALL'")] %}
+{%- set scopes = [('shop', 'shops.shop_id'), ('market', 'shops.market'), ('region', driver_region_id('shops')), ('seller', "'ALL'")] %}
 
 with changes as (
     select period_start, comparison, comparison_period_start, scope_type, scope_id, change, video_contribution

@@ -94,11 +94,13 @@ def ratio(
 
 
 def all_scopes(serving: Path) -> list[Scope]:
-    """The whole seller, then every region, market and shop of dim_shops."""
+    """The whole seller, then every region (the KPI configuration's, as the drivers marts and
+    BI access name them), market and shop of dim_shops."""
     connection = duckdb.connect(str(serving), read_only=True)
     try:
         rows = connection.execute(
-            "select distinct kind, id from (select 'region' as kind, region as id from marts.dim_shops "
+            "select distinct kind, id from (select 'region' as kind, region_id as id from marts.dim_shops "
+            "where region_id is not null "
             "union all select 'market', market from marts.dim_shops "
             "union all select 'shop', shop_id from marts.dim_shops) order by kind desc, id"
         ).fetchall()
@@ -181,7 +183,7 @@ class _Reader:
             funnel=funnel,
             weakest_step=_weakest_step(funnel),
             negatives=self._negatives(shops, period, days),
-            pacing=self._pacing(shops, period),
+            pacing=self._pacing(period),
             trust=self._trust(shops, period, days),
             rankings=rankings(self.connection, list(shops), self.request.kind, period, end),
             stock_as_of=stock_as_of,
@@ -194,7 +196,7 @@ class _Reader:
         )
 
     def _scope_shops(self) -> dict[str, str]:
-        column = {"seller": "'ALL'", "region": "region", "market": "market", "shop": "shop_id"}
+        column = {"seller": "'ALL'", "region": "region_id", "market": "market", "shop": "shop_id"}
         rows = self._rows(
             f"select shop_id, shop_name from marts.dim_shops where {column[self.scope.kind]} = ? "
             "order by shop_name",
@@ -292,19 +294,12 @@ class _Reader:
             "return_requests": row["return_requests"],
         }
 
-    def _pacing(self, shops: dict[str, str], period: date) -> dict:
+    def _pacing(self, period: date) -> dict:
         scope, scope_id = {
             "seller": ("company", "ALL"),
+            "region": ("region", self.scope.id),
             "shop": ("shop", self.scope.id),
         }.get(self.scope.kind, (None, None))
-        if self.scope.kind == "region":
-            marks = ", ".join("?" * len(shops))
-            ids = self._rows(
-                f"select distinct region_id from marts.dim_shops where shop_id in ({marks})",
-                list(shops),
-            )
-            if len(ids) == 1 and ids[0]["region_id"]:
-                scope, scope_id = "region", ids[0]["region_id"]
         if scope is None:
             return {}
         rows = self._rows(

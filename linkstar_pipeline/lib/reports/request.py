@@ -33,13 +33,13 @@ class Scope:
         name, _, value = text.partition(":")
         if name not in SCOPE_KINDS or name == "global" or not value:
             raise ReportError(
-                f"scope {text!r}: use global, region:<region>, market:<market> or shop:<shop id>"
+                f"scope {text!r}: use global, region:<region id>, market:<market> or shop:<shop id>"
             )
         return cls(SCOPE_KINDS[name], value)
 
     @property
     def slug(self) -> str:
-        """For the file name: 'global', 'market-US', 'region-southeast-asia'."""
+        """For the file name: 'global', 'market-US', 'region-sea'."""
         if self.kind == "seller":
             return "global"
         return f"{self.kind}-" + re.sub(r"[^a-z0-9]+", "-", self.id.lower()).strip("-")
