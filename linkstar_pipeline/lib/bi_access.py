@@ -40,7 +40,7 @@ KEY_COLUMNS = {
 KIND_COLUMNS = (
     ("scope", "scope_id"),
     ("subject_kind", "subject_id"),
-    ("scope_type", "scope_id"),  # kpi_drivers_*: shop, market, region (seller: the whole)
+    ("scope_type", "scope_id"),  # kpi_drivers_(items_)*: shop, market, region; seller: whole
 )
 # The roll-ups and scorecards an executive reads (whole: they hold no shop rows).
 EXECUTIVE_MARTS = frozenset({"kpi_market_daily", "kpi_seller_daily", "kpi_scorecards"})

@@ -1,17 +1,17 @@
-{#- The item splits of kpi_drivers_items_daily add up EXACTLY to their wholes in `drivers`
-    (kpi_drivers_daily's GMV rows): a scope day's products to its change, its creators to its
-    video channel's change. A failing row names the split: parts adding up to something else,
-    parts without a whole, or a whole that moved with no parts. A split with an unknown part
-    (the products' changes cancel out) is not added up. -#}
+{#- The item splits of kpi_drivers_items_daily / _weekly add up EXACTLY to their wholes in
+    `drivers` (kpi_drivers_daily's / _weekly's GMV rows): a scope period's products to its
+    change, its creators to its video channel's change, its hosts to its LIVE channel's change.
+    A failing row names the split: parts adding up to something else, parts without a whole,
+    or a whole that moved with no parts. A split with an unknown part (the products' changes
+    cancel out) is not added up. -#}
 {% test item_drivers_add_up_to_the_change(model, drivers) %}
 with wholes as (
-    select period_start, comparison, scope_type, scope_id, 'product' as split_kind, change as whole
+    {%- for kind, whole in item_split_wholes().items() %}
+    select period_start, comparison, scope_type, scope_id, '{{ kind }}' as split_kind, {{ whole }} as whole
     from {{ drivers }}
-    where metric = 'gmv' and change is not null
-    union all
-    select period_start, comparison, scope_type, scope_id, 'creator', video_contribution
-    from {{ drivers }}
-    where metric = 'gmv' and video_contribution is not null
+    where metric = 'gmv' and {{ whole }} is not null
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 ),
 
 parts as (
