@@ -106,14 +106,15 @@ def stock_card(figures: ReportFigures, words: dict[str, str]) -> str:
 
 
 def movers_list(figures: ReportFigures, words: dict[str, str]) -> str:
-    """The creators that moved the video channel's GMV most and the products that moved the
-    whole GMV most, each with its part of the change (kpi_drivers_items_daily)."""
+    """The creators and LIVE hosts that moved the video and LIVE channels' GMV most and the
+    products that moved the whole GMV most, each with its part of the change
+    (kpi_drivers_items_*)."""
     parts = []
     for kind, items in figures.movers.items():
         if not items:
             continue
         rows = "".join(
-            f"<li>{escape(item.name or words.get(item.item_id, item.item_id))}: "
+            f"<li>{escape(item.name or words.get(f'{kind}_{item.item_id}', item.item_id))}: "
             f"{figure(f'movers.{kind}.{item.item_id}', item.contribution, signed=True)}</li>"
             for item in items
         )

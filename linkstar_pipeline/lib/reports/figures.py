@@ -1,8 +1,8 @@
 """The figures of one report, read from the published marts (serving.duckdb, read-only).
 
 Every number comes from a mart as it is: the changes, AOV, conversion and the drivers from
-kpi_drivers_* (the creators and products that moved GMV from kpi_drivers_items_daily, read by
-movers.py), the funnel counts from kpi_funnel_daily, negatives from kpi_shop_daily, pacing
+kpi_drivers_* (the creators, LIVE hosts and products that moved GMV from kpi_drivers_items_*,
+read by movers.py), the funnel counts from kpi_funnel_daily, negatives from kpi_shop_daily, pacing
 from kpi_pacing and trust from data_freshness / recon_daily; rankings and stock-out risk are
 read by rankings.py, the people's scorecards and pacing by people.py. Only the funnel's step
 rates of the scope's summed counts (to find the weakest step) and the shown percentages are
@@ -79,7 +79,7 @@ class ReportFigures:
     stock_risks: list[StockRisk] = field(default_factory=list)
     people: list[PersonScore] = field(default_factory=list)
     behind: list[Behind] = field(default_factory=list)
-    movers: dict[str, list[Mover]] = field(default_factory=dict)  # creator, product (daily)
+    movers: dict[str, list[Mover]] = field(default_factory=dict)  # creator, host, product
 
 
 def ratio(
@@ -190,9 +190,14 @@ class _Reader:
             stock_risks=stock_risks,
             people=people,
             behind=behind_target(self.connection, people, end.replace(day=1)),
-            movers=movers(self.connection, self.scope.kind, self.scope.id, period, main)
-            if self.request.kind == "daily"
-            else {},
+            movers=movers(
+                self.connection,
+                self.request.items_mart,
+                self.scope.kind,
+                self.scope.id,
+                period,
+                main,
+            ),
         )
 
     def _scope_shops(self) -> dict[str, str]:

@@ -1,6 +1,6 @@
-"""The creators and products that moved a scope's GMV most in a daily report's period, read
-from kpi_drivers_items_daily as they are (the mart's parts add up exactly to the change the
-report explains; the weekly report has no such split yet, so it shows none)."""
+"""The creators, LIVE hosts and products that moved a scope's GMV most in a report's period,
+read from kpi_drivers_items_daily / _weekly as they are (the mart's parts add up exactly to the
+change the report explains)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 import duckdb
 
 SHOWN = 3
-SPLITS = ("creator", "product")
+SPLITS = ("creator", "host", "product")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Mover:
 
 def movers(
     connection: duckdb.DuckDBPyConnection,
+    items_mart: str,
     scope_kind: str,
     scope_id: str,
     period: date,
@@ -31,7 +32,7 @@ def movers(
     """split kind → its items ranked 1 to SHOWN (the largest parts, falls and rises)."""
     rows = connection.execute(
         "select split_kind, item_id, item_name, contribution_amount_reporting "
-        "from marts.kpi_drivers_items_daily where scope_type = ? and scope_id = ? "
+        f"from marts.{items_mart} where scope_type = ? and scope_id = ? "
         "and period_start = ? and comparison = ? and rank_in_split <= ? "
         "order by split_kind, rank_in_split",
         [scope_kind, scope_id, period, comparison, SHOWN],

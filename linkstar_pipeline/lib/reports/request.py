@@ -60,6 +60,11 @@ class ReportRequest:
     def mart(self) -> str:
         return f"kpi_drivers_{self.kind}"
 
+    @property
+    def items_mart(self) -> str:
+        """The creators, hosts and products that moved GMV (kpi_drivers_items_*)."""
+        return f"kpi_drivers_items_{self.kind}"
+
 
 def week_start(text: str) -> date:
     """'2026-W46' (ISO week) or any day of the week → its Monday."""
