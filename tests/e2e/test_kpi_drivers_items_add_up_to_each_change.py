@@ -139,6 +139,7 @@ def _expected_parts(home, items_mart, wholes, item_periods) -> dict[tuple, Decim
     whole in kpi_drivers_* sums its shops' parts of each item."""
     days_back = COMPARISONS[MARTS[items_mart][0]]
     shops = {r["shop_id"]: r for r in _rows(home, "select * from marts.dim_shops")}
+    region_of = region_of_market()  # read once: parsing the YAML per split took ~45 s
     rolled: dict[tuple, list] = defaultdict(list)
     for (scope_period, kind), change in wholes.items():
         period, comparison, scope_type, shop = scope_period
@@ -160,7 +161,7 @@ def _expected_parts(home, items_mart, wholes, item_periods) -> dict[tuple, Decim
             scopes = (
                 ("shop", shop),
                 ("market", shops[shop]["market"]),
-                ("region", region_of_market().get(shops[shop]["market"], UNASSIGNED)),
+                ("region", region_of.get(shops[shop]["market"], UNASSIGNED)),
                 ("seller", "ALL"),
             )
             for (scope_type, scope_id), (item, part) in product(scopes, parts.items()):
