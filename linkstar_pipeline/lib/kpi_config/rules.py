@@ -86,6 +86,14 @@ class _Org:
         }.get(scope, set())
 
 
+# Scope ids the marts give a meaning of their own; a region so named would merge with it.
+RESERVED_REGION_IDS = {
+    "ALL": "the whole seller in every roll-up",
+    # dbt macro driver_region_id: the drivers marts' region of a shop in no region
+    "unassigned": "the drivers marts' region of shops the configuration puts in no region",
+}
+
+
 def _unknown(at: At, what: str, value: str, known: Iterable[str], hint: str) -> str:
     listed = ", ".join(sorted(known)) or "none"
     return f"{at}: unknown {what} '{value}' (known: {listed}); {hint}"
@@ -95,6 +103,12 @@ def _org_rules(config: KpiConfig, org: _Org, refs: References) -> list[str]:
     problems = _duplicates(
         [(t.tier, t.at) for t in config.maturity_tiers], "maturity tier"
     ) + _duplicates([(r.region_id, r.at) for r in config.regions], "region id")
+    problems += [
+        f"{r.at}: region id '{r.region_id}' is reserved ({RESERVED_REGION_IDS[r.region_id]}); "
+        "choose another id"
+        for r in config.regions
+        if r.region_id in RESERVED_REGION_IDS
+    ]
     problems += _duplicates([(m.market, m.at) for m in config.markets], "market")
     problems += _duplicates([(t.team_id, t.at) for t in config.teams], "team id")
     problems += _duplicates(

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, time
 
 from linkstar_pipeline.lib.kpi_config.landing import land_config
-from linkstar_pipeline.lib.kpi_config.validate import validate_config_dir
+from linkstar_pipeline.lib.kpi_config.validate import REPO_ROOT, validate_config_dir
 from linkstar_pipeline.lib.raw_landing import RawPage, write_raw_pages
 from tests.unit.pipeline.kpi_config_helpers import (
     TODAY,
@@ -290,3 +290,18 @@ def test_an_executive_entry_with_an_unknown_key_is_rejected(tmp_path):
     config = example_copy(tmp_path)
     edit(config, "organisation.yml", "{id: grace_lim, name: Grace Lim}", "{id: grace_lim, role: x}")
     one_problem_with(problems(config, tmp_path / "raw"), "(executives[0]", "role")
+
+
+def test_a_region_id_the_marts_reserve_is_refused(tmp_path):
+    """'unassigned' is the drivers marts' region of shops in no region (dbt macro
+    driver_region_id): a configured region of that id would merge with them."""
+    macro = REPO_ROOT / "dbt_project" / "macros" / "definitions" / "kpi_drivers.sql"
+    assert "coalesce({{ shops }}.region_id, 'unassigned')" in macro.read_text(encoding="utf-8")
+    config = example_copy(tmp_path)
+    edit(config, "organisation.yml", "{id: europe, name: Europe,", "{id: unassigned, name: Europe,")
+    line = line_of(config, "organisation.yml", "{id: unassigned, name: Europe,")
+    one_problem_with(
+        problems(config, tmp_path / "raw"),
+        f"organisation.yml:{line}",
+        "region id 'unassigned' is reserved",
+    )
