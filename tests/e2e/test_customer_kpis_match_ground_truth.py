@@ -8,7 +8,7 @@ sandbox/content.py. Days come from zoneinfo, money from Decimal: nothing here re
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +19,13 @@ import pytest
 
 from sandbox.content import affiliate_orders_truth
 from sandbox.generator import CANCELLED
-from sandbox.ground_truth import loaded_from, loaded_orders, loaded_returns, order_gmv
+from sandbox.ground_truth import (
+    in_loaded_history,
+    loaded_from,
+    loaded_orders,
+    loaded_returns,
+    order_gmv,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -43,8 +49,8 @@ class CohortTruth:
     commission: Decimal = Decimal(0)
 
 
-def mart_rows(home, sql: str) -> list[dict]:
-    connection = duckdb.connect(str(home / "serving" / "serving.duckdb"), read_only=True)
+def mart_rows(home, sql: str, database: str = "serving/serving.duckdb") -> list[dict]:
+    connection = duckdb.connect(str(home / database), read_only=True)
     try:
         cursor = connection.execute(sql)
         names = [d[0] for d in cursor.description]
@@ -61,8 +67,9 @@ def month_end(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def cohort_truth(sandbox) -> tuple[dict[tuple[str, date, str, str], CohortTruth], dict[str, date]]:
-    """Cohorts keyed (shop, cohort month, level, segment) and each shop's data-through day."""
+def buyer_truth(sandbox) -> tuple[dict[tuple[str, str], BuyerTruth], int]:
+    """Every buyer of the loaded orders keyed (shop, buyer), first paid order first, and the
+    newest change landed (the data's watermark)."""
     as_of = sandbox.as_of()
     orders = loaded_orders(sandbox.dataset, as_of)
     states = {o.order_id: o.state_at(as_of) for o in orders}
@@ -84,9 +91,20 @@ def cohort_truth(sandbox) -> tuple[dict[tuple[str, date, str, str], CohortTruth]
         key = (order.shop.shop_id, order.buyer.user_id)
         buyer = buyers.setdefault(key, BuyerTruth(paid_time, order.order_id, day))
         buyer.orders.append((day, order_gmv(order) - refunds[order.order_id]))
-    affiliate = affiliate_orders_truth(sandbox.content, as_of)
+    return buyers, watermark
+
+
+def cohort_truth(
+    sandbox, buyers: dict[tuple[str, str], BuyerTruth], watermark: int
+) -> tuple[dict[tuple[str, date, str, str], CohortTruth], dict[str, date]]:
+    """Cohorts keyed (shop, cohort month, level, segment) and each shop's data-through day.
+    Only whole loaded months are cohorts: a month whose first day is a shop day of the
+    warehouse (`in_loaded_history`); buyers first seen earlier are no month's new buyers."""
+    affiliate = affiliate_orders_truth(sandbox.content, sandbox.as_of())
     cohorts: dict[tuple[str, date, str, str], CohortTruth] = defaultdict(CohortTruth)
     for (shop_id, _), buyer in buyers.items():
+        if not in_loaded_history(sandbox.dataset, buyer.first_day.replace(day=1)):
+            continue
         attribution = affiliate.get(buyer.first_order_id)
         segments = [("shop", "all"), ("channel", "affiliate" if attribution else "organic_unknown")]
         if attribution:
@@ -105,10 +123,15 @@ def cohort_truth(sandbox) -> tuple[dict[tuple[str, date, str, str], CohortTruth]
 
 
 @pytest.fixture(scope="module")
-def truth_and_rows(loaded_warehouse):
+def buyers_and_watermark(loaded_warehouse):
+    return buyer_truth(loaded_warehouse[1])
+
+
+@pytest.fixture(scope="module")
+def truth_and_rows(loaded_warehouse, buyers_and_watermark):
     home, sandbox, _, _ = loaded_warehouse
     rows = mart_rows(home, "select * from marts.kpi_customers")
-    return cohort_truth(sandbox), rows
+    return cohort_truth(sandbox, *buyers_and_watermark), rows
 
 
 def test_every_cohort_segment_has_a_row_with_its_buyers_and_repeat_counts(
@@ -136,6 +159,43 @@ def test_every_cohort_segment_has_a_row_with_its_buyers_and_repeat_counts(
         assert got == (truth.new_buyers, truth.repeat_buyers, truth.repeat_buyers_30d), key
         rate = Decimal(truth.repeat_buyers) / truth.new_buyers
         assert abs(row["repeat_purchase_rate"] - rate) < Decimal("0.000001"), key
+
+
+def test_cohorts_start_at_the_first_whole_loaded_month_and_earlier_buyers_stay_buyers(
+    loaded_warehouse, buyers_and_watermark, truth_and_rows
+):
+    """The history from 1 November makes October no cohort month: only the October buyers
+    whose orders changed in November reach it, and only its loaded days' ads spend. No row
+    (not even a shop row of ads spend) has a month starting before the first loaded day of its
+    shop's calendar. Those buyers stay buyers, per shop and month as the truth has them, and
+    their November orders are repeats: the new-buyer counts of the months kept match the
+    truth, which counts no one first seen before a month (previous test)."""
+    home, sandbox, *_ = loaded_warehouse
+    dataset = sandbox.dataset
+    buyers, _ = buyers_and_watermark
+    (cohorts, _), rows = truth_and_rows
+    assert cohorts and rows
+    months = {(r["shop_id"], r["cohort_month"]) for r in rows}
+    assert {key for key in months if not in_loaded_history(dataset, key[1])} == set()
+    earlier = {
+        key: buyer
+        for key, buyer in buyers.items()
+        if not in_loaded_history(dataset, buyer.first_day.replace(day=1))
+    }
+    assert any(in_loaded_history(dataset, day) for b in earlier.values() for day, _ in b.orders[1:])
+    known = mart_rows(
+        home,
+        "select shop_id, cohort_month, count(*) as buyers "
+        "from intermediate.int_customer_first_orders group by all",
+        "warehouse.duckdb",
+    )
+    first_months = Counter((shop, b.first_day.replace(day=1)) for (shop, _), b in earlier.items())
+    assert first_months
+    assert {
+        (r["shop_id"], r["cohort_month"]): r["buyers"]
+        for r in known
+        if not in_loaded_history(dataset, r["cohort_month"])
+    } == dict(first_months)
 
 
 def test_net_gmv_ltv_30d_and_window_flags(truth_and_rows):

@@ -14,7 +14,7 @@ import pytest
 
 from linkstar_pipeline.lib.clock import CLOCK_VARIABLE
 from linkstar_pipeline.lib.kpi_config.landing import newest_landed, read_landed_table
-from sandbox.ground_truth import shop_daily_truth
+from sandbox.ground_truth import in_loaded_history, loaded_orders, local_date, shop_daily_truth
 from tests.conftest import AS_OF
 from tests.e2e.dbt_cli import run_dbt
 
@@ -132,6 +132,26 @@ def test_every_november_target_decomposes_to_days_that_sum_to_its_effective_targ
         assert line["effective"] == expected, target["target_id"]
         if target["kpi"] in ("gmv_reporting", "orders", "content_posts", "live_gmv"):
             assert line["planned"] == line["effective"], target["target_id"]
+
+
+def test_only_months_with_a_scored_day_have_targets_and_pacing(loaded_warehouse):
+    """Scoring starts on the first loaded day (docs/kpi_management.md, section 9). October,
+    which only orders placed before the history and changed later reach, has no scored day, so
+    no scoring version, no target days and no pacing: a month of targets against no data would
+    read as 0 % achieved and off track. The months kept are those of the loaded orders' days
+    inside the history (the example configuration scores from July, before every order)."""
+    home, sandbox, _, _ = loaded_warehouse
+    dataset = sandbox.dataset
+    order_days = {
+        local_date(order.shop, order.create_time)
+        for order in loaded_orders(dataset, sandbox.as_of())
+    }
+    assert any(not in_loaded_history(dataset, day) for day in order_days)
+    scored = {day.replace(day=1) for day in order_days if in_loaded_history(dataset, day)}
+    relations = ("intermediate.int_kpi_scoring_versions", "marts.kpi_targets_daily")
+    for relation in (*relations, "marts.kpi_pacing"):
+        months = _rows(home, f"select distinct month_start from {relation}")
+        assert {r["month_start"] for r in months} == scored, relation
 
 
 def test_a_teams_november_gmv_achievement_follows_the_generators_truth(loaded_warehouse):

@@ -2,8 +2,11 @@
     in that shop (earliest payment, then order id), its shop-local day and cohort month, and the
     channel that acquired the buyer as far as the data knows: an affiliate order names its creator
     and content (channel `affiliate`); any other order is `organic_unknown` (the order API does
-    not say whether an order came through ads, the shop's own content or search). Buyers whose
-    first purchase predates the landed history count as new on their first order seen. -#}
+    not say whether an order came through ads, the shop's own content or search). Every buyer
+    of the loaded history, those first seen before its first day included (an older order that
+    changed inside it), so their later orders are repeats; kpi_customers gives cohort rows only
+    to whole loaded months. A buyer whose earlier orders never landed counts as new on the
+    first order seen. -#}
 
 with paid_orders as (
     select order_id, shop_id, buyer_key, currency, paid_at_utc, paid_local_date, gmv_amount as gmv

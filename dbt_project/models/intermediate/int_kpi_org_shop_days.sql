@@ -14,17 +14,9 @@ days as (
     from {{ ref('int_calendar_days') }} as calendar
     inner join scoring_versions
         on {{ dbt.date_trunc('month', 'calendar.date_day') }} = scoring_versions.month_start
-    -- Scored days: from scoring_start and the first day of the loaded history (macro
-    -- first_loaded_day, the day kpi_shop_daily starts too) to the newest order day. Not from
-    -- the oldest order: the days before the history hold only the few orders that changed
-    -- later, and days with no data are not days anyone failed (docs/kpi_management.md).
-    where calendar.date_day <= (
-        select max(created_local_date) from {{ ref('int_orders_with_sales_basis') }}
-    )
-      and calendar.date_day >= {{ first_loaded_day() }}
-      and calendar.date_day >= (
-        select min(scoring_start) from {{ ref('stg_kpi_config__settings') }}
-    )
+    -- Scored days: from scoring_start and the first loaded day (the day kpi_shop_daily starts
+    -- too) to the newest order day (macro is_scored_day).
+    where {{ is_scored_day('calendar.date_day') }}
 ),
 
 shops as (

@@ -13,27 +13,13 @@ newest_settings as (
     where settings.config_version = (select max(config_version) from versions)
 ),
 
-first_scored_day as (
-    select min(scoring_start) as scoring_start from {{ ref('stg_kpi_config__settings') }}
-),
-
-loaded_days as (
-    -- Only days the warehouse holds orders for are scored: a month before the first loaded
-    -- day would otherwise score zero against its target.
-    select
-        min(created_local_date) as oldest_day,
-        max(created_local_date) as newest_day
-    from {{ ref('int_orders_with_sales_basis') }}
-),
-
+-- Months with a scored day (macro is_scored_day, as int_kpi_org_shop_days scores days): not
+-- the month of an order older than the loaded history, which would get a month of targets and
+-- pacing against no scored day.
 months as (
     select distinct {{ dbt.date_trunc('month', 'calendar.date_day') }} as month_start
     from {{ ref('int_calendar_days') }} as calendar
-    cross join first_scored_day
-    cross join loaded_days
-    where calendar.date_day >= first_scored_day.scoring_start
-      and calendar.date_day >= loaded_days.oldest_day
-      and calendar.date_day <= loaded_days.newest_day
+    where {{ is_scored_day('calendar.date_day') }}
 ),
 
 closing as (

@@ -7,7 +7,12 @@
     LTV, flagged by is_window_complete_<n>d. Acquisition cost = ads spend on the shop's local days
     of the cohort month + creator commission of the cohort's first orders; ads spend is carried
     only by the `shop` row and the `organic_unknown` channel (orders do not say which came
-    through ads), commission by the rows of the buyers it acquired. -#}
+    through ads), commission by the rows of the buyers it acquired. Cohorts start at the first
+    whole loaded month: a month whose first shop-local day is on or after the first loaded day
+    (macro first_loaded_day, compared as kpi_shop_daily compares its days), so every day of it
+    is a shop day. An earlier month would hold only its buyers whose orders happened to change
+    inside the history; they stay buyers (int_customer_first_orders), so their later orders are
+    repeats, never new buyers of a later cohort, and form no cohort row. -#}
 
 {% set windows = [30, 90, 180] %}
 
@@ -127,10 +132,18 @@ ads_months as (
 ),
 
 -- Every segment with new buyers, plus the shop row of a month with ads spend but no new buyer.
-segments as (
+candidate_segments as (
     select shop_id, cohort_month, level, segment from segment_totals
     union
     select shop_id, cohort_month, 'shop' as level, 'all' as segment from ads_months
+),
+
+-- Only whole loaded months: a month that starts before the first loaded day has partial
+-- buyers and ads spend (its days before the history are no shop days).
+segments as (
+    select shop_id, cohort_month, level, segment
+    from candidate_segments
+    where cohort_month >= {{ first_loaded_day() }}
 ),
 
 costs as (
