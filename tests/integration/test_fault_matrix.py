@@ -34,7 +34,6 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -70,8 +69,7 @@ from sandbox.erp_exports import BROKEN_CASES, BrokenErpFile, write_broken_erp_fi
 from sandbox.generator import DatasetConfig, generate_dataset
 from tests.canned_http import Answer, canned_api, cut_in_transit, envelope, json_answer
 from tests.conftest import sandbox_running
-
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[1].parent / "kpi_config"
+from tests.unit.pipeline.kpi_config_helpers import EXAMPLE_DIR, line_of
 
 ATTEMPTS = 3
 FAST = RetryPolicy(max_attempts=ATTEMPTS, base_delay=0.001, max_delay=0.005)
@@ -762,13 +760,6 @@ def test_a_malformed_api_answer_is_refused_naming_endpoint_page_and_request_id(c
 # ------------------------------------------------------------------- KPI configuration
 
 
-def _example_line(file: str, fragment: str) -> int:
-    """The 1-based line of the example configuration's only line holding `fragment`."""
-    lines = (EXAMPLE_CONFIG / file).read_text(encoding="utf-8").splitlines()
-    (line,) = [n for n, text in enumerate(lines, start=1) if fragment in text]
-    return line
-
-
 @dataclass(frozen=True)
 class ConfigCase:
     """One edit of a copy of kpi_config/ (`old` -> `new` in `file`), and the problem it must
@@ -797,7 +788,7 @@ CONFIG_CASES = {
         "    name: US Home & Beauty\n",
         "    name: US Home & Beauty\n    name: Home US\n",
         "teams[0].name",
-        f"duplicate key, first written on line {_example_line('organisation.yml', 'name: US Home & Beauty')}",
+        f"duplicate key, first written on line {line_of(EXAMPLE_DIR, 'organisation.yml', 'name: US Home & Beauty')}",
         at="name: Home US",
     ),
     "unknown_kpi_in_a_target": ConfigCase(
@@ -900,7 +891,7 @@ def test_a_broken_kpi_config_is_not_valid_and_names_file_line_and_key(
     case, linkstar_home, tmp_path, capsys
 ):
     from linkstar_pipeline import cli
-    from tests.unit.pipeline.kpi_config_helpers import edit, example_copy, line_of
+    from tests.unit.pipeline.kpi_config_helpers import edit, example_copy
 
     spec = CONFIG_CASES[case]
     config = example_copy(tmp_path)
